@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+
+/** What a call may do to the world; drives annotations, retries and confirmation. */
+export type Tier = 'read' | 'write' | 'destructive' | 'billable' | 'external';
+
+/** Which mode list a binding belongs to (the folder it lives in under tools/). */
+export type Audience = 'shared' | 'dev' | 'gtm';
+
+export type Mode = 'dev' | 'gtm' | 'all';
+
+export type Toolset =
+  | 'contacts'
+  | 'companies'
+  | 'enrichment'
+  | 'sequences'
+  | 'inbox'
+  | 'audience'
+  | 'crm'
+  | 'repos'
+  | 'campaigns'
+  | 'knowledge';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * Declarative mapping of a tool's validated input onto one REST call.
+ * Path parameters are the `{name}` segments of `path`. Fields named in `query` go to the query
+ * string; every other field goes to the query string for GET/DELETE and to the JSON body otherwise.
+ */
+export interface HttpBinding {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly query?: readonly string[];
+  /** Fixed query parameters the tool always sends (e.g. `validate=true`). */
+  readonly constQuery?: Readonly<Record<string, string | number | boolean>>;
+  /** Input fields that steer the tool but are never sent. */
+  readonly omit?: readonly string[];
+  /** Send no body even for POST (action routes such as pause/resume). */
+  readonly noBody?: boolean;
+}
+
+export type QueryValue = string | number | boolean | readonly (string | number | boolean)[] | undefined;
+
+/** One REST request as composite tools describe it; the api layer owns encoding and auth. */
+export interface RestRequest {
+  readonly method: HttpMethod;
+  /** Path template such as `/contacts/{contact_id}`; values come from `params`. */
+  readonly path: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  readonly body?: unknown;
+}
+
+export interface RestResult {
+  readonly status: number;
+  readonly data: unknown;
+  readonly pagination?: unknown;
+  readonly requestId?: string;
+}
+
+/** The slice of the REST client that tool code may use (catalogue never imports src/api). */
+export interface RestCaller {
+  call(request: RestRequest): Promise<RestResult>;
+  /** True when the error thrown by `call` is an API error with this HTTP status. */
+  isStatus(error: unknown, status: number): boolean;
+}
+
+export interface RunContext {
+  readonly api: RestCaller;
+  readonly signal?: AbortSignal;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: specs are heterogeneous; each is checked by defineTool
+export type AnyObjectSchema = z.ZodObject<any>;
+
+export interface ToolSpec<S extends AnyObjectSchema = AnyObjectSchema> {
+  /** Name as listed in its own mode (`g8_list_campaigns`); `all` mode may alias GTM names. */
+  readonly name: string;
+  readonly title: string;
+  /** Short, model-facing: what it does, what it costs or sends, what to call before/after. */
+  readonly description: string;
+  readonly toolset: Toolset;
+  /** The scope the primary operation needs (contract §1.9). */
+  readonly scope: string;
+  /** Further scopes a composite tool may need for the other operations it issues. */
+  readonly alsoNeeds?: readonly string[];
+  readonly tier: Tier;
+  readonly input: S;
+  readonly http?: HttpBinding;
+  /** Composite tools: several REST calls or a locally built result. Returns the tool's data. */
+  readonly run?: (input: z.output<S>, ctx: RunContext) => Promise<RestResult>;
+}
+
+/** Identity function that checks a spec at definition time and keeps its input type. */
+export function defineTool<S extends AnyObjectSchema>(spec: ToolSpec<S>): ToolSpec {
+  if (!spec.http === !spec.run) {
+    throw new Error(`${spec.name}: a tool has exactly one of http or run`);
+  }
+  return spec as unknown as ToolSpec;
+}

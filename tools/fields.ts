@@ -1,0 +1,7 @@
+import { z } from 'zod';
+
+/** Shared field builders so every paged tool describes paging the same way. */
+export const page = () => z.number().int().min(1).default(1).describe('Page number, 1-based');
+
+export const limit = (dflt: number, max: number) =>
+  z.number().int().min(1).max(max).default(dflt).describe(`Page size, 1-${max}`);
