@@ -1,0 +1,240 @@
+/**
+ * The REST client: one keep-alive undici pool per API origin, shared by every credential that
+ * calls it (stdio has one key; HTTP mode has one per signed-in user).
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { HttpMethod } from '../catalogue/types.js';
+import {
+  ApiError,
+  apiErrorFromResponse,
+  ConnectionError,
+  cleanText,
+  InvalidResponseError,
+  TimeoutError,
+} from './errors.js';
+import { buildPath, buildQuery, type QueryInput } from './path.js';
+import { defaultRetryPolicy, type RetryClass, type RetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
+
+export interface ApiLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface ApiClientOptions {
+  /** Origin such as https://be.graph8.com; `/api/v1` is appended here, once. */
+  readonly apiUrl: string;
+  readonly userAgent: string;
+  readonly timeoutMs: number;
+  /** Bodies beyond this are refused rather than buffered (a 10 MB answer is a fault, not data). */
+  readonly maxResponseBytes?: number;
+  readonly retry?: RetryPolicy;
+  readonly logger?: ApiLogger;
+  readonly connections?: number;
+}
+
+export interface ApiRequest {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+  readonly query?: QueryInput;
+  readonly body?: unknown;
+  readonly retry: RetryClass;
+  /** Sent on POSTs of non-read tools; reused by every retry of the same call. */
+  readonly idempotencyKey?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly data: unknown;
+  readonly pagination?: unknown;
+  readonly requestId?: string;
+}
+
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+
+export class ApiClient {
+  readonly #pool: Pool;
+  readonly #prefix: string;
+  readonly #opts: ApiClientOptions;
+
+  constructor(opts: ApiClientOptions) {
+    const url = new URL(opts.apiUrl);
+    this.#prefix = `${url.pathname.replace(/\/+$/, '')}/api/v1`;
+    this.#pool = new Pool(url.origin, {
+      connections: opts.connections ?? 64,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 120_000,
+      pipelining: 1,
+    });
+    this.#opts = opts;
+  }
+
+  static newIdempotencyKey(): string {
+    return randomUUID();
+  }
+
+  async request(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
+    const policy = this.#opts.retry ?? defaultRetryPolicy;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#once(req, apiKey);
+      } catch (error) {
+        if (attempt >= policy.maxAttempts || req.signal?.aborted || !shouldRetry(error, req.retry))
+          throw error;
+        const delay = retryDelayMs(error, attempt, policy);
+        this.#opts.logger?.warn(
+          {
+            method: req.method,
+            path: req.path,
+            attempt,
+            delay_ms: delay,
+            status: (error as ApiError).status,
+          },
+          'retrying API request',
+        );
+        await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
+      }
+    }
+  }
+
+  async #once(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
+    const path = this.#prefix + buildPath(req.path, req.params) + buildQuery(req.query);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${apiKey}`,
+      accept: 'application/json',
+      'user-agent': this.#opts.userAgent,
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
+
+    const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const started = performance.now();
+    let res: Awaited<ReturnType<Pool['request']>>;
+    try {
+      res = await this.#pool.request({ method: req.method, path, headers, body, signal });
+    } catch (error) {
+      throw this.#transportError(error, req, timeout);
+    }
+    const requestId = headerValue(res.headers['x-request-id']);
+    let text: string;
+    try {
+      text = await readCapped(res.body, this.#opts.maxResponseBytes ?? DEFAULT_MAX_BYTES);
+    } catch (error) {
+      if (error instanceof ApiError) throw withRequestId(error, requestId);
+      throw this.#transportError(error, req, timeout);
+    }
+    this.#opts.logger?.debug(
+      {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        request_id: requestId,
+        ms: Math.round(performance.now() - started),
+      },
+      'API call',
+    );
+    const contentType = headerValue(res.headers['content-type']) ?? '';
+    const json = parseJson(text, contentType);
+    if (res.statusCode >= 400) {
+      const body = json.ok ? json.value : { detail: nonJsonMessage(res.statusCode, contentType) };
+      throw apiErrorFromResponse(res.statusCode, body, {
+        requestId,
+        retryAfter: headerValue(res.headers['retry-after']),
+        retryAfterMs: headerValue(res.headers['retry-after-ms']),
+      });
+    }
+    if (!json.ok) {
+      throw new InvalidResponseError({
+        status: res.statusCode,
+        code: 'invalid_response',
+        message: `The API answered ${res.statusCode} with ${contentType ? `a ${contentType.split(';')[0]}` : 'an untyped'} body that is not valid JSON`,
+        requestId,
+      });
+    }
+    return unwrap(res.statusCode, json.value, requestId);
+  }
+
+  #transportError(error: unknown, req: ApiRequest, timeout: AbortSignal): ApiError {
+    if (timeout.aborted && !req.signal?.aborted) {
+      return new TimeoutError({
+        status: 0,
+        code: 'timeout',
+        message: `The API did not answer within ${this.#opts.timeoutMs} ms`,
+      });
+    }
+    if (req.signal?.aborted) {
+      return new ApiError({ status: 0, code: 'cancelled', message: 'The request was cancelled' });
+    }
+    const code = (error as { code?: string }).code;
+    return new ConnectionError({
+      status: 0,
+      code: code ?? 'connection_error',
+      message: cleanText(`Could not reach the graph8 API (${code ?? (error as Error).message})`),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}
+
+function withRequestId(error: ApiError, requestId: string | undefined): ApiError {
+  return requestId && !error.requestId ? Object.assign(error, { requestId }) : error;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      throw new InvalidResponseError({
+        status: 0,
+        code: 'response_too_large',
+        message: `The API response exceeded ${Math.round(max / 1024)} KB and was discarded`,
+      });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+type Json = { ok: true; value: unknown } | { ok: false };
+
+function parseJson(text: string, contentType: string): Json {
+  if (text === '') return { ok: true, value: null };
+  // A JSON body under a wrong content type is still refused: it is not what the contract promises.
+  if (contentType && !/[/+]json\b/i.test(contentType)) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function nonJsonMessage(status: number, contentType: string): string {
+  const kind = contentType.split(';')[0] || 'non-JSON';
+  return `HTTP ${status} from the API (${kind} body, not shown)`;
+}
+
+/** The success envelope, or the documented bare exceptions (contract §1.3). */
+function unwrap(status: number, body: unknown, requestId: string | undefined): ApiResponse {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'data' in body) {
+    const env = body as { data: unknown; pagination?: unknown };
+    return { status, data: env.data, pagination: env.pagination, requestId };
+  }
+  return { status, data: body, requestId };
+}

@@ -1,0 +1,93 @@
+/**
+ * Turns mode + filters into the list of tools a server exposes. Pure: the catalogue is passed in,
+ * so this module never depends on tools/ (tools depend on the catalogue, not the reverse).
+ */
+import type { Mode, Tier, ToolSpec, Toolset } from './types.js';
+
+export interface Catalogue {
+  readonly shared: readonly ToolSpec[];
+  readonly dev: readonly ToolSpec[];
+  readonly gtm: readonly ToolSpec[];
+  /** GTM names that collide with dev names, and the names they take in `all` mode. */
+  readonly gtmAliases: Readonly<Record<string, string>>;
+}
+
+export interface Selection {
+  readonly mode: Mode;
+  readonly toolsets?: readonly string[] | undefined;
+  readonly tools?: readonly string[] | undefined;
+  readonly readOnly?: boolean | undefined;
+}
+
+/** A tool as one server exposes it: the spec plus the name it goes by in this mode. */
+export interface ExposedTool {
+  readonly name: string;
+  readonly spec: ToolSpec;
+}
+
+export const MODES: readonly Mode[] = ['dev', 'gtm', 'all'];
+export const TOOLSETS: readonly Toolset[] = [
+  'contacts',
+  'companies',
+  'enrichment',
+  'sequences',
+  'inbox',
+  'audience',
+  'crm',
+  'repos',
+  'campaigns',
+  'knowledge',
+];
+
+export class SelectionError extends Error {}
+
+export function isMode(value: string): value is Mode {
+  return (MODES as readonly string[]).includes(value);
+}
+
+/** Every tool of a mode, under the name it has in that mode, in catalogue order. */
+export function toolsForMode(catalogue: Catalogue, mode: Mode): ExposedTool[] {
+  const plain = (spec: ToolSpec): ExposedTool => ({ name: spec.name, spec });
+  if (mode === 'dev') return [...catalogue.shared, ...catalogue.dev].map(plain);
+  if (mode === 'gtm') return [...catalogue.shared, ...catalogue.gtm].map(plain);
+  return [
+    ...[...catalogue.shared, ...catalogue.dev].map(plain),
+    ...catalogue.gtm.map((spec) => ({ name: catalogue.gtmAliases[spec.name] ?? spec.name, spec })),
+  ];
+}
+
+const READ_TIERS: readonly Tier[] = ['read'];
+
+/**
+ * Toolsets and explicit tool names add up (a union): `G8_TOOLSETS=inbox` plus
+ * `G8_TOOLS=g8_get_contact` exposes the inbox tools and that one tool. Read-only then narrows.
+ */
+export function selectTools(catalogue: Catalogue, selection: Selection): ExposedTool[] {
+  if (!isMode(selection.mode)) {
+    throw new SelectionError(`Unknown mode "${selection.mode}". Valid modes: ${MODES.join(', ')}`);
+  }
+  const all = toolsForMode(catalogue, selection.mode);
+  const toolsets = selection.toolsets ?? [];
+  const names = selection.tools ?? [];
+  const badSets = toolsets.filter((t) => !(TOOLSETS as readonly string[]).includes(t));
+  if (badSets.length) {
+    throw new SelectionError(
+      `Unknown toolset "${badSets.join('", "')}". Valid toolsets: ${TOOLSETS.join(', ')}`,
+    );
+  }
+  const known = new Set(all.map((t) => t.name));
+  const badNames = names.filter((n) => !known.has(n));
+  if (badNames.length) {
+    throw new SelectionError(
+      `Unknown tool "${badNames.join('", "')}" in mode ${selection.mode}. Valid tools: ${[...known].join(', ')}`,
+    );
+  }
+  let tools = all;
+  if (toolsets.length || names.length) {
+    const sets = new Set<string>(toolsets);
+    const picked = new Set(names);
+    tools = all.filter((t) => sets.has(t.spec.toolset) || picked.has(t.name));
+  }
+  if (selection.readOnly) tools = tools.filter((t) => READ_TIERS.includes(t.spec.tier));
+  return tools;
+}

@@ -1,0 +1,102 @@
+/**
+ * `npm start`: the sandbox on a local data file, a self-check through the real MCP server, and
+ * copy-paste instructions for connecting a client to it.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ApiClient } from './api/client.js';
+import { selectTools } from './catalogue/select.js';
+import { catalogue } from './catalogue-loader.js';
+import { buildServer } from './mcp/server.js';
+import { USER_AGENT, VERSION } from './version.js';
+
+interface DemoOptions {
+  port: number;
+  dbPath: string;
+}
+
+function parseArgs(argv: readonly string[]): DemoOptions {
+  const opts: DemoOptions = {
+    port: Number(process.env.G8_SANDBOX_PORT ?? 8808),
+    dbPath: process.env.G8_SANDBOX_DB ?? resolve('.data', 'sandbox.db'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--port') opts.port = Number(argv[++i]);
+    else if (argv[i] === '--db') opts.dbPath = resolve(String(argv[++i]));
+    else throw new Error(`unknown option ${argv[i]} (demo takes --port N and --db PATH)`);
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+    throw new Error('--port must be 0-65535');
+  return opts;
+}
+
+/** One real tool call through buildServer, so the demo proves the whole path before it says "ready". */
+async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
+  const api = new ApiClient({ apiUrl, userAgent: USER_AGENT, timeoutMs: 10_000 });
+  const server = buildServer({
+    name: 'g8-mcp-server',
+    version: VERSION,
+    tools: selectTools(catalogue, { mode: 'all' }),
+    api,
+    credential: () => apiKey,
+    logger: { debug() {}, error() {} },
+  });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'g8-demo', version: VERSION });
+  await Promise.all([server.connect(a), client.connect(b)]);
+  try {
+    const { tools } = await client.listTools();
+    const result = await client.callTool({ name: 'g8_search_contacts', arguments: { limit: 3 } });
+    if (result.isError) throw new Error(`self-check failed: ${JSON.stringify(result.content)}`);
+    const data = result.structuredContent as {
+      items: { first_name: string; last_name: string }[];
+      pagination: { total: number };
+    };
+    const names = data.items.map((c) => `${c.first_name} ${c.last_name}`).join(', ');
+    return `${tools.length} tools listed; g8_search_contacts found ${data.pagination.total} contacts (${names}, …)`;
+  } finally {
+    await client.close();
+    await api.close();
+  }
+}
+
+export async function runDemo(argv: readonly string[]): Promise<void> {
+  const opts = parseArgs(argv);
+  mkdirSync(resolve(opts.dbPath, '..'), { recursive: true });
+  const { startSandbox } = await import('./sandbox/index.js');
+  const sandbox = await startSandbox({ port: opts.port, dbPath: opts.dbPath });
+  const check = await selfCheck(sandbox.url, sandbox.demoKey);
+  const main = fileURLToPath(new URL('./main.js', import.meta.url));
+  const env = { G8_API_KEY: sandbox.demoKey, G8_API_URL: sandbox.url, G8_MCP_MODE: 'all' };
+  const config = { mcpServers: { 'graph8-sandbox': { command: process.execPath, args: [main], env } } };
+  const envFlags = Object.entries(env)
+    .map(([k, v]) => `-e ${k}=${v}`)
+    .join(' ');
+  process.stdout.write(`
+graph8 sandbox ${VERSION} is running
+  API        ${sandbox.url}/api/v1   (dashboard: ${sandbox.url}/)
+  database   ${opts.dbPath}
+  demo key   ${sandbox.demoKey}   (test mode, full access, local only)
+  self-check ${check}
+
+Connect a client (stdio) — paste into claude_desktop_config.json, .cursor/mcp.json or .mcp.json:
+${JSON.stringify(config, null, 2)}
+
+Claude Code:
+  claude mcp add graph8-sandbox ${envFlags} -- ${process.execPath} ${main}
+
+MCP Inspector:
+  npx @modelcontextprotocol/inspector ${envFlags} ${process.execPath} ${main}
+
+Press Ctrl+C to stop.
+`);
+  const stop = async () => {
+    await sandbox.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}

@@ -1,0 +1,35 @@
+/**
+ * Binds the REST client to one credential and one tool call: picks the retry class from the
+ * tool's tier and the method, adds a fresh Idempotency-Key to each POST of a non-read tool, and
+ * carries the call's cancellation signal.
+ */
+
+import { type ApiClient, ApiClient as Client } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import type { RetryClass } from '../api/retry.js';
+import type { RestCaller, RestRequest, RestResult, Tier } from '../catalogue/types.js';
+
+export function retryClassFor(tier: Tier, method: RestRequest['method']): RetryClass {
+  if (method === 'GET' || tier === 'read') return 'safe';
+  return tier === 'external' ? 'once' : 'keyed';
+}
+
+export function bindCaller(api: ApiClient, apiKey: string, tier: Tier, signal?: AbortSignal): RestCaller {
+  return {
+    async call(request: RestRequest): Promise<RestResult> {
+      const keyed = request.method === 'POST' && tier !== 'read';
+      return api.request(
+        {
+          ...request,
+          retry: retryClassFor(tier, request.method),
+          ...(keyed ? { idempotencyKey: Client.newIdempotencyKey() } : {}),
+          ...(signal ? { signal } : {}),
+        },
+        apiKey,
+      );
+    },
+    isStatus(error: unknown, status: number): boolean {
+      return error instanceof ApiError && error.status === status;
+    },
+  };
+}
