@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { SelectionError } from './catalogue/select.js';
-/** Dispatch: stdio (default) | sandbox | demo | --help | --version. Heavy modes load lazily. */
-import { ConfigError, loadConfig } from './config.js';
-import { helpText } from './help.js';
-import { runStdio, StartupError } from './stdio.js';
-import { VERSION } from './version.js';
+/**
+ * Dispatch: stdio (default) | sandbox | demo | --help | --version. Each branch imports only what
+ * it needs, so a desktop client spawning the stdio server never loads the sandbox or SQLite.
+ */
+
+class UsageFailure extends Error {}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`g8-mcp-server: ${message}\n`);
@@ -14,10 +14,12 @@ function fail(message: string, code: number): never {
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
+    const { helpText } = await import('./help.js');
     process.stdout.write(helpText());
     return;
   }
   if (first === '--version' || first === '-v') {
+    const { VERSION } = await import('./version.js');
     process.stdout.write(`${VERSION}\n`);
     return;
   }
@@ -32,14 +34,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (argv.includes('--http')) {
-    fail('remote mode (--http) is not available in this version yet; use stdio.', 2);
+    throw new UsageFailure('remote mode (--http) is not available in this version yet; use stdio.');
   }
+  const { loadConfig } = await import('./config.js');
+  const { runStdio } = await import('./stdio.js');
   await runStdio(loadConfig(process.env, argv));
 }
 
+/** Errors whose message is already the one line a user should read. */
+const EXPECTED = new Set(['ConfigError', 'SelectionError', 'StartupError', 'UsageFailure']);
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof SelectionError || error instanceof StartupError) {
-    fail(error.message, 1);
-  }
+  const name = error instanceof Error ? error.constructor.name : '';
+  if (EXPECTED.has(name)) fail((error as Error).message, name === 'UsageFailure' ? 2 : 1);
   fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, 1);
 });

@@ -52,8 +52,33 @@ export function toolsForMode(catalogue: Catalogue, mode: Mode): ExposedTool[] {
   if (mode === 'gtm') return [...catalogue.shared, ...catalogue.gtm].map(plain);
   return [
     ...[...catalogue.shared, ...catalogue.dev].map(plain),
-    ...catalogue.gtm.map((spec) => ({ name: catalogue.gtmAliases[spec.name] ?? spec.name, spec })),
+    ...catalogue.gtm.map((spec) => {
+      const aliased = aliasGtm(spec, catalogue.gtmAliases);
+      return { name: aliased.name, spec: aliased };
+    }),
   ];
+}
+
+const aliasCache = new WeakMap<ToolSpec, ToolSpec>();
+
+/**
+ * A GTM spec as `all` mode shows it: its name and every mention of a colliding tool in its
+ * description take the g8_gtm_* alias (there, the plain names belong to the dev tools). Cached so
+ * each spec is rewritten once and downstream caches keyed by spec keep working.
+ */
+function aliasGtm(spec: ToolSpec, aliases: Readonly<Record<string, string>>): ToolSpec {
+  let aliased = aliasCache.get(spec);
+  if (!aliased) {
+    const names = Object.keys(aliases);
+    const pattern = new RegExp(`\\b(${names.join('|')})\\b`, 'g');
+    aliased = {
+      ...spec,
+      name: aliases[spec.name] ?? spec.name,
+      description: names.length ? spec.description.replace(pattern, (n) => aliases[n] ?? n) : spec.description,
+    };
+    aliasCache.set(spec, aliased);
+  }
+  return aliased;
 }
 
 const READ_TIERS: readonly Tier[] = ['read'];

@@ -90,11 +90,34 @@ async function callTool(
     }
     return invalidArgumentsResult(tool.name, issues);
   }
-  const api = bindCaller(ctx.api, await ctx.credential(), spec.tier, signal);
+  const credential = await ctx.credential();
+  const api = bindCaller(ctx.api, credential, spec.tier, signal);
+  return withoutSecret(await run(ctx, tool, parsed.data, api, signal), credential);
+}
+
+/**
+ * Last line of defence: should any upstream text echo the credential, it never reaches the model.
+ * Costs one substring search of a string we already built.
+ */
+function withoutSecret(result: CallToolResult, secret: string): CallToolResult {
+  const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
+  if (!secret || !text.includes(secret)) return result;
+  const clean = JSON.parse(JSON.stringify(result).replaceAll(secret, '[redacted]')) as CallToolResult;
+  return clean;
+}
+
+async function run(
+  ctx: ServerContext,
+  tool: ExposedTool,
+  input: unknown,
+  api: ReturnType<typeof bindCaller>,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
+  const { spec } = tool;
   try {
     const result = spec.run
-      ? await spec.run(parsed.data, { api, signal })
-      : await api.call(buildRestRequest(spec.http!, parsed.data as Record<string, unknown>));
+      ? await spec.run(input as never, { api, signal })
+      : await api.call(buildRestRequest(spec.http!, input as Record<string, unknown>));
     return successResult(result.data, result.pagination);
   } catch (error) {
     if (error instanceof ApiError) {
