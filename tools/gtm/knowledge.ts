@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineTool } from '../../src/catalogue/types.js';
+
+export const searchKb = defineTool({
+  name: 'g8_search_kb',
+  title: 'Search knowledge base',
+  description:
+    "Full-text search of the org's GTM knowledge base; returns snippets with document ids. Changes nothing. Browse with g8_list_kb_documents.",
+  toolset: 'knowledge',
+  scope: 'campaigns:write',
+  tier: 'write',
+  input: z.object({ query: z.string().min(1).max(500).describe('Search text') }),
+  http: { method: 'POST', path: '/kb/search' },
+});
+
+export const listKbDocuments = defineTool({
+  name: 'g8_list_kb_documents',
+  title: 'List knowledge base',
+  description: "List the documents of the org's GTM knowledge base, grouped by section.",
+  toolset: 'knowledge',
+  scope: 'campaigns:read',
+  tier: 'read',
+  input: z.object({}),
+  http: { method: 'GET', path: '/kb' },
+});
+
+export const gtmKnowledgeTools = [searchKb, listKbDocuments];

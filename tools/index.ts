@@ -1,0 +1,43 @@
+import type { ToolSpec } from '../src/catalogue/types.js';
+import { devCampaignTools } from './dev/campaigns.js';
+import { devKnowledgeTools } from './dev/knowledge.js';
+import { repoTools } from './dev/repos.js';
+import { gtmCampaignTools } from './gtm/campaigns.js';
+import { gtmKnowledgeTools } from './gtm/knowledge.js';
+import { audienceTools } from './shared/audience.js';
+import { companyTools } from './shared/companies.js';
+import { contactTools } from './shared/contacts.js';
+import { crmTools } from './shared/crm.js';
+import { enrichmentTools } from './shared/enrichment.js';
+import { inboxTools } from './shared/inbox.js';
+import { sequenceTools } from './shared/sequences.js';
+
+export { contactTools };
+
+/** Every mode's tools (contract §2.1–2.5), in the order of the contract tables. */
+export const sharedTools: readonly ToolSpec[] = [
+  ...contactTools,
+  ...companyTools,
+  ...enrichmentTools,
+  ...sequenceTools,
+  ...inboxTools,
+  ...audienceTools,
+  ...crmTools,
+];
+
+/** Developer mode (contract §2.6). */
+export const devTools: readonly ToolSpec[] = [...repoTools, ...devCampaignTools, ...devKnowledgeTools];
+
+/** GTM mode (contract §2.7). */
+export const gtmTools: readonly ToolSpec[] = [...gtmCampaignTools, ...gtmKnowledgeTools];
+
+/**
+ * In `all` mode the GTM tools whose names collide with dev tools are registered under these names.
+ * GTM field descriptions never name a colliding tool, so rewriting tool descriptions is enough.
+ */
+export const GTM_ALIASES: Readonly<Record<string, string>> = {
+  g8_list_campaigns: 'g8_gtm_list_campaigns',
+  g8_get_campaign: 'g8_gtm_get_campaign',
+  g8_search_kb: 'g8_gtm_search_kb',
+  g8_list_kb_documents: 'g8_gtm_list_kb_documents',
+};

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { defineTool } from '../../src/catalogue/types.js';
+
+const configId = () => z.number().int().describe('Sync id (from g8_list_audience_syncs)');
+const SYNC_MODES = ['mirror', 'append_only'] as const;
+const runsLimit = () => z.number().int().min(1).max(100).default(20).describe('How many, newest first');
+
+export const listAudienceSyncs = defineTool({
+  name: 'g8_list_audience_syncs',
+  title: 'List audience syncs',
+  description:
+    'List syncs of graph8 lists to ad-platform audiences (Meta, LinkedIn, Google Ads, X) with status, cadence and last sync.',
+  toolset: 'audience',
+  scope: 'integrations:read',
+  tier: 'read',
+  input: z.object({}),
+  http: { method: 'GET', path: '/audience-syncs' },
+});
+
+export const createAudienceSync = defineTool({
+  name: 'g8_create_audience_sync',
+  title: 'Create audience sync',
+  description:
+    'Sync a graph8 list to a custom audience on an ad platform (creates it there). The platform must be connected; one sync per list and platform. Pushes are credited.',
+  toolset: 'audience',
+  scope: 'integrations:run',
+  tier: 'external',
+  input: z.object({
+    audience_id: z.number().int().describe('graph8 list id'),
+    platform: z.enum(['meta', 'linkedin', 'google', 'x']).describe('Ad platform'),
+    mode: z.enum(SYNC_MODES).default('mirror').describe('mirror also removes members who leave the list'),
+    refresh_cadence_hours: z.number().int().min(1).default(24).describe('Hours between automatic syncs'),
+    platform_audience_name: z.string().min(1).optional().describe('Audience name on the platform'),
+  }),
+  http: { method: 'POST', path: '/audience-syncs' },
+});
+
+export const getAudienceSync = defineTool({
+  name: 'g8_get_audience_sync',
+  title: 'Get audience sync',
+  description: 'Status, member count, cadence and last/next sync time of one audience sync.',
+  toolset: 'audience',
+  scope: 'integrations:read',
+  tier: 'read',
+  input: z.object({ config_id: configId() }),
+  http: { method: 'GET', path: '/audience-syncs/{config_id}' },
+});
+
+export const updateAudienceSync = defineTool({
+  name: 'g8_update_audience_sync',
+  title: 'Update audience sync',
+  description:
+    'Change the mode or cadence of an audience sync, or switch it on/off. Give at least one field.',
+  toolset: 'audience',
+  scope: 'integrations:run',
+  tier: 'external',
+  input: z.object({
+    config_id: configId(),
+    mode: z.enum(SYNC_MODES).optional().describe('mirror also removes members who leave the list'),
+    refresh_cadence_hours: z.number().int().min(1).optional().describe('Hours between automatic syncs'),
+    is_active: z.boolean().optional().describe('false pauses automatic syncs'),
+  }),
+  http: { method: 'PATCH', path: '/audience-syncs/{config_id}' },
+});
+
+export const deleteAudienceSync = defineTool({
+  name: 'g8_delete_audience_sync',
+  title: 'Delete audience sync',
+  description:
+    'Stop and remove an audience sync. The audience already on the ad platform is left in place; delete it there if needed.',
+  toolset: 'audience',
+  scope: 'integrations:delete',
+  tier: 'destructive',
+  input: z.object({ config_id: configId() }),
+  http: { method: 'DELETE', path: '/audience-syncs/{config_id}' },
+});
+
+export const triggerAudienceSync = defineTool({
+  name: 'g8_trigger_audience_sync',
+  title: 'Run audience sync now',
+  description:
+    'Push the list members to the ad platform now (credited). Runs in the background: follow it with g8_get_audience_sync_runs.',
+  toolset: 'audience',
+  scope: 'integrations:run',
+  tier: 'external',
+  input: z.object({ config_id: configId() }),
+  http: { method: 'POST', path: '/audience-syncs/{config_id}/trigger', noBody: true },
+});
+
+export const getAudienceSyncRuns = defineTool({
+  name: 'g8_get_audience_sync_runs',
+  title: 'Audience sync runs',
+  description: 'Recent runs of an audience sync with status and members added/removed. Free.',
+  toolset: 'audience',
+  scope: 'integrations:run',
+  tier: 'read',
+  input: z.object({ config_id: configId(), limit: runsLimit() }),
+  http: { method: 'GET', path: '/audience-syncs/{config_id}/runs' },
+});
+
+export const getAudienceSyncErrors = defineTool({
+  name: 'g8_get_audience_sync_errors',
+  title: 'Audience sync errors',
+  description: 'Errors of the failed runs of an audience sync, newest first.',
+  toolset: 'audience',
+  scope: 'integrations:read',
+  tier: 'read',
+  input: z.object({ config_id: configId(), limit: runsLimit() }),
+  http: { method: 'GET', path: '/audience-syncs/{config_id}/errors' },
+});
+
+export const audienceTools = [
+  listAudienceSyncs,
+  createAudienceSync,
+  getAudienceSync,
+  updateAudienceSync,
+  deleteAudienceSync,
+  triggerAudienceSync,
+  getAudienceSyncRuns,
+  getAudienceSyncErrors,
+];
