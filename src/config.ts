@@ -42,6 +42,18 @@ export const SETTINGS: readonly Setting[] = [
     help: 'Per-attempt timeout of an API request',
   },
   { env: 'G8_LOG_LEVEL', flag: '--log-level', default: 'info', help: 'Log level on stderr (debug … silent)' },
+  {
+    env: 'G8_CONFIRM',
+    flag: '--confirm',
+    default: 'auto',
+    help: 'auto: ask before destructive, billable, external calls; never: automation',
+  },
+  {
+    env: 'G8_MAX_RESULT_CHARS',
+    flag: '--max-result-chars',
+    default: '25000',
+    help: 'Response budget per result',
+  },
 ];
 
 const list = z
@@ -72,6 +84,8 @@ const ConfigSchema = z.object({
   readOnly: bool,
   timeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
   logLevel: z.enum(LOG_LEVELS).default('info'),
+  confirm: z.enum(['auto', 'never'], { error: 'expected auto or never' }).default('auto'),
+  maxResultChars: z.coerce.number().int().min(1000).max(10_000_000).default(25_000),
 });
 
 export type Config = z.output<typeof ConfigSchema> & { mode: 'dev' | 'gtm' | 'all' };
@@ -87,6 +101,8 @@ const ENV_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
   G8_READ_ONLY: 'readOnly',
   G8_TIMEOUT_MS: 'timeoutMs',
   G8_LOG_LEVEL: 'logLevel',
+  G8_CONFIRM: 'confirm',
+  G8_MAX_RESULT_CHARS: 'maxResultChars',
 };
 
 const FLAG_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
@@ -97,6 +113,8 @@ const FLAG_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
   '--read-only': 'readOnly',
   '--timeout-ms': 'timeoutMs',
   '--log-level': 'logLevel',
+  '--confirm': 'confirm',
+  '--max-result-chars': 'maxResultChars',
 };
 
 /** Parses `--flag value`, `--flag=value` and bare boolean `--read-only`. */

@@ -43,6 +43,8 @@ export async function runStdio(config: Config): Promise<void> {
     api,
     credential: () => apiKey,
     logger,
+    confirm: config.confirm,
+    maxResultChars: config.maxResultChars,
   });
   const transport = new StdioServerTransport();
   let closing = false;

@@ -14,6 +14,7 @@ import {
   InvalidResponseError,
   TimeoutError,
 } from './errors.js';
+import { Pacer, type PacerLimits } from './pacer.js';
 import { buildPath, buildQuery, type QueryInput } from './path.js';
 import { defaultRetryPolicy, type RetryClass, type RetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
 
@@ -32,6 +33,8 @@ export interface ApiClientOptions {
   readonly retry?: RetryPolicy;
   readonly logger?: ApiLogger;
   readonly connections?: number;
+  /** Client-side pacing per credential; `false` turns it off (the bench's direct baseline). */
+  readonly pace?: PacerLimits | false;
 }
 
 export interface ApiRequest {
@@ -59,6 +62,7 @@ export class ApiClient {
   readonly #pool: Pool;
   readonly #prefix: string;
   readonly #opts: ApiClientOptions;
+  readonly #pacer: Pacer | undefined;
 
   constructor(opts: ApiClientOptions) {
     const url = new URL(opts.apiUrl);
@@ -70,6 +74,7 @@ export class ApiClient {
       pipelining: 1,
     });
     this.#opts = opts;
+    this.#pacer = opts.pace === false ? undefined : new Pacer(opts.pace);
   }
 
   static newIdempotencyKey(): string {
@@ -114,6 +119,7 @@ export class ApiClient {
     }
     if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
 
+    if (this.#pacer) await this.#pacer.take(apiKey, req.signal);
     const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const started = performance.now();
@@ -124,6 +130,7 @@ export class ApiClient {
       throw this.#transportError(error, req, timeout);
     }
     const requestId = headerValue(res.headers['x-request-id']);
+    this.#pacer?.observe(apiKey, (name) => headerValue(res.headers[name]));
     let text: string;
     try {
       text = await readCapped(res.body, this.#opts.maxResponseBytes ?? DEFAULT_MAX_BYTES);

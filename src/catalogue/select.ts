@@ -74,7 +74,9 @@ function aliasGtm(spec: ToolSpec, aliases: Readonly<Record<string, string>>): To
     aliased = {
       ...spec,
       name: aliases[spec.name] ?? spec.name,
-      description: names.length ? spec.description.replace(pattern, (n) => aliases[n] ?? n) : spec.description,
+      description: names.length
+        ? spec.description.replace(pattern, (n) => aliases[n] ?? n)
+        : spec.description,
     };
     aliasCache.set(spec, aliased);
   }

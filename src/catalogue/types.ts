@@ -65,9 +65,21 @@ export interface RestCaller {
   isStatus(error: unknown, status: number): boolean;
 }
 
+export interface ProgressUpdate {
+  readonly progress: number;
+  readonly total?: number;
+  readonly message?: string;
+}
+
 export interface RunContext {
   readonly api: RestCaller;
   readonly signal?: AbortSignal;
+  /**
+   * Present only when the caller asked for progress (an MCP progressToken, or a CLI on a
+   * terminal): a tool that queues a job may then poll it and report, instead of returning the
+   * job handle at once.
+   */
+  readonly progress?: (update: ProgressUpdate) => Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are heterogeneous; each is checked by defineTool

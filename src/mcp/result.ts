@@ -5,13 +5,19 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ApiError } from '../api/errors.js';
 import type { Tier } from '../catalogue/types.js';
+import { fitToBudget } from './budget.js';
 
-export function successResult(data: unknown, pagination?: unknown): CallToolResult {
+/** Lists become `{ items, pagination }`; objects pass through; anything else is `{ result }`. */
+export function successResult(data: unknown, pagination?: unknown, maxChars = 25_000): CallToolResult {
   let structured: Record<string, unknown>;
   if (Array.isArray(data)) structured = { items: data };
   else if (typeof data === 'object' && data !== null) structured = { ...(data as Record<string, unknown>) };
   else structured = { result: data ?? null };
   if (pagination !== undefined && pagination !== null) structured.pagination = pagination;
+  return structuredResult(fitToBudget(structured, maxChars));
+}
+
+export function structuredResult(structured: Record<string, unknown>): CallToolResult {
   return { structuredContent: structured, content: [{ type: 'text', text: JSON.stringify(structured) }] };
 }
 

@@ -26,7 +26,12 @@ describe.each(['dev', 'gtm', 'all'] as const)('mode %s', (mode) => {
 
   beforeAll(async () => {
     backend = await startRecordingServer();
-    session = await startStdio({ G8_API_KEY: KEY, G8_API_URL: backend.url, G8_MCP_MODE: mode });
+    session = await startStdio({
+      G8_API_KEY: KEY,
+      G8_API_URL: backend.url,
+      G8_MCP_MODE: mode,
+      G8_CONFIRM: 'never',
+    });
     tools = (await session.client.listTools()).tools;
   });
 

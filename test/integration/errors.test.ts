@@ -61,7 +61,12 @@ describe('API errors become actionable tool errors', () => {
 
   beforeAll(async () => {
     backend = await startRecordingServer();
-    session = await startStdio({ G8_API_KEY: KEY, G8_API_URL: backend.url, G8_MCP_MODE: 'gtm' });
+    session = await startStdio({
+      G8_API_KEY: KEY,
+      G8_API_URL: backend.url,
+      G8_MCP_MODE: 'gtm',
+      G8_CONFIRM: 'never',
+    });
   });
   afterAll(async () => {
     await session.close();

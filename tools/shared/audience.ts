@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/catalogue/types.js';
+import { asArray, asObj, asString } from '../data.js';
+import { pollJob, TERMINAL } from '../poll.js';
 
 const configId = () => z.number().int().describe('Sync id (from g8_list_audience_syncs)');
 const SYNC_MODES = ['mirror', 'append_only'] as const;
@@ -84,7 +86,36 @@ export const triggerAudienceSync = defineTool({
   scope: 'integrations:run',
   tier: 'external',
   input: z.object({ config_id: configId() }),
-  http: { method: 'POST', path: '/audience-syncs/{config_id}/trigger', noBody: true },
+  async run(input, ctx) {
+    const res = await ctx.api.call({
+      method: 'POST',
+      path: '/audience-syncs/{config_id}/trigger',
+      params: { config_id: input.config_id },
+    });
+    const run = asObj(res.data);
+    const runId = run?.['run_id'];
+    const next = `Runs in the background: poll g8_get_audience_sync_runs with config_id=${input.config_id} until run ${String(runId)} is completed or failed.`;
+    if (!ctx.progress || runId === undefined) return { ...res, data: { ...run, next } };
+    const final = await pollJob({
+      ctx,
+      label: `audience sync run ${String(runId)}`,
+      stages: ['queued', 'running'],
+      read: async () => {
+        const runs = await ctx.api.call({
+          method: 'GET',
+          path: '/audience-syncs/{config_id}/runs',
+          params: { config_id: input.config_id },
+          query: { limit: 10 },
+        });
+        const found = asArray(runs.data)
+          .map(asObj)
+          .find((r) => r?.['id'] === runId);
+        const status = asString(found?.['status']) ?? asString(run?.['status']) ?? 'queued';
+        return { done: TERMINAL.has(status), status, data: found ?? run };
+      },
+    });
+    return { ...res, data: { ...final.data, run_id: runId, ...(final.timedOut ? { next } : {}) } };
+  },
 });
 
 export const getAudienceSyncRuns = defineTool({

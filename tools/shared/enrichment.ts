@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineTool, type RestCaller } from '../../src/catalogue/types.js';
+import { defineTool, type RestCaller, type RunContext } from '../../src/catalogue/types.js';
 import { asArray, asNumber, asObj, asString, type Obj } from '../data.js';
+import { pollJob, TERMINAL } from '../poll.js';
 
 export const lookupPerson = defineTool({
   name: 'g8_lookup_person',
@@ -52,7 +53,27 @@ const PROVIDERS = [
 const DEFAULT_VERIFIER = 'zerobounce';
 const AI_CREDITS_PER_CONTACT = 3;
 const POLL_HINT = (jobId: string) =>
-  `Job ${jobId} runs in the background (about a minute). There is no job tool: re-read the contacts with g8_get_contact later, or poll GET /enrichment/jobs/${jobId} over REST. completed is not enriched: check successful_enrichments.`;
+  `Job ${jobId} runs in the background (about a minute). There is no job tool: re-read the contacts with g8_get_contact later, or poll GET /enrichment/jobs/${jobId} over REST (a client that sends a progressToken gets the job followed to the end). completed is not enriched: check successful_enrichments.`;
+
+/** Follows the queued job to its end, reporting progress (only when the caller asked for it). */
+async function followJob(ctx: RunContext, jobId: string): Promise<Obj | undefined> {
+  const final = await pollJob({
+    ctx,
+    label: `enrichment job ${jobId}`,
+    stages: ['queued', 'running'],
+    read: async () => {
+      const res = await ctx.api.call({
+        method: 'GET',
+        path: '/enrichment/jobs/{job_id}',
+        params: { job_id: jobId },
+      });
+      const job = asObj(res.data);
+      const status = asString(job?.['status']) ?? 'unknown';
+      return { done: TERMINAL.has(status), status, data: job };
+    },
+  });
+  return final.data && { ...final.data, ...(final.timedOut ? { next: POLL_HINT(jobId) } : {}) };
+}
 
 const enrichInput = z.object({
   contact_ids: z.array(z.number().int()).min(1).describe('Contact ids, all already in list_id'),
@@ -220,7 +241,8 @@ export const enrichContacts = defineTool({
   alsoNeeds: ['enrichment:read'],
   tier: 'billable',
   input: enrichInput,
-  async run(input, { api }) {
+  async run(input, ctx) {
+    const { api } = ctx;
     const mode = resolveMode(input);
     if (input.dry_run) return { status: 200, data: await dryRun(api, input, mode) };
 
@@ -258,8 +280,10 @@ export const enrichContacts = defineTool({
       path: '/enrichment/waterfall/enrich',
       body: { column_id: columnId, list_id: input.list_id, record_ids: input.contact_ids },
     });
-    const job = asObj(res.data);
-    const jobId = asString(job?.['job_id']);
+    const queued = asObj(res.data);
+    const jobId = asString(queued?.['job_id']);
+    const followed = jobId && ctx.progress ? await followJob(ctx, jobId) : undefined;
+    const job = followed ?? queued;
     return {
       ...res,
       data: {
@@ -267,7 +291,7 @@ export const enrichContacts = defineTool({
         mode,
         column_id: columnId,
         missing_credentials: config?.['missing_credentials'] ?? [],
-        ...(jobId ? { next: POLL_HINT(jobId) } : {}),
+        ...(jobId && !followed ? { next: POLL_HINT(jobId) } : {}),
       },
     };
   },

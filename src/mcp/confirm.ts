@@ -1,0 +1,79 @@
+/**
+ * Confirmation before money or messages leave: destructive, billable and external tools do not
+ * act on a call the user has not approved. A client that supports elicitation asks the user; any
+ * other client gets a preview and must call again with `confirm: true` (graph8's convention).
+ * `dry_run: true` never needs approval: it only looks.
+ */
+import type { Tier, ToolSpec } from '../catalogue/types.js';
+import type { ToolDefinition } from './definition.js';
+
+export type ConfirmMode = 'auto' | 'never';
+
+const GATED: ReadonlySet<Tier> = new Set(['destructive', 'billable', 'external']);
+
+const EFFECT: Partial<Record<Tier, string>> = {
+  destructive: 'Deletes or archives data; it cannot be undone here.',
+  billable: 'Spends graph8 credits.',
+  external: 'Reaches people or systems outside graph8 (email, SMS, LinkedIn, ad platforms or CRMs).',
+};
+
+export function isGated(spec: ToolSpec, mode: ConfirmMode): boolean {
+  return mode !== 'never' && GATED.has(spec.tier);
+}
+
+/** A dry run only reads, so it needs no approval. */
+export function isDryRun(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && (input as { dry_run?: unknown }).dry_run === true;
+}
+
+function firstSentence(text: string): string {
+  const end = text.search(/[.:](\s|$)/);
+  return (end > 0 ? text.slice(0, end) : text).trim();
+}
+
+function describeValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
+  return undefined;
+}
+
+/** One line for the user: what the tool does, to what, and what it costs or reaches. */
+export function summarize(name: string, spec: ToolSpec, input: Readonly<Record<string, unknown>>): string {
+  const args = Object.entries(input)
+    .filter(([k, v]) => v !== undefined && v !== false && k !== 'body' && k !== 'content')
+    .map(([k, v]) => [k, describeValue(v)] as const)
+    .filter(([, v]) => v !== undefined)
+    .slice(0, 5)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return `${name}: ${firstSentence(spec.description)}${args ? ` (${args})` : ''}. ${EFFECT[spec.tier] ?? ''}`.trim();
+}
+
+const CONFIRM_FIELD = {
+  type: 'boolean',
+  description: 'true only after the user approved this action',
+} as const;
+
+const withConfirmCache = new WeakMap<ToolDefinition, ToolDefinition>();
+
+/** The definition a client without elicitation sees: the same schema plus `confirm`. */
+export function withConfirmField(def: ToolDefinition): ToolDefinition {
+  let out = withConfirmCache.get(def);
+  if (!out) {
+    const props = (def.inputSchema.properties ?? {}) as Record<string, unknown>;
+    out = { ...def, inputSchema: { ...def.inputSchema, properties: { ...props, confirm: CONFIRM_FIELD } } };
+    withConfirmCache.set(def, out);
+  }
+  return out;
+}
+
+export function previewStructured(name: string, summary: string, input: unknown, hasDryRun: boolean) {
+  return {
+    confirmation_required: true,
+    tool: name,
+    summary,
+    arguments: input,
+    next: `Nothing was done. Show the summary to the user; if they approve, call ${name} again with the same arguments and "confirm": true${hasDryRun ? ' (or first "dry_run": true to preview)' : ''}.`,
+  };
+}
