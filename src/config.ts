@@ -85,6 +85,16 @@ const ConfigSchema = z.object({
   timeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
   logLevel: z.enum(LOG_LEVELS).default('info'),
   confirm: z.enum(['auto', 'never'], { error: 'expected auto or never' }).default('auto'),
+  pace: z
+    .string()
+    .regex(/^(off|\d+,\d+)$/, 'expected "off" or "<per second>,<per minute>", e.g. 50,1000')
+    .transform((s) => {
+      if (s === 'off') return false as const;
+      const [perSecond, perMinute] = s.split(',').map(Number) as [number, number];
+      return { perSecond, perMinute };
+    })
+    .refine((p) => p === false || (p.perSecond >= 1 && p.perMinute >= 1), 'limits must be at least 1')
+    .default({ perSecond: 50, perMinute: 1000 }),
   maxResultChars: z.coerce.number().int().min(1000).max(10_000_000).default(25_000),
 });
 
@@ -103,6 +113,7 @@ const ENV_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
   G8_LOG_LEVEL: 'logLevel',
   G8_CONFIRM: 'confirm',
   G8_MAX_RESULT_CHARS: 'maxResultChars',
+  G8_PACE: 'pace',
 };
 
 const FLAG_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
@@ -115,6 +126,7 @@ const FLAG_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
   '--log-level': 'logLevel',
   '--confirm': 'confirm',
   '--max-result-chars': 'maxResultChars',
+  '--pace': 'pace',
 };
 
 /** Parses `--flag value`, `--flag=value` and bare boolean `--read-only`. */

@@ -35,6 +35,7 @@ export async function runStdio(config: Config): Promise<void> {
     timeoutMs: config.timeoutMs,
     logger,
     connections: 8,
+    pace: config.pace,
   });
   const server = buildServer({
     name: 'g8-mcp-server',

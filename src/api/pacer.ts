@@ -2,22 +2,45 @@
  * Client-side pacing per credential at the published limits (50 requests/s and 1,000/min by
  * default), so a burst from an agent waits a little instead of failing with 429s.
  *
- * Each window is a GCRA bucket (the "theoretical arrival time" form of a token bucket): a call
- * reserves its slot immediately and sleeps until the slot comes, so concurrent callers need no
- * queue and keep their order. The windows follow `X-RateLimit-*` headers when the API sends them.
+ * Each window is a sliding log of the last N send times: a request may go when fewer than N went
+ * in the preceding period. That is exact for the server's sliding or fixed windows, where a token
+ * bucket's burst-plus-refill would overshoot. A call reserves its slot at once and then sleeps, so
+ * concurrent callers need no queue and keep their order. The windows follow `X-RateLimit-*`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-interface Window {
-  intervalMs: number;
-  burst: number;
-  /** When the bucket is next empty again (ms since epoch). */
-  tat: number;
+/** Clocks and network add jitter; a slightly longer period keeps us inside the server's window. */
+const MARGIN = 1.03;
+
+class SlidingLog {
+  readonly limit: number;
+  readonly #period: number;
+  readonly #times: Float64Array;
+  #next = 0;
+  #count = 0;
+
+  constructor(limit: number, periodMs: number) {
+    this.limit = limit;
+    this.#period = periodMs * MARGIN;
+    this.#times = new Float64Array(limit);
+  }
+
+  /** Earliest time the next request may go. */
+  earliest(): number {
+    return this.#count < this.limit ? 0 : (this.#times[this.#next] as number) + this.#period;
+  }
+
+  record(at: number): void {
+    this.#times[this.#next] = at;
+    this.#next = (this.#next + 1) % this.limit;
+    this.#count = Math.min(this.#count + 1, this.limit);
+  }
 }
 
-interface Buckets {
-  second: Window;
-  minute: Window;
+interface Windows {
+  second: SlidingLog;
+  minute: SlidingLog;
+  blockedUntil: number;
 }
 
 export interface PacerLimits {
@@ -27,58 +50,50 @@ export interface PacerLimits {
 
 export const PUBLISHED_LIMITS: PacerLimits = { perSecond: 50, perMinute: 1000 };
 
-function window(perPeriod: number, periodMs: number): Window {
-  return { intervalMs: periodMs / perPeriod, burst: perPeriod, tat: 0 };
-}
-
-/** Reserves one slot and returns how long to wait for it. */
-function reserve(w: Window, now: number): number {
-  const tat = Math.max(w.tat, now);
-  const allowedAt = tat - (w.burst - 1) * w.intervalMs;
-  w.tat = tat + w.intervalMs;
-  return Math.max(0, allowedAt - now);
-}
-
 export class Pacer {
-  readonly #buckets = new Map<string, Buckets>();
+  readonly #windows = new Map<string, Windows>();
   readonly #limits: PacerLimits;
 
   constructor(limits: PacerLimits = PUBLISHED_LIMITS) {
     this.#limits = limits;
   }
 
-  #get(credential: string): Buckets {
-    let b = this.#buckets.get(credential);
-    if (!b) {
-      b = { second: window(this.#limits.perSecond, 1000), minute: window(this.#limits.perMinute, 60_000) };
-      this.#buckets.set(credential, b);
+  #get(credential: string): Windows {
+    let w = this.#windows.get(credential);
+    if (!w) {
+      w = {
+        second: new SlidingLog(this.#limits.perSecond, 1000),
+        minute: new SlidingLog(this.#limits.perMinute, 60_000),
+        blockedUntil: 0,
+      };
+      this.#windows.set(credential, w);
       // One entry per credential; HTTP mode may see many, so forget the oldest beyond a bound.
-      if (this.#buckets.size > 10_000) this.#buckets.delete(this.#buckets.keys().next().value as string);
+      if (this.#windows.size > 10_000) this.#windows.delete(this.#windows.keys().next().value as string);
     }
-    return b;
+    return w;
   }
 
-  /** Waits for this credential's next slot. */
+  /** Reserves this credential's next slot and waits for it. */
   async take(credential: string, signal?: AbortSignal): Promise<void> {
-    const b = this.#get(credential);
+    const w = this.#get(credential);
     const now = Date.now();
-    const wait = Math.max(reserve(b.second, now), reserve(b.minute, now));
-    if (wait > 0) await sleep(wait, undefined, signal ? { signal } : undefined);
+    const at = Math.max(now, w.blockedUntil, w.second.earliest(), w.minute.earliest());
+    w.second.record(at);
+    w.minute.record(at);
+    if (at > now) await sleep(at - now, undefined, signal ? { signal } : undefined);
   }
 
   /** Follows the server's word: its limits, and "none left until Reset". */
   observe(credential: string, header: (name: string) => string | undefined): void {
-    const b = this.#get(credential);
+    const w = this.#get(credential);
     const perSecond = Number(header('x-ratelimit-limit-second'));
     const perMinute = Number(header('x-ratelimit-limit-minute'));
-    if (perSecond > 0 && perSecond !== b.second.burst) b.second = window(perSecond, 1000);
-    if (perMinute > 0 && perMinute !== b.minute.burst) b.minute = window(perMinute, 60_000);
-    const remaining = header('x-ratelimit-remaining');
+    if (perSecond > 0 && perSecond !== w.second.limit) w.second = new SlidingLog(perSecond, 1000);
+    if (perMinute > 0 && perMinute !== w.minute.limit) w.minute = new SlidingLog(perMinute, 60_000);
     const reset = Number(header('x-ratelimit-reset'));
-    if (remaining === '0' && reset > 0) {
-      // Empty until the reset instant: push the minute bucket's arrival time past it.
-      const resetMs = reset * 1000;
-      b.minute.tat = Math.max(b.minute.tat, resetMs + (b.minute.burst - 1) * b.minute.intervalMs);
+    if (header('x-ratelimit-remaining') === '0' && reset > 0) {
+      // Capped: a skewed clock must not stall a credential for longer than one window.
+      w.blockedUntil = Math.max(w.blockedUntil, Math.min(reset * 1000, Date.now() + 60_000));
     }
   }
 }

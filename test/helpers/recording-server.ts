@@ -18,12 +18,18 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Raw text instead of JSON (for malformed-body tests). */
   raw?: string;
+  /** Wait this long before answering (a slow backend). */
+  delayMs?: number;
+  /** Reset the connection instead of answering. */
+  destroy?: boolean;
 }
 
 export type Handler = (req: Recorded) => Reply | Promise<Reply>;
 
 export interface RecordingServer {
   url: string;
+  /** Requests whose client went away before they were answered (cancellation, timeouts). */
+  aborted: Recorded[];
   requests: Recorded[];
   setHandler(handler: Handler): void;
   reset(): void;
@@ -46,6 +52,7 @@ function parseQuery(search: URLSearchParams): Record<string, string | string[]> 
 
 export async function startRecordingServer(): Promise<RecordingServer> {
   const requests: Recorded[] = [];
+  const aborted: Recorded[] = [];
   let handler: Handler = defaultHandler;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -67,8 +74,19 @@ export async function startRecordingServer(): Promise<RecordingServer> {
         body,
         rawBody,
       };
+      res.on('close', () => {
+        if (!res.writableFinished) aborted.push(recorded);
+      });
       requests.push(recorded);
       const reply = await handler(recorded);
+      if (reply.delayMs) {
+        await new Promise((r) => setTimeout(r, reply.delayMs));
+        if (res.destroyed || req.destroyed) return;
+      }
+      if (reply.destroy) {
+        req.socket.destroy();
+        return;
+      }
       const text = reply.raw ?? JSON.stringify(reply.body ?? null);
       res.writeHead(reply.status ?? 200, {
         'content-type': 'application/json',
@@ -83,11 +101,13 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    aborted,
     setHandler(h) {
       handler = h;
     },
     reset() {
       requests.length = 0;
+      aborted.length = 0;
       handler = defaultHandler;
     },
     close: () =>
