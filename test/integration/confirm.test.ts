@@ -1,0 +1,134 @@
+/**
+ * Confirmation before money or messages leave, through the built stdio server: a client that can
+ * elicit is asked (accept and decline); one that cannot gets a preview and must send confirm:true.
+ * Nothing reaches the backend before approval.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
+import { MAIN, type StdioSession, startStdio } from '../helpers/stdio.js';
+
+const KEY = 'g8_test_confirmtestkey0000000000';
+const SEND = {
+  reply_id: 'thr_1',
+  body: 'Thanks!',
+  channel: 'email',
+  to: 'ada@acme.test',
+  from_address: 'sam@acme.test',
+};
+
+interface Result {
+  isError?: boolean;
+  structuredContent?: Record<string, unknown>;
+}
+
+let backend: RecordingServer;
+beforeAll(async () => {
+  backend = await startRecordingServer();
+});
+afterAll(() => backend.close());
+afterEach(() => backend.reset());
+
+describe('a client without elicitation', () => {
+  let session: StdioSession;
+  beforeAll(async () => {
+    session = await startStdio({ G8_API_KEY: KEY, G8_API_URL: backend.url, G8_MCP_MODE: 'all' });
+  });
+  afterAll(() => session.close());
+
+  it('sees a confirm argument on gated tools only', async () => {
+    const { tools } = await session.client.listTools();
+    const props = (name: string) =>
+      (tools.find((t) => t.name === name)!.inputSchema.properties ?? {}) as Record<string, unknown>;
+    expect(props('g8_send_reply').confirm).toBeDefined();
+    expect(props('g8_delete_sequence').confirm).toBeDefined();
+    expect(props('g8_lookup_person').confirm).toBeDefined();
+    expect(props('g8_search_contacts').confirm).toBeUndefined();
+    expect(props('g8_connect_repo').confirm).toBeUndefined();
+  });
+
+  it('gets a preview first and nothing is sent', async () => {
+    const r = (await session.client.callTool({ name: 'g8_send_reply', arguments: SEND })) as Result;
+    expect(r.isError).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ confirmation_required: true, tool: 'g8_send_reply' });
+    expect(String(r.structuredContent?.summary)).toMatch(/thr_1.*outside graph8/);
+    expect(backend.requests).toHaveLength(0);
+  });
+
+  it('acts with confirm: true, which is never sent upstream', async () => {
+    const r = (await session.client.callTool({
+      name: 'g8_send_reply',
+      arguments: { ...SEND, confirm: true },
+    })) as Result;
+    expect(r.isError).toBeFalsy();
+    expect(backend.requests).toHaveLength(1);
+    const { reply_id: _inPath, ...body } = SEND;
+    expect(backend.requests[0]!.body).toEqual(body);
+  });
+
+  it('a dry run needs no confirmation', async () => {
+    const r = (await session.client.callTool({
+      name: 'g8_update_sequence',
+      arguments: { sequence_id: 'seq_1', remove_linkedin: true, dry_run: true },
+    })) as Result;
+    expect(r.isError).toBeFalsy();
+    expect(backend.requests).toHaveLength(1);
+    expect(backend.requests[0]!.query).toMatchObject({ dry_run: 'true' });
+  });
+
+  it('read tools act at once', async () => {
+    await session.client.callTool({ name: 'g8_search_contacts', arguments: {} });
+    expect(backend.requests).toHaveLength(1);
+  });
+});
+
+describe('a client with elicitation', () => {
+  let client: Client;
+  let answer: ElicitResult['action'] = 'accept';
+  const asked: string[] = [];
+
+  beforeAll(async () => {
+    client = new Client({ name: 'elicit', version: '1' }, { capabilities: { elicitation: { form: {} } } });
+    client.setRequestHandler(ElicitRequestSchema, (req) => {
+      asked.push(req.params.message);
+      return answer === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: answer };
+    });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [MAIN],
+        env: { PATH: process.env.PATH ?? '', G8_API_KEY: KEY, G8_API_URL: backend.url },
+      }),
+    );
+  });
+  afterAll(() => client.close());
+
+  it('is not shown a confirm argument', async () => {
+    const { tools } = await client.listTools();
+    const send = tools.find((t) => t.name === 'g8_send_reply')!;
+    expect((send.inputSchema.properties as Record<string, unknown>).confirm).toBeUndefined();
+  });
+
+  it('accept: the user is asked with a one-line summary, then the call goes out', async () => {
+    answer = 'accept';
+    asked.length = 0;
+    const r = (await client.callTool({
+      name: 'g8_delete_sequence',
+      arguments: { sequence_id: 'seq_9' },
+    })) as Result;
+    expect(r.isError).toBeFalsy();
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatch(/g8_delete_sequence.*seq_9.*cannot be undone.*Proceed\?/);
+    expect(backend.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['DELETE /api/v1/sequences/seq_9']);
+  });
+
+  it.each(['decline', 'cancel'] as const)('%s: nothing reaches the backend', async (action) => {
+    answer = action;
+    const r = (await client.callTool({ name: 'g8_send_reply', arguments: SEND })) as Result;
+    expect(r.isError).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ cancelled: true });
+    expect(backend.requests).toHaveLength(0);
+  });
+});
