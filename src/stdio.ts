@@ -34,7 +34,6 @@ export async function runStdio(config: Config): Promise<void> {
     userAgent: USER_AGENT,
     timeoutMs: config.timeoutMs,
     logger,
-    connections: 8,
     pace: config.pace,
   });
   const server = buildServer({

@@ -106,6 +106,15 @@ export class ApiClient {
   }
 
   async #once(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
+    const release = this.#pacer ? await this.#pacer.take(apiKey, req.signal) : undefined;
+    try {
+      return await this.#send(req, apiKey);
+    } finally {
+      release?.();
+    }
+  }
+
+  async #send(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
     const path = this.#prefix + buildPath(req.path, req.params) + buildQuery(req.query);
     const headers: Record<string, string> = {
       authorization: `Bearer ${apiKey}`,
@@ -118,8 +127,6 @@ export class ApiClient {
       headers['content-type'] = 'application/json';
     }
     if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
-
-    if (this.#pacer) await this.#pacer.take(apiKey, req.signal);
     const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const started = performance.now();

@@ -2,44 +2,56 @@
  * Client-side pacing per credential at the published limits (50 requests/s and 1,000/min by
  * default), so a burst from an agent waits a little instead of failing with 429s.
  *
- * Each window is a sliding log of the last N send times: a request may go when fewer than N went
- * in the preceding period. That is exact for the server's sliding or fixed windows, where a token
- * bucket's burst-plus-refill would overshoot. A call reserves its slot at once and then sleeps, so
- * concurrent callers need no queue and keep their order. The windows follow `X-RateLimit-*`.
+ * Each window is a pool of N permits that cool down for one period after the request holding
+ * them has been answered. A request's arrival at the server lies between its send and its answer,
+ * so no N+1 requests can ever arrive within one period — whatever the connection set-up, queueing
+ * or network jitter (a schedule computed at send time cannot promise that). Windows follow the
+ * server's `X-RateLimit-*` headers when it sends them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Clocks and network add jitter; a slightly longer period keeps us inside the server's window. */
-const MARGIN = 1.03;
-
-class SlidingLog {
+class CooldownPool {
   readonly limit: number;
   readonly #period: number;
-  readonly #times: Float64Array;
-  #next = 0;
-  #count = 0;
+  /** When each idle permit may be used again; appended in time order, so always sorted. */
+  readonly #idle: number[];
+  readonly #waiters: (() => void)[] = [];
 
   constructor(limit: number, periodMs: number) {
     this.limit = limit;
-    this.#period = periodMs * MARGIN;
-    this.#times = new Float64Array(limit);
+    this.#period = periodMs;
+    this.#idle = new Array<number>(limit).fill(0);
   }
 
-  /** Earliest time the next request may go. */
-  earliest(): number {
-    return this.#count < this.limit ? 0 : (this.#times[this.#next] as number) + this.#period;
+  async acquire(signal?: AbortSignal): Promise<void> {
+    while (this.#idle.length === 0) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    const usableAt = this.#idle.shift() as number;
+    const wait = usableAt - Date.now();
+    if (wait <= 0) return;
+    try {
+      await sleep(wait, undefined, signal ? { signal } : undefined);
+    } catch (error) {
+      this.#idle.unshift(usableAt);
+      this.#wake();
+      throw error;
+    }
   }
 
-  record(at: number): void {
-    this.#times[this.#next] = at;
-    this.#next = (this.#next + 1) % this.limit;
-    this.#count = Math.min(this.#count + 1, this.limit);
+  release(): void {
+    this.#idle.push(Date.now() + this.#period);
+    this.#wake();
+  }
+
+  #wake(): void {
+    this.#waiters.shift()?.();
   }
 }
 
 interface Windows {
-  second: SlidingLog;
-  minute: SlidingLog;
+  second: CooldownPool;
+  minute: CooldownPool;
   blockedUntil: number;
 }
 
@@ -49,6 +61,9 @@ export interface PacerLimits {
 }
 
 export const PUBLISHED_LIMITS: PacerLimits = { perSecond: 50, perMinute: 1000 };
+
+/** Call when the request has been answered (or failed); frees its permits to cool down. */
+export type Release = () => void;
 
 export class Pacer {
   readonly #windows = new Map<string, Windows>();
@@ -62,8 +77,8 @@ export class Pacer {
     let w = this.#windows.get(credential);
     if (!w) {
       w = {
-        second: new SlidingLog(this.#limits.perSecond, 1000),
-        minute: new SlidingLog(this.#limits.perMinute, 60_000),
+        second: new CooldownPool(this.#limits.perSecond, 1000),
+        minute: new CooldownPool(this.#limits.perMinute, 60_000),
         blockedUntil: 0,
       };
       this.#windows.set(credential, w);
@@ -73,14 +88,26 @@ export class Pacer {
     return w;
   }
 
-  /** Reserves this credential's next slot and waits for it. */
-  async take(credential: string, signal?: AbortSignal): Promise<void> {
+  /** Waits until this credential may send one more request. */
+  async take(credential: string, signal?: AbortSignal): Promise<Release> {
     const w = this.#get(credential);
-    const now = Date.now();
-    const at = Math.max(now, w.blockedUntil, w.second.earliest(), w.minute.earliest());
-    w.second.record(at);
-    w.minute.record(at);
-    if (at > now) await sleep(at - now, undefined, signal ? { signal } : undefined);
+    const { second, minute } = w;
+    await second.acquire(signal);
+    try {
+      await minute.acquire(signal);
+    } catch (error) {
+      second.release();
+      throw error;
+    }
+    const blocked = w.blockedUntil - Date.now();
+    if (blocked > 0) await sleep(blocked, undefined, signal ? { signal } : undefined).catch(() => {});
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      second.release();
+      minute.release();
+    };
   }
 
   /** Follows the server's word: its limits, and "none left until Reset". */
@@ -88,8 +115,9 @@ export class Pacer {
     const w = this.#get(credential);
     const perSecond = Number(header('x-ratelimit-limit-second'));
     const perMinute = Number(header('x-ratelimit-limit-minute'));
-    if (perSecond > 0 && perSecond !== w.second.limit) w.second = new SlidingLog(perSecond, 1000);
-    if (perMinute > 0 && perMinute !== w.minute.limit) w.minute = new SlidingLog(perMinute, 60_000);
+    // New limits apply to permits minted from now on; in-flight ones drain from the old pools.
+    if (perSecond > 0 && perSecond !== w.second.limit) w.second = new CooldownPool(perSecond, 1000);
+    if (perMinute > 0 && perMinute !== w.minute.limit) w.minute = new CooldownPool(perMinute, 60_000);
     const reset = Number(header('x-ratelimit-reset'));
     if (header('x-ratelimit-remaining') === '0' && reset > 0) {
       // Capped: a skewed clock must not stall a credential for longer than one window.
