@@ -58,6 +58,11 @@ export interface Reply {
   readonly status: number;
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Optional: what an Idempotency-Key replay returns instead of `body`, for replies that carry a
+   * secret that must not be stored (a minted API key token is shown once). Defaults to `body`.
+   */
+  readonly replayBody?: unknown;
 }
 
 export interface Route {

@@ -1,0 +1,102 @@
+/**
+ * `g8-mcp-server sandbox` as the entry point calls it: flag parsing, --print-key (only the key on
+ * stdout, stable across runs), and serving until SIGTERM with a clean close.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseCliArgs, UsageFailure } from '../../src/sandbox/cli.js';
+import { runSandboxCli, startSandbox } from '../../src/sandbox/index.js';
+
+describe('sandbox CLI', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'g8-sandbox-cli-'));
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  function captureStdout(): string[] {
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    return out;
+  }
+
+  it('parses flags with defaults, both spellings, and rejects bad input', () => {
+    const defaults = parseCliArgs([]);
+    expect(defaults).toMatchObject({ port: 8808, host: '127.0.0.1', printKey: false });
+    expect(defaults.db).toBe(join(process.cwd(), '.data', 'sandbox.db'));
+    expect(parseCliArgs(['--port', '0', '--host=0.0.0.0', '--db', ':memory:', '--print-key'])).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      db: ':memory:',
+      printKey: true,
+    });
+    expect(() => parseCliArgs(['--port', '70000'])).toThrow(/--port/);
+    expect(() => parseCliArgs(['--port'])).toThrow(/needs a value/);
+    expect(() => parseCliArgs(['--verbose'])).toThrow(/unknown sandbox option --verbose/);
+    expect(() => parseCliArgs(['--nope'])).toThrow(UsageFailure);
+    // main.ts maps this class name to exit code 2.
+    expect(UsageFailure.name).toBe('UsageFailure');
+  });
+
+  it('--print-key prints only the demo key, the same one on every run, and creates the directory', async () => {
+    const db = join(dir, 'deep', 'er', 'sandbox.db');
+    const out = captureStdout();
+    await runSandboxCli(['--db', db, '--print-key']);
+    await runSandboxCli(['--db', db, '--print-key']);
+    vi.restoreAllMocks();
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/^g8_test_[A-Za-z0-9_-]{40}\n$/);
+    expect(out[1]).toBe(out[0]);
+    expect(existsSync(db)).toBe(true);
+    // The printed key is the one a started sandbox serves.
+    const sb = await startSandbox({ port: 0, dbPath: db, log: () => {} });
+    try {
+      expect(`${sb.demoKey}\n`).toBe(out[0]);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('serves, prints the URL, key and how to connect, and shuts down cleanly on SIGTERM', async () => {
+    const db = join(dir, 'served.db');
+    const out = captureStdout();
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const running = runSandboxCli(['--port', '0', '--db', db]);
+    const deadline = Date.now() + 10_000;
+    while (!out.join('').includes('Press Ctrl+C') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const text = out.join('');
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+    const key = /demo key\s+(g8_test_\S+)/.exec(text)?.[1];
+    expect(url).toBeDefined();
+    expect(key).toBeDefined();
+    expect(text).toContain(`G8_API_URL=${url}`);
+    expect(text).toContain(`G8_API_KEY=${key}`);
+    const me = await fetch(`${url}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(me.status).toBe(200);
+
+    process.emit('SIGTERM', 'SIGTERM');
+    await running;
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    // The database was closed cleanly: a new sandbox opens it and serves the same key.
+    const sb = await startSandbox({ port: 0, dbPath: db, log: () => {} });
+    try {
+      expect(sb.demoKey).toBe(key);
+    } finally {
+      await sb.close();
+    }
+  });
+});
