@@ -1,5 +1,5 @@
 /** The shipped catalogue (tools/), wired into the shape selection works on. */
-import { devTools, GTM_ALIASES, gtmTools, sharedTools } from '../tools/index.js';
+import { CORE_TOOLS, devTools, GTM_ALIASES, gtmTools, sharedTools } from '../tools/index.js';
 import type { Catalogue } from './catalogue/select.js';
 
 export const catalogue: Catalogue = {
@@ -7,4 +7,5 @@ export const catalogue: Catalogue = {
   dev: devTools,
   gtm: gtmTools,
   gtmAliases: GTM_ALIASES,
+  core: CORE_TOOLS,
 };

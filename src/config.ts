@@ -54,6 +54,72 @@ export const SETTINGS: readonly Setting[] = [
     default: '25000',
     help: 'Response budget per result',
   },
+  // Remote mode (`--http`): Streamable HTTP with OAuth sign-in.
+  { env: 'G8_HTTP_PORT', flag: '--port', default: '8080', help: 'Remote mode: port to listen on' },
+  { env: 'G8_HTTP_HOST', flag: '--host', default: '127.0.0.1', help: 'Remote mode: interface to bind' },
+  {
+    env: 'G8_PUBLIC_URL',
+    flag: '--public-url',
+    default: 'http://127.0.0.1:<port>',
+    help: 'Remote mode: origin clients use (https behind TLS); tokens are bound to <it>/mcp',
+  },
+  {
+    env: 'G8_DATA_DIR',
+    flag: '--data-dir',
+    default: '.data',
+    help: 'Remote mode: where oauth.db and the generated secret live',
+  },
+  {
+    env: 'G8_MCP_SECRET',
+    default: '(generated)',
+    help: 'Remote mode: secret (32+ chars) sealing upstream credentials; else kept in the data dir',
+  },
+  {
+    env: 'G8_ALLOWED_HOSTS',
+    default: '(public host, localhost, 127.0.0.1)',
+    help: 'Remote mode: Host headers accepted (DNS-rebinding guard)',
+  },
+  {
+    env: 'G8_ALLOWED_ORIGINS',
+    default: '(public origin)',
+    help: 'Remote mode: browser Origins accepted on /mcp (CORS)',
+  },
+  { env: 'G8_HTTP_STATELESS', default: 'false', help: 'Remote mode: no sessions, one server per request' },
+  {
+    env: 'G8_HTTP_JSON_RESPONSE',
+    default: 'false',
+    help: 'Remote mode: answer POST /mcp with JSON instead of an SSE stream',
+  },
+  { env: 'G8_SESSION_IDLE_SEC', default: '1800', help: 'Remote mode: idle time after which a session ends' },
+  { env: 'G8_MAX_SESSIONS', default: '1000', help: 'Remote mode: open sessions kept (least recent evicted)' },
+  {
+    env: 'G8_OAUTH_ISSUER',
+    default: '(none: API keys only)',
+    help: 'Remote mode: upstream graph8 OAuth issuer for "Sign in with graph8"',
+  },
+  { env: 'G8_OAUTH_CLIENT_ID', default: '(none)', help: 'Remote mode: client id at the upstream issuer' },
+  {
+    env: 'G8_OAUTH_CLIENT_SECRET',
+    default: '(none)',
+    help: 'Remote mode: client secret at the upstream issuer',
+  },
+  {
+    env: 'G8_OAUTH_SCOPES',
+    default: "(the user's)",
+    help: 'Remote mode: graph8 scopes asked of the upstream issuer',
+  },
+  { env: 'G8_ACCESS_TOKEN_TTL_SEC', default: '3600', help: 'Remote mode: lifetime of MCP access tokens' },
+  {
+    env: 'G8_REFRESH_TOKEN_TTL_SEC',
+    default: '2592000',
+    help: 'Remote mode: lifetime of MCP refresh tokens (they rotate)',
+  },
+  { env: 'G8_API_KEY_CACHE_SEC', default: '300', help: 'Remote mode: how long a checked API key is trusted' },
+  {
+    env: 'G8_TRUST_PROXY',
+    default: 'false',
+    help: 'Remote mode: trust X-Forwarded-* from a reverse proxy (express "trust proxy")',
+  },
 ];
 
 const list = z
@@ -95,7 +161,32 @@ const ConfigSchema = z.object({
     })
     .refine((p) => p === false || (p.perSecond >= 1 && p.perMinute >= 1), 'limits must be at least 1')
     .default({ perSecond: 50, perMinute: 1000 }),
+  scopeFilter: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  discovery: z.enum(['on', 'off', 'auto'], { error: 'expected on, off or auto' }).default('auto'),
   maxResultChars: z.coerce.number().int().min(1000).max(10_000_000).default(25_000),
+  // Remote mode (src/http, src/auth).
+  httpPort: z.coerce.number().int().min(0).max(65535).default(8080),
+  httpHost: z.string().min(1).default('127.0.0.1'),
+  publicUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'expected an origin such as https://mcp.example.com (no path)')
+    .optional(),
+  dataDir: z.string().min(1).default('.data'),
+  mcpSecret: z.string().optional(),
+  allowedHosts: list,
+  allowedOrigins: list,
+  httpStateless: bool,
+  httpJsonResponse: bool,
+  sessionIdleSec: z.coerce.number().int().min(1).max(86_400).default(1800),
+  maxSessions: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  oauthIssuer: z.url({ protocol: /^https?$/ }).optional(),
+  oauthClientId: z.string().min(1).optional(),
+  oauthClientSecret: z.string().min(1).optional(),
+  oauthScopes: z.string().optional(),
+  accessTokenTtlSec: z.coerce.number().int().min(1).max(86_400).default(3600),
+  refreshTokenTtlSec: z.coerce.number().int().min(60).max(31_536_000).default(2_592_000),
+  apiKeyCacheSec: z.coerce.number().int().min(0).max(3600).default(300),
+  trustProxy: bool,
 });
 
 export type Config = z.output<typeof ConfigSchema> & { mode: 'dev' | 'gtm' | 'all' };
@@ -114,6 +205,27 @@ const ENV_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
   G8_CONFIRM: 'confirm',
   G8_MAX_RESULT_CHARS: 'maxResultChars',
   G8_PACE: 'pace',
+  G8_SCOPE_FILTER: 'scopeFilter',
+  G8_DISCOVERY: 'discovery',
+  G8_HTTP_PORT: 'httpPort',
+  G8_HTTP_HOST: 'httpHost',
+  G8_PUBLIC_URL: 'publicUrl',
+  G8_DATA_DIR: 'dataDir',
+  G8_MCP_SECRET: 'mcpSecret',
+  G8_ALLOWED_HOSTS: 'allowedHosts',
+  G8_ALLOWED_ORIGINS: 'allowedOrigins',
+  G8_HTTP_STATELESS: 'httpStateless',
+  G8_HTTP_JSON_RESPONSE: 'httpJsonResponse',
+  G8_SESSION_IDLE_SEC: 'sessionIdleSec',
+  G8_MAX_SESSIONS: 'maxSessions',
+  G8_OAUTH_ISSUER: 'oauthIssuer',
+  G8_OAUTH_CLIENT_ID: 'oauthClientId',
+  G8_OAUTH_CLIENT_SECRET: 'oauthClientSecret',
+  G8_OAUTH_SCOPES: 'oauthScopes',
+  G8_ACCESS_TOKEN_TTL_SEC: 'accessTokenTtlSec',
+  G8_REFRESH_TOKEN_TTL_SEC: 'refreshTokenTtlSec',
+  G8_API_KEY_CACHE_SEC: 'apiKeyCacheSec',
+  G8_TRUST_PROXY: 'trustProxy',
 };
 
 const FLAG_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
@@ -127,6 +239,12 @@ const FLAG_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
   '--confirm': 'confirm',
   '--max-result-chars': 'maxResultChars',
   '--pace': 'pace',
+  '--scope-filter': 'scopeFilter',
+  '--discovery': 'discovery',
+  '--port': 'httpPort',
+  '--host': 'httpHost',
+  '--public-url': 'publicUrl',
+  '--data-dir': 'dataDir',
 };
 
 /** Parses `--flag value`, `--flag=value` and bare boolean `--read-only`. */

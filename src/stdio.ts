@@ -1,7 +1,7 @@
 /** stdio entry: config → API client → buildServer → StdioServerTransport. */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ApiClient } from './api/client.js';
-import { selectTools } from './catalogue/select.js';
+import { coreForMode, selectTools } from './catalogue/select.js';
 import { catalogue } from './catalogue-loader.js';
 import { type Config, looksLikeJwt } from './config.js';
 import { createLogger } from './log.js';
@@ -45,6 +45,10 @@ export async function runStdio(config: Config): Promise<void> {
     logger,
     confirm: config.confirm,
     maxResultChars: config.maxResultChars,
+    scopeFilter: config.scopeFilter === 'on',
+    discovery: config.discovery === 'on' || (config.discovery === 'auto' && config.mode === 'all'),
+    coreTools: coreForMode(catalogue, config.mode, tools),
+    mode: config.mode,
   });
   const transport = new StdioServerTransport();
   let closing = false;

@@ -41,3 +41,29 @@ export const GTM_ALIASES: Readonly<Record<string, string>> = {
   g8_search_kb: 'g8_gtm_search_kb',
   g8_list_kb_documents: 'g8_gtm_list_kb_documents',
 };
+
+/**
+ * The tools listed from the start when progressive discovery is on (names as in `all` mode; at
+ * most 20): the everyday reads and the actions people ask for most. g8_tool_search finds the rest.
+ */
+export const CORE_TOOLS: readonly string[] = [
+  'g8_search_contacts',
+  'g8_get_contact',
+  'g8_search_companies',
+  'g8_get_company',
+  'g8_lookup_person',
+  'g8_enrich_contacts',
+  'g8_create_sequence',
+  'g8_get_sequence_preview',
+  'g8_get_sequence_analytics',
+  'g8_list_inbox',
+  'g8_get_reply',
+  'g8_send_reply',
+  'g8_list_audience_syncs',
+  'g8_list_crm_syncs',
+  'g8_status',
+  'g8_doctor',
+  'g8_gtm_list_campaigns',
+  'g8_gtm_get_campaign',
+  'g8_gtm_search_kb',
+];

@@ -10,6 +10,8 @@ export interface Catalogue {
   readonly gtm: readonly ToolSpec[];
   /** GTM names that collide with dev names, and the names they take in `all` mode. */
   readonly gtmAliases: Readonly<Record<string, string>>;
+  /** Names (as in `all` mode) listed from the start when discovery is on. */
+  readonly core: readonly string[];
 }
 
 export interface Selection {
@@ -117,4 +119,11 @@ export function selectTools(catalogue: Catalogue, selection: Selection): Exposed
   }
   if (selection.readOnly) tools = tools.filter((t) => READ_TIERS.includes(t.spec.tier));
   return tools;
+}
+
+/** The core set under this mode's names: a GTM alias maps back to its plain name in `gtm` mode. */
+export function coreForMode(catalogue: Catalogue, mode: Mode, exposed: readonly ExposedTool[]): string[] {
+  const plain = new Map(Object.entries(catalogue.gtmAliases).map(([name, alias]) => [alias, name]));
+  const names = new Set(exposed.map((t) => t.name));
+  return catalogue.core.map((n) => (mode === 'gtm' ? (plain.get(n) ?? n) : n)).filter((n) => names.has(n));
 }

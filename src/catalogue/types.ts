@@ -97,6 +97,8 @@ export interface ToolSpec<S extends AnyObjectSchema = AnyObjectSchema> {
   /** Further scopes a composite tool may need for the other operations it issues. */
   readonly alsoNeeds?: readonly string[];
   readonly tier: Tier;
+  /** Extra words g8_tool_search matches (synonyms, platforms); never shown to the model. */
+  readonly keywords?: readonly string[];
   readonly input: S;
   readonly http?: HttpBinding;
   /** Composite tools: several REST calls or a locally built result. Returns the tool's data. */

@@ -1,7 +1,8 @@
 /**
  * buildServer(context): an MCP server with a tool selection registered, knowing no transport.
- * Uses the low-level Server so tools/list serves precomputed JSON Schemas and tools/call runs one
- * generic path: validate → confirm → build request → call → shape.
+ * Uses the low-level Server so tools/list serves precomputed JSON Schemas and every tools/call
+ * runs one generic path (call.ts). On top of the catalogue: a tool list that fits the key's
+ * scopes, progressive discovery, resources, prompts and client-visible logging.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
@@ -9,37 +10,24 @@ import {
   type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
+  type LoggingLevel,
   McpError,
+  SetLevelRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ApiClient } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import type { ProgressUpdate } from '../catalogue/types.js';
-import { bindCaller } from './caller.js';
-import {
-  type ConfirmMode,
-  isDryRun,
-  isGated,
-  previewStructured,
-  summarize,
-  withConfirmField,
-} from './confirm.js';
-import { type ToolDefinition, toolDefinition } from './definition.js';
-import { buildRestRequest } from './request.js';
-import {
-  apiErrorResult,
-  type FieldIssue,
-  internalErrorResult,
-  invalidArgumentsResult,
-  structuredResult,
-  successResult,
-  usageErrorResult,
-} from './result.js';
+import { type CallLogger, callTool, type Extra, type ToolCall } from './call.js';
+import { type ConfirmMode, isGated, withConfirmField } from './confirm.js';
+import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
+import { type IdentityResult, identityReader } from './identity.js';
+import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
+import { structuredResult, usageErrorResult } from './result.js';
+import { scopeAllows } from './scopes.js';
+import { rankTools } from './search.js';
 
-export interface ServerLogger {
-  debug(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type ServerLogger = CallLogger;
 
 export interface ServerContext {
   readonly name: string;
@@ -54,191 +42,209 @@ export interface ServerContext {
   readonly confirm?: ConfirmMode;
   /** Results longer than this many characters are cut to whole records. Default 25,000. */
   readonly maxResultChars?: number;
+  /** Hide tools whose scope the key lacks (reads GET /me once). Default true. */
+  readonly scopeFilter?: boolean;
+  /** Progressive discovery: list `coreTools` plus g8_tool_search instead of everything. */
+  readonly discovery?: boolean;
+  /** Names (in this mode) listed from the start when discovery is on. */
+  readonly coreTools?: readonly string[];
+  /** Mode name reported by g8_whoami. */
+  readonly mode?: string;
 }
 
-type Extra = {
-  signal: AbortSignal;
-  _meta?: { progressToken?: string | number };
-  sendNotification: (n: {
-    method: 'notifications/progress';
-    params: Record<string, unknown>;
-  }) => Promise<void>;
-};
+const LEVELS: LoggingLevel[] = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+];
 
 export function buildServer(ctx: ServerContext): Server {
+  const discovery = ctx.discovery ?? false;
   const server = new Server(
     { name: ctx.name, version: ctx.version },
     {
-      capabilities: { tools: { listChanged: false } },
+      capabilities: {
+        tools: { listChanged: discovery },
+        resources: {},
+        prompts: {},
+        completions: {},
+        logging: {},
+      },
       ...(ctx.instructions ? { instructions: ctx.instructions } : {}),
     },
   );
   const confirm = ctx.confirm ?? 'auto';
   const byName = new Map(ctx.tools.map((t) => [t.name, t]));
-  let listed: ToolDefinition[] | undefined;
+  const core = new Set(ctx.coreTools ?? []);
+  const enabled = new Set<string>();
+  const identity = identityReader(ctx.api, ctx.credential);
+  let logLevel: LoggingLevel | undefined;
 
   /** Clients that can ask the user themselves do not need a `confirm` argument. */
   const canElicit = () => Boolean(server.getClientCapabilities()?.elicitation);
 
-  server.setRequestHandler(ListToolsRequestSchema, () => {
-    listed ??= ctx.tools.map((t) => toolDefinition(t.name, t.spec));
-    if (confirm === 'never' || canElicit()) return { tools: listed };
-    return { tools: listed.map((d, i) => (isGated(ctx.tools[i]!.spec, confirm) ? withConfirmField(d) : d)) };
+  /** Tools the key cannot call, with the scope each needs (empty when filtering is off or /me failed). */
+  async function scopeHidden(): Promise<Map<string, string>> {
+    const hidden = new Map<string, string>();
+    if (ctx.scopeFilter === false) return hidden;
+    const who = await identity();
+    if (!who.ok || who.identity.unrestricted) return hidden;
+    for (const t of ctx.tools) {
+      if (!scopeAllows(who.identity.scopes, t.spec.scope)) hidden.set(t.name, t.spec.scope);
+    }
+    return hidden;
+  }
+
+  const isListed = (name: string) => !discovery || core.has(name) || enabled.has(name);
+
+  function definitionFor(t: ExposedTool): ToolDefinition {
+    const def = toolDefinition(t.name, t.spec);
+    return confirm !== 'never' && !canElicit() && isGated(t.spec, confirm) ? withConfirmField(def) : def;
+  }
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const hidden = await scopeHidden();
+    const tools = ctx.tools.filter((t) => !hidden.has(t.name) && isListed(t.name)).map(definitionFor);
+    tools.push(whoamiDefinition);
+    if (discovery) tools.push(toolSearchDefinition, callDefinition);
+    return { tools };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = byName.get(request.params.name);
-    if (!tool) {
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+  server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    logLevel = request.params.level;
+    return {};
+  });
+
+  function log(level: LoggingLevel, data: Record<string, unknown>): void {
+    if (!logLevel || LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
+    void server.sendLoggingMessage({ level, logger: 'g8', data }).catch(() => {});
+  }
+
+  async function runTool(
+    tool: ExposedTool,
+    args: Record<string, unknown>,
+    extra: Extra,
+    progressToken: string | number | undefined,
+  ): Promise<CallToolResult> {
+    const hidden = await scopeHidden();
+    const needs = hidden.get(tool.name);
+    if (needs) {
+      return usageErrorResult(
+        `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
+      );
     }
     const call: ToolCall = {
       server,
-      ctx,
       tool,
+      api: ctx.api,
+      credential: ctx.credential,
+      logger: ctx.logger,
       confirm,
       canElicit: canElicit(),
-      extra: extra as unknown as Extra,
+      maxResultChars: ctx.maxResultChars ?? 25_000,
+      extra,
+      progressToken,
+      onDone: (info) => log(info.ok ? 'debug' : 'warning', { event: 'tool_call', ...info }),
     };
-    return callTool(call, request.params.arguments ?? {}, request.params._meta?.progressToken);
+    return callTool(call, args);
+  }
+
+  async function whoami(): Promise<CallToolResult> {
+    const who: IdentityResult = await identity();
+    const hidden = await scopeHidden();
+    const base = {
+      mode: ctx.mode ?? null,
+      scope_filter: ctx.scopeFilter !== false,
+      hidden_tools: [...hidden].map(([name, required_scope]) => ({ name, required_scope })),
+      ...(discovery ? { discovery: { listed: [...core, ...enabled].filter((n) => byName.has(n)) } } : {}),
+    };
+    if (!who.ok) {
+      return structuredResult({
+        ...base,
+        identity_error: { status: who.error.status, message: who.error.message },
+      });
+    }
+    const { org_id, org_name, key_mode, name, principal, unrestricted, scopes, expires_at } = who.identity;
+    return structuredResult({
+      org_id,
+      org_name,
+      key_name: name,
+      key_mode,
+      principal,
+      unrestricted,
+      scopes,
+      expires_at,
+      ...base,
+    });
+  }
+
+  async function toolSearch(args: Record<string, unknown>): Promise<CallToolResult> {
+    const query = typeof args.query === 'string' ? args.query.trim() : '';
+    const limit =
+      typeof args.limit === 'number' && args.limit >= 1 ? Math.min(10, Math.floor(args.limit)) : 5;
+    if (!query || query.length > 200) return usageErrorResult('query: give a few words (1-200 characters)');
+    const hidden = await scopeHidden();
+    const ranked = rankTools(
+      query,
+      ctx.tools.filter((t) => !hidden.has(t.name)),
+    ).slice(0, limit);
+    const fresh = ranked.filter((r) => !isListed(r.tool.name));
+    for (const r of ranked) enabled.add(r.tool.name);
+    if (fresh.length) await server.sendToolListChanged().catch(() => {});
+    return structuredResult({
+      query,
+      matches: ranked.map((r) => ({
+        name: r.tool.name,
+        title: r.tool.spec.title,
+        description: r.tool.spec.description,
+        input_schema: definitionFor(r.tool).inputSchema ?? inputJsonSchema(r.tool.spec),
+      })),
+      next: ranked.length
+        ? 'These tools are now enabled: call them directly, or with g8_call {name, arguments} if your tool list has not refreshed.'
+        : 'No tool matched; try other words (e.g. the object: contact, sequence, inbox, audience, CRM, campaign, repo).',
+    });
+  }
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name } = request.params;
+    const args = request.params.arguments ?? {};
+    const token = request.params._meta?.progressToken;
+    const ex = extra as unknown as Extra;
+    if (name === WHOAMI) {
+      const extraArgs = Object.keys(args);
+      if (extraArgs.length)
+        return usageErrorResult(`${extraArgs.join(', ')}: unknown argument; g8_whoami takes none`);
+      return whoami();
+    }
+    if (discovery && name === TOOL_SEARCH) return toolSearch(args);
+    if (discovery && name === CALL) {
+      const target = typeof args.name === 'string' ? byName.get(args.name) : undefined;
+      if (!target)
+        return usageErrorResult(`name: unknown tool "${String(args.name)}"; find tools with g8_tool_search`);
+      if (!isListed(target.name)) {
+        return usageErrorResult(`${target.name} is not enabled yet: find it with g8_tool_search first`);
+      }
+      const inner = args.arguments ?? {};
+      if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
+        return usageErrorResult('arguments: expected an object');
+      }
+      return runTool(target, inner as Record<string, unknown>, ex, token);
+    }
+    const tool = byName.get(name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    return runTool(tool, args, ex, token);
   });
 
-  return server;
-}
-
-interface ToolCall {
-  server: Server;
-  ctx: ServerContext;
-  tool: ExposedTool;
-  confirm: ConfirmMode;
-  canElicit: boolean;
-  extra: Extra;
-}
-
-function validate(call: ToolCall, args: Record<string, unknown>) {
-  const { spec } = call.tool;
-  const gated = isGated(spec, call.confirm);
-  const { confirm: confirmArg, ...rest } = args;
-  const input = gated ? rest : args;
-  const shape = spec.input.shape as Record<string, unknown>;
-  const unknown = Object.keys(input).filter((k) => !(k in shape));
-  const parsed = spec.input.safeParse(input);
-  const issues: FieldIssue[] = unknown.map((k) => ({
-    field: k,
-    message: `unknown argument; valid ones: ${Object.keys(shape).join(', ')}`,
-  }));
-  if (gated && confirmArg !== undefined && typeof confirmArg !== 'boolean') {
-    issues.push({ field: 'confirm', message: 'expected a boolean' });
-  }
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      issues.push({ field: issue.path.map(String).join('.'), message: issue.message });
-  }
-  return {
-    issues,
-    data: parsed.success ? (parsed.data as Record<string, unknown>) : undefined,
-    confirmed: confirmArg === true,
+  // Read who the key is as soon as the client is in, so the first tools/list does not wait for it.
+  server.oninitialized = () => {
+    if (ctx.scopeFilter !== false) void identity();
   };
-}
-
-async function callTool(
-  call: ToolCall,
-  args: Record<string, unknown>,
-  progressToken: string | number | undefined,
-): Promise<CallToolResult> {
-  const { tool, ctx } = call;
-  const { issues, data, confirmed } = validate(call, args);
-  if (issues.length || !data) return invalidArgumentsResult(tool.name, issues);
-
-  if (isGated(tool.spec, call.confirm) && !isDryRun(data)) {
-    const summary = summarize(tool.name, tool.spec, data);
-    if (call.canElicit) {
-      const approved = await askUser(call, summary);
-      if (!approved) {
-        return structuredResult({
-          cancelled: true,
-          summary,
-          message: 'The user declined; nothing was done.',
-        });
-      }
-    } else if (!confirmed) {
-      return structuredResult(
-        previewStructured(tool.name, summary, data, 'dry_run' in tool.spec.input.shape),
-      );
-    }
-  }
-
-  const credential = await ctx.credential();
-  const api = bindCaller(ctx.api, credential, tool.spec.tier, call.extra.signal);
-  const progress =
-    progressToken === undefined
-      ? undefined
-      : (update: ProgressUpdate) =>
-          call.extra.sendNotification({
-            method: 'notifications/progress',
-            params: { progressToken, ...update },
-          });
-  const result = await run(call, data, api, progress);
-  return withoutSecret(result, credential);
-}
-
-async function askUser(call: ToolCall, summary: string): Promise<boolean> {
-  try {
-    const answer = await call.server.elicitInput(
-      {
-        message: `${summary} Proceed?`,
-        requestedSchema: {
-          type: 'object',
-          properties: {
-            confirm: { type: 'boolean', title: 'Proceed', description: summary, default: false },
-          },
-          required: ['confirm'],
-        },
-      },
-      { signal: call.extra.signal },
-    );
-    return answer.action === 'accept' && answer.content?.confirm === true;
-  } catch (error) {
-    call.ctx.logger.debug(
-      { tool: call.tool.name, err: String(error) },
-      'elicitation failed; treating as declined',
-    );
-    return false;
-  }
-}
-
-/**
- * Last line of defence: should any upstream text echo the credential, it never reaches the model.
- * Costs one substring search of a string we already built.
- */
-function withoutSecret(result: CallToolResult, secret: string): CallToolResult {
-  const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
-  if (!secret || !text.includes(secret)) return result;
-  return JSON.parse(JSON.stringify(result).replaceAll(secret, '[redacted]')) as CallToolResult;
-}
-
-async function run(
-  call: ToolCall,
-  input: Record<string, unknown>,
-  api: ReturnType<typeof bindCaller>,
-  progress: ((u: ProgressUpdate) => Promise<void>) | undefined,
-): Promise<CallToolResult> {
-  const { spec } = call.tool;
-  try {
-    const result = spec.run
-      ? await spec.run(input as never, { api, signal: call.extra.signal, ...(progress ? { progress } : {}) })
-      : await api.call(buildRestRequest(spec.http!, input));
-    return successResult(result.data, result.pagination, call.ctx.maxResultChars ?? 25_000);
-  } catch (error) {
-    if (error instanceof ApiError) {
-      call.ctx.logger.debug(
-        { tool: call.tool.name, status: error.status, request_id: error.requestId },
-        'tool call failed',
-      );
-      return apiErrorResult(error, spec.tier);
-    }
-    // A plain Error is a tool's own argument rule (thrown before any request); anything else is a bug.
-    if (error instanceof Error && error.constructor === Error) return usageErrorResult(error.message);
-    call.ctx.logger.error({ tool: call.tool.name, err: error }, 'tool handler crashed');
-    return internalErrorResult();
-  }
+  registerResources(server, { api: ctx.api, credential: ctx.credential, logger: ctx.logger });
+  registerPrompts(server, { toolNames: ctx.tools.map((t) => t.name) });
+  return server;
 }

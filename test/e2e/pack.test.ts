@@ -29,7 +29,15 @@ describe('npm pack → install → run', () => {
     writeFileSync(join(app, 'package.json'), '{"name":"pack-check","version":"1.0.0","private":true}');
     execFileSync(
       NPM,
-      ['install', '--omit=dev', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball!)],
+      [
+        'install',
+        '--omit=dev',
+        '--omit=optional',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        join(dir, tarball!),
+      ],
       { cwd: app, stdio: 'pipe' },
     );
     const files = readdirSync(join(app, 'node_modules', 'g8-mcp-server'));
@@ -39,14 +47,23 @@ describe('npm pack → install → run', () => {
 
     const transport = new StdioClientTransport({
       command: join(app, 'node_modules', '.bin', 'g8-mcp-server'),
-      env: { PATH: process.env.PATH ?? '', G8_API_KEY: 'g8_test_packcheck', G8_API_URL: 'http://127.0.0.1:9' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        G8_API_KEY: 'g8_test_packcheck',
+        G8_API_URL: 'http://127.0.0.1:9',
+      },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'pack-check', version: '1.0.0' });
     await client.connect(transport);
     expect(client.getServerVersion()?.name).toBe('g8-mcp-server');
+    // The default (all mode) lists the core set plus discovery; G8_DISCOVERY=off would list all 55.
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(55);
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['g8_search_contacts', 'g8_tool_search', 'g8_call', 'g8_whoami']),
+    );
+    expect(tools.length).toBeLessThanOrEqual(23);
     await client.close();
   });
 });

@@ -31,6 +31,7 @@ describe.each(['dev', 'gtm', 'all'] as const)('mode %s', (mode) => {
       G8_API_URL: backend.url,
       G8_MCP_MODE: mode,
       G8_CONFIRM: 'never',
+      G8_DISCOVERY: 'off',
     });
     tools = (await session.client.listTools()).tools;
   });
@@ -46,9 +47,9 @@ describe.each(['dev', 'gtm', 'all'] as const)('mode %s', (mode) => {
   const modeCases = cases.filter((c) => nameInMode(c, mode));
 
   it('lists exactly the tools the cases cover', () => {
-    const expected = new Set(modeCases.map((c) => nameInMode(c, mode)));
+    const expected = new Set([...modeCases.map((c) => nameInMode(c, mode)), 'g8_whoami']);
     expect(new Set(tools.map((t) => t.name))).toEqual(expected);
-    expect(tools.length).toBe({ dev: 47, gtm: 44, all: 55 }[mode]);
+    expect(tools.length).toBe({ dev: 48, gtm: 45, all: 56 }[mode]);
   });
 
   it.each(modeCases.map((c) => [`${nameInMode(c, mode)}${c.label ? ` (${c.label})` : ''}`, c] as const))(

@@ -34,7 +34,13 @@ afterEach(() => backend.reset());
 describe('a client without elicitation', () => {
   let session: StdioSession;
   beforeAll(async () => {
-    session = await startStdio({ G8_API_KEY: KEY, G8_API_URL: backend.url, G8_MCP_MODE: 'all' });
+    session = await startStdio({
+      G8_API_KEY: KEY,
+      G8_API_URL: backend.url,
+      G8_MCP_MODE: 'all',
+      G8_DISCOVERY: 'off',
+    });
+    await session.client.listTools();
   });
   afterAll(() => session.close());
 
@@ -99,9 +105,10 @@ describe('a client with elicitation', () => {
       new StdioClientTransport({
         command: process.execPath,
         args: [MAIN],
-        env: { PATH: process.env.PATH ?? '', G8_API_KEY: KEY, G8_API_URL: backend.url },
+        env: { PATH: process.env.PATH ?? '', G8_API_KEY: KEY, G8_API_URL: backend.url, G8_DISCOVERY: 'off' },
       }),
     );
+    await client.listTools();
   });
   afterAll(() => client.close());
 

@@ -67,6 +67,8 @@ describe('API errors become actionable tool errors', () => {
       G8_MCP_MODE: 'gtm',
       G8_CONFIRM: 'never',
     });
+    // GET /me (scope-aware listing) is read once up front, so later request counts are the tool's own.
+    await session.client.listTools();
   });
   afterAll(async () => {
     await session.close();

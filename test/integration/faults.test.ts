@@ -28,6 +28,8 @@ describe('faults', () => {
       G8_CONFIRM: 'never',
       G8_TIMEOUT_MS: '800',
     });
+    // GET /me (scope-aware listing) is read once up front, so later request counts are the tool's own.
+    await session.client.listTools();
   });
   afterAll(async () => {
     await session.close();

@@ -207,9 +207,11 @@ describe('every binding against the sandbox', () => {
     await call('g8_gtm_list_kb_documents', {});
   });
 
-  it('covered all 55 tools', async () => {
+  it('covered all 55 tools (and g8_whoami)', async () => {
+    const who = await call('g8_whoami', {});
+    expect(who).toMatchObject({ org_name: 'Acme Robotics', unrestricted: true, hidden_tools: [] });
     const { tools } = await session.client.listTools();
-    expect(tools).toHaveLength(55);
+    expect(tools).toHaveLength(56);
     expect([...called].sort()).toEqual(tools.map((t) => t.name).sort());
   });
 });

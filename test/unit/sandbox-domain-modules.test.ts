@@ -57,7 +57,12 @@ const CONTRACT: readonly string[] = [
 ];
 
 /** Routes served beyond the catalogue (documented in the sandbox README / report). */
-const EXTRA = ['GET /sequences sequences:read'];
+/** Routes the sandbox adds beyond the contract, so sandbox users and MCP resources can find ids. */
+const EXTRA = [
+  'GET /sequences sequences:read',
+  'GET /repos campaigns:read',
+  'GET /repos/:repo_id/kb/:doc_id knowledge:read',
+];
 
 describe('domain modules', () => {
   const routes = domainModules.flatMap((m) => m.routes);

@@ -1,6 +1,6 @@
 /** Knowledge base routes: org-level GTM KB (/kb) and the repo-scoped dev KB (/repos/:repo_id/kb). */
 import { z } from 'zod';
-import { type Ctx, type Db, ok, parse, type Route } from '../../module.js';
+import { type Ctx, type Db, fail, ok, parse, type Route } from '../../module.js';
 import { findRepo } from '../repos/schema.js';
 import { search } from './search.js';
 
@@ -61,6 +61,14 @@ function repoSearch(ctx: Ctx) {
   return searchReply(documents(ctx.db, ctx.auth.orgId, repo.id), body);
 }
 
+/** Not in the REST contract: one document with its content, for the g8://repos/{id}/kb/{doc} resource. */
+function repoDocument(ctx: Ctx) {
+  const repo = findRepo(ctx.db, ctx.auth.orgId, ctx.req.params.repo_id ?? '');
+  const doc = documents(ctx.db, ctx.auth.orgId, repo.id).find((d) => d.id === ctx.req.params.doc_id);
+  if (!doc) throw fail.notFound('Document not found');
+  return ok({ ...doc, scope: doc.repo_id === null ? 'org' : 'repo' });
+}
+
 function orgList(ctx: Ctx) {
   return ok(grouped(documents(ctx.db, ctx.auth.orgId, null)));
 }
@@ -77,6 +85,13 @@ export const knowledgeRoutes: readonly Route[] = [
     scope: 'knowledge:read',
     summary: 'Knowledge base documents for a repo',
     handler: repoList,
+  },
+  {
+    method: 'GET',
+    path: '/repos/:repo_id/kb/:doc_id',
+    scope: 'knowledge:read',
+    summary: 'One knowledge base document with content (sandbox addition for MCP resources)',
+    handler: repoDocument,
   },
   {
     method: 'POST',

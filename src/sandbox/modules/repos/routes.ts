@@ -6,7 +6,16 @@ import { readJson } from '../../util/json.js';
 import { iso } from '../../util/time.js';
 import { newId } from '../common/ids.js';
 import { buildPatches } from './patches.js';
-import { findRepo, latestPatchSet, latestScan, patchSetView, repoView, scanView, urlKey } from './schema.js';
+import {
+  findRepo,
+  latestPatchSet,
+  latestScan,
+  patchSetView,
+  type RepoRow,
+  repoView,
+  scanView,
+  urlKey,
+} from './schema.js';
 
 const connectBody = z
   .object({
@@ -56,6 +65,14 @@ function connect(ctx: Ctx) {
 }
 
 const repoId = (ctx: Ctx) => ctx.req.params.repo_id ?? '';
+
+/** Not in the REST contract: the g8://repos resource and id completion need a way to list repos. */
+function listRepos(ctx: Ctx) {
+  const rows = ctx.db
+    .prepare('SELECT * FROM repo_repos WHERE org_id = ? ORDER BY created_at, id')
+    .all(ctx.auth.orgId) as RepoRow[];
+  return ok(rows.map((r) => repoView(ctx.db, r)));
+}
 
 function getRepo(ctx: Ctx) {
   return ok(repoView(ctx.db, findRepo(ctx.db, ctx.auth.orgId, repoId(ctx))));
@@ -152,6 +169,13 @@ function apply(ctx: Ctx) {
 }
 
 export const repoRoutes: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/repos',
+    scope: 'campaigns:read',
+    summary: 'List connected repositories (sandbox addition for MCP resources)',
+    handler: listRepos,
+  },
   {
     method: 'POST',
     path: '/repos',

@@ -1,0 +1,238 @@
+/**
+ * Resources as graph8 documents them: repos, a repo's scan, knowledge base, documents, campaigns
+ * and briefs, and the first page of contacts and companies — with completion of the ids, so a
+ * client can browse instead of guessing.
+ */
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CompleteRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ApiClient } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import type { RestRequest } from '../catalogue/types.js';
+import { bindCaller } from './caller.js';
+import { completePromptArgument } from './prompts.js';
+
+export interface ResourceDeps {
+  readonly api: ApiClient;
+  readonly credential: () => string | Promise<string>;
+  readonly logger: { debug(obj: object, msg: string): void };
+}
+
+const JSON_MIME = 'application/json';
+
+const STATIC = [
+  {
+    uri: 'g8://repos',
+    name: 'repos',
+    title: 'Connected repositories',
+    description: 'Repositories connected to graph8 (ids for the dev tools)',
+  },
+  {
+    uri: 'g8://contacts',
+    name: 'contacts',
+    title: 'Contacts (first 50)',
+    description: 'The first page of CRM contacts',
+  },
+  {
+    uri: 'g8://companies',
+    name: 'companies',
+    title: 'Companies (first 50)',
+    description: 'The first page of CRM companies',
+  },
+];
+
+const TEMPLATES = [
+  {
+    uriTemplate: 'g8://repos/{repo_id}/scan',
+    name: 'repo-scan',
+    title: 'Repo scan',
+    description: 'Latest scan of a repo: tech stack, routes, GTM readiness',
+  },
+  {
+    uriTemplate: 'g8://repos/{repo_id}/kb',
+    name: 'repo-kb',
+    title: 'Repo knowledge base',
+    description: 'Knowledge-base documents of a repo, by section',
+  },
+  {
+    uriTemplate: 'g8://repos/{repo_id}/kb/{doc_id}',
+    name: 'repo-kb-document',
+    title: 'Knowledge-base document',
+    description: 'One knowledge-base document with its content',
+  },
+  {
+    uriTemplate: 'g8://repos/{repo_id}/campaigns',
+    name: 'repo-campaigns',
+    title: 'Repo campaigns',
+    description: 'Campaigns linked to a repo',
+  },
+  {
+    uriTemplate: 'g8://repos/{repo_id}/campaigns/{campaign_id}/brief',
+    name: 'campaign-brief',
+    title: 'Campaign brief',
+    description: 'Brief, hooks and persona of a campaign linked to a repo',
+  },
+];
+
+interface Route {
+  pattern: RegExp;
+  request: (m: string[]) => RestRequest;
+  shape?: (data: unknown) => unknown;
+  mime?: string;
+}
+
+const ID = '([^/?#]+)';
+
+const ROUTES: Route[] = [
+  { pattern: /^g8:\/\/repos$/, request: () => ({ method: 'GET', path: '/repos' }) },
+  {
+    pattern: /^g8:\/\/contacts$/,
+    request: () => ({ method: 'GET', path: '/contacts', query: { limit: 50 } }),
+  },
+  {
+    pattern: /^g8:\/\/companies$/,
+    request: () => ({ method: 'GET', path: '/companies', query: { limit: 50 } }),
+  },
+  {
+    pattern: new RegExp(`^g8://repos/${ID}/scan$`),
+    request: ([id]) => ({ method: 'GET', path: '/repos/{repo_id}/scan', params: { repo_id: id! } }),
+  },
+  {
+    pattern: new RegExp(`^g8://repos/${ID}/kb$`),
+    request: ([id]) => ({ method: 'GET', path: '/repos/{repo_id}/kb', params: { repo_id: id! } }),
+  },
+  {
+    pattern: new RegExp(`^g8://repos/${ID}/kb/${ID}$`),
+    request: ([id, doc]) => ({
+      method: 'GET',
+      path: '/repos/{repo_id}/kb/{doc_id}',
+      params: { repo_id: id!, doc_id: doc! },
+    }),
+  },
+  {
+    pattern: new RegExp(`^g8://repos/${ID}/campaigns$`),
+    request: ([id]) => ({ method: 'GET', path: '/repos/{repo_id}/campaigns', params: { repo_id: id! } }),
+  },
+  {
+    pattern: new RegExp(`^g8://repos/${ID}/campaigns/${ID}/brief$`),
+    request: ([id, c]) => ({
+      method: 'GET',
+      path: '/repos/{repo_id}/campaigns/{campaign_id}',
+      params: { repo_id: id!, campaign_id: c! },
+    }),
+    mime: 'text/markdown',
+    shape: (data) => briefMarkdown(data as Record<string, unknown>),
+  },
+];
+
+function briefMarkdown(c: Record<string, unknown>): string {
+  const line = (label: string, key: string) => (c[key] ? `**${label}:** ${String(c[key])}\n\n` : '');
+  const hooks = Array.isArray(c.secondary_hooks)
+    ? c.secondary_hooks.map((h) => `- ${String(h)}`).join('\n')
+    : '';
+  return `# ${String(c.name ?? 'Campaign')}\n\n${line('Status', 'status')}${line('Goal', 'goal')}${line('Target persona', 'target_persona')}${line('Core concept', 'core_concept')}${line('Primary hook', 'primary_hook')}${hooks ? `**Secondary hooks:**\n${hooks}\n\n` : ''}## Brief\n\n${String(c.brief ?? '(no brief yet)')}\n`;
+}
+
+function items(data: unknown): Record<string, unknown>[] {
+  if (Array.isArray(data)) return data as Record<string, unknown>[];
+  const obj = data as { items?: unknown; repos?: unknown; sections?: unknown } | null;
+  if (Array.isArray(obj?.repos)) return obj.repos as Record<string, unknown>[];
+  if (Array.isArray(obj?.sections)) {
+    return (obj.sections as { documents?: Record<string, unknown>[] }[]).flatMap((s) => s.documents ?? []);
+  }
+  return [];
+}
+
+export function registerResources(server: Server, deps: ResourceDeps): void {
+  const get = async (request: RestRequest) => {
+    const api = bindCaller(deps.api, await deps.credential(), 'read');
+    return api.call(request);
+  };
+
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({
+    resources: STATIC.map((r) => ({ ...r, mimeType: JSON_MIME })),
+  }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
+    resourceTemplates: TEMPLATES.map((t) => ({
+      ...t,
+      mimeType: t.name === 'campaign-brief' ? 'text/markdown' : JSON_MIME,
+    })),
+  }));
+
+  server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+    const { uri } = request.params;
+    for (const route of ROUTES) {
+      const m = route.pattern.exec(uri);
+      if (!m) continue;
+      const args = m.slice(1).map(decodeURIComponent);
+      try {
+        const res = await get(route.request(args));
+        const body = route.shape
+          ? route.shape(res.data)
+          : { data: res.data, ...(res.pagination ? { pagination: res.pagination } : {}) };
+        return {
+          contents: [
+            {
+              uri,
+              mimeType: route.mime ?? JSON_MIME,
+              text: typeof body === 'string' ? body : JSON.stringify(body),
+            },
+          ],
+        };
+      } catch (error) {
+        if (error instanceof ApiError) {
+          const code = error.status === 404 ? ErrorCode.InvalidParams : ErrorCode.InternalError;
+          throw new McpError(
+            code,
+            `Could not read ${uri}: ${error.status ? `HTTP ${error.status}, ` : ''}${error.message}`,
+          );
+        }
+        throw error;
+      }
+    }
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `Unknown resource ${uri}. Resources: ${[...STATIC.map((s) => s.uri), ...TEMPLATES.map((t) => t.uriTemplate)].join(', ')}`,
+    );
+  });
+
+  /** Ids a client can pick from, filtered by what the user typed so far. */
+  async function suggest(kind: string, context: Record<string, string>): Promise<string[]> {
+    const repo = context.repo_id;
+    if (kind === 'repo_id')
+      return items((await get({ method: 'GET', path: '/repos' })).data).map((r) => String(r.id));
+    if (kind === 'doc_id' && repo) {
+      return items(
+        (await get({ method: 'GET', path: '/repos/{repo_id}/kb', params: { repo_id: repo } })).data,
+      ).map((d) => String(d.id));
+    }
+    if (kind === 'campaign_id' && repo) {
+      return items(
+        (await get({ method: 'GET', path: '/repos/{repo_id}/campaigns', params: { repo_id: repo } })).data,
+      ).map((c) => String(c.id));
+    }
+    return [];
+  }
+
+  server.setRequestHandler(CompleteRequestSchema, async (request) => {
+    const { ref, argument } = request.params;
+    const context = request.params.context?.arguments ?? {};
+    let values: string[] = [];
+    try {
+      if (ref.type === 'ref/resource') values = await suggest(argument.name, context);
+      else values = await completePromptArgument(ref.name, argument.name, get);
+    } catch (error) {
+      deps.logger.debug({ err: String(error) }, 'completion lookup failed');
+    }
+    const matching = values.filter((v) => v.startsWith(argument.value));
+    return {
+      completion: { values: matching.slice(0, 100), total: matching.length, hasMore: matching.length > 100 },
+    };
+  });
+}
