@@ -192,6 +192,7 @@ export const launchCampaign = defineTool({
   scope: 'campaigns:launch',
   alsoNeeds: ['campaigns:read'],
   tier: 'external',
+  keywords: ['start', 'go', 'live', 'outbound', 'send'],
   input: z.object({
     campaign_id: campaignId(),
     dry_run: z.boolean().default(false).describe('Check readiness only; sends nothing'),

@@ -27,6 +27,7 @@ export const createAudienceSync = defineTool({
   toolset: 'audience',
   scope: 'integrations:run',
   tier: 'external',
+  keywords: ['linkedin', 'meta', 'facebook', 'google', 'ads', 'custom', 'matched', 'retarget'],
   input: z.object({
     audience_id: z.number().int().describe('graph8 list id'),
     platform: z.enum(['meta', 'linkedin', 'google', 'x']).describe('Ad platform'),
@@ -85,6 +86,7 @@ export const triggerAudienceSync = defineTool({
   toolset: 'audience',
   scope: 'integrations:run',
   tier: 'external',
+  keywords: ['push', 'run', 'now', 'upload', 'refresh', 'linkedin', 'meta', 'facebook', 'google', 'ads'],
   input: z.object({ config_id: configId() }),
   async run(input, ctx) {
     const res = await ctx.api.call({

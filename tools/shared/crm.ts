@@ -24,6 +24,7 @@ export const pushToCrmContact = defineTool({
   toolset: 'crm',
   scope: 'integrations:run',
   tier: 'external',
+  keywords: ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'export', 'upsert', 'sync'],
   input: z.object({
     provider: provider(),
     records: records('Contacts, e.g. {work_email, first_name, last_name, job_title}'),
@@ -39,6 +40,7 @@ export const pushToCrmCompany = defineTool({
   toolset: 'crm',
   scope: 'integrations:run',
   tier: 'external',
+  keywords: ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'export', 'upsert', 'sync', 'account'],
   input: z.object({
     provider: provider(),
     records: records('Companies, e.g. {name, domain, industry}'),
@@ -54,6 +56,7 @@ export const pushToCrmList = defineTool({
   toolset: 'crm',
   scope: 'integrations:run',
   tier: 'external',
+  keywords: ['hubspot', 'salesforce', 'pipedrive', 'membership', 'sync'],
   input: z.object({
     provider: provider(),
     records: z

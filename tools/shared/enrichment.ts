@@ -11,6 +11,7 @@ export const lookupPerson = defineTool({
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
+  keywords: ['find', 'who', 'profile', 'linkedin', 'prospect'],
   input: z.object({
     email: z.string().optional().describe('Email address'),
     linkedin_url: z.string().optional().describe('LinkedIn profile URL'),
@@ -240,6 +241,7 @@ export const enrichContacts = defineTool({
   scope: 'enrichment:run',
   alsoNeeds: ['enrichment:read'],
   tier: 'billable',
+  keywords: ['email', 'phone', 'mobile', 'find', 'waterfall', 'fill', 'missing'],
   input: enrichInput,
   async run(input, ctx) {
     const { api } = ctx;
@@ -305,6 +307,7 @@ export const verifyEmail = defineTool({
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
+  keywords: ['validate', 'bounce', 'deliverable', 'check'],
   input: z.object({
     email: z.email().describe('Address to verify'),
   }),

@@ -80,6 +80,7 @@ export const getReplyDraft = defineTool({
   toolset: 'inbox',
   scope: 'inbox:read',
   tier: 'billable',
+  keywords: ['ai', 'write', 'suggest', 'respond', 'answer'],
   input: z.object({ reply_id: replyId(), channel: channel() }),
   http: { method: 'GET', path: '/inbox/{reply_id}/draft' },
 });
@@ -92,6 +93,7 @@ export const sendReply = defineTool({
   toolset: 'inbox',
   scope: 'inbox:run',
   tier: 'external',
+  keywords: ['respond', 'answer', 'message', 'email', 'sms', 'linkedin'],
   input: z.object({
     reply_id: replyId(),
     body: z.string().min(1).describe('Message; HTML for email, plain text otherwise'),

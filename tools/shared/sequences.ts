@@ -151,6 +151,7 @@ export const pauseSequence = defineTool({
   toolset: 'sequences',
   scope: 'sequences:run',
   tier: 'external',
+  keywords: ['stop', 'halt', 'hold'],
   input: z.object({ sequence_id: sequenceId() }),
   http: { method: 'POST', path: '/sequences/{sequence_id}/pause', noBody: true },
 });
@@ -163,6 +164,7 @@ export const resumeSequence = defineTool({
   toolset: 'sequences',
   scope: 'sequences:run',
   tier: 'external',
+  keywords: ['restart', 'continue', 'unpause'],
   input: z.object({ sequence_id: sequenceId() }),
   http: { method: 'POST', path: '/sequences/{sequence_id}/resume', noBody: true },
 });
@@ -187,6 +189,7 @@ export const deleteSequence = defineTool({
   toolset: 'sequences',
   scope: 'sequences:delete',
   tier: 'destructive',
+  keywords: ['archive', 'remove'],
   input: z.object({ sequence_id: sequenceId() }),
   http: { method: 'DELETE', path: '/sequences/{sequence_id}' },
 });
