@@ -5,7 +5,6 @@
  * `dry_run: true` never needs approval: it only looks.
  */
 import type { Tier, ToolSpec } from '../catalogue/types.js';
-import type { ToolDefinition } from './definition.js';
 
 export type ConfirmMode = 'auto' | 'never';
 
@@ -48,24 +47,6 @@ export function summarize(name: string, spec: ToolSpec, input: Readonly<Record<s
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   return `${name}: ${firstSentence(spec.description)}${args ? ` (${args})` : ''}. ${EFFECT[spec.tier] ?? ''}`.trim();
-}
-
-const CONFIRM_FIELD = {
-  type: 'boolean',
-  description: 'true only after the user approved this action',
-} as const;
-
-const withConfirmCache = new WeakMap<ToolDefinition, ToolDefinition>();
-
-/** The definition a client without elicitation sees: the same schema plus `confirm`. */
-export function withConfirmField(def: ToolDefinition): ToolDefinition {
-  let out = withConfirmCache.get(def);
-  if (!out) {
-    const props = (def.inputSchema.properties ?? {}) as Record<string, unknown>;
-    out = { ...def, inputSchema: { ...def.inputSchema, properties: { ...props, confirm: CONFIRM_FIELD } } };
-    withConfirmCache.set(def, out);
-  }
-  return out;
 }
 
 export function previewStructured(name: string, summary: string, input: unknown, hasDryRun: boolean) {

@@ -37,7 +37,11 @@ export function inputJsonSchema(spec: ToolSpec): ToolDefinition['inputSchema'] {
   return schema;
 }
 
-/** zod states the safe-integer bounds on every `.int()`; they say nothing and cost context. */
+/**
+ * Drops what zod states but JSON Schema already implies, since every character costs context:
+ * the safe-integer bounds of every `.int()`, `minLength: 1`, and `propertyNames: {type: string}` plus an empty
+ * `additionalProperties` on free-form records (any object already has string keys and any values).
+ */
 function compact(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compact);
   if (typeof node !== 'object' || node === null) return node;
@@ -45,32 +49,48 @@ function compact(node: unknown): unknown {
   for (const [key, value] of Object.entries(node)) {
     if (key === 'minimum' && value === Number.MIN_SAFE_INTEGER) continue;
     if (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) continue;
+    if (key === 'propertyNames' && isStringType(value)) continue;
+    if (key === 'additionalProperties' && isEmptyObject(value)) continue;
+    // "Not empty" on ids is enforced by validation with a clear error; advertising it costs ~1k characters.
+    if (key === 'minLength' && value === 1) continue;
+    // An optional boolean left out is false; saying so on every flag costs ~400 characters.
+    if (key === 'default' && value === false) continue;
     out[key] = compact(value);
   }
   return out;
 }
 
+function isStringType(v: unknown): boolean {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Object.keys(v).length === 1 &&
+    (v as { type?: unknown }).type === 'string'
+  );
+}
+
+function isEmptyObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+}
+
 /**
- * MCP's defaults are pessimistic (destructive and open-world unless said otherwise), so every
- * tier states the hints that differ from them. Derived here only, never hand-set per tool.
+ * Hints per tier, derived here only, never hand-set per tool. Defaults (readOnly false,
+ * idempotent false) are left out because every character costs context; destructive and
+ * open-world are always stated, because they are what a client's confirmation logic reads.
  */
 export function annotationsFor(tier: Tier, method: HttpMethod | undefined): ToolAnnotations {
-  const idempotent = method === 'PUT' || method === 'PATCH' || method === 'DELETE';
+  const idempotent =
+    method === 'PUT' || method === 'PATCH' || method === 'DELETE' ? { idempotentHint: true } : {};
   switch (tier) {
     case 'read':
       return { readOnlyHint: true, openWorldHint: false };
     case 'write':
-      return {
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: idempotent,
-        openWorldHint: false,
-      };
+      return { destructiveHint: false, ...idempotent, openWorldHint: false };
     case 'destructive':
-      return { readOnlyHint: false, destructiveHint: true, idempotentHint: idempotent, openWorldHint: false };
+      return { destructiveHint: true, ...idempotent, openWorldHint: false };
     case 'billable':
     case 'external':
-      return { readOnlyHint: false, destructiveHint: false, idempotentHint: idempotent, openWorldHint: true };
+      return { destructiveHint: false, ...idempotent, openWorldHint: true };
   }
 }
 

@@ -17,7 +17,7 @@ import {
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type CallLogger, callTool, type Extra, type ToolCall } from './call.js';
-import { type ConfirmMode, isGated, withConfirmField } from './confirm.js';
+import type { ConfirmMode } from './confirm.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
 import { type IdentityResult, identityReader } from './identity.js';
 import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
@@ -52,6 +52,10 @@ export interface ServerContext {
   readonly mode?: string;
 }
 
+/** Sent once at initialize; tells the model the confirmation convention the schemas do not spell out. */
+export const DEFAULT_INSTRUCTIONS =
+  'graph8 go-to-market tools. Tools that send messages, launch campaigns, push to CRMs or ad platforms, delete, or spend credits do not act on a first call: they return a preview. Show it to the user and, once they approve, repeat the call with "confirm": true (or try dry_run first where a tool has it). Use g8_whoami to see what the API key can do.';
+
 const LEVELS: LoggingLevel[] = [
   'debug',
   'info',
@@ -75,7 +79,7 @@ export function buildServer(ctx: ServerContext): Server {
         completions: {},
         logging: {},
       },
-      ...(ctx.instructions ? { instructions: ctx.instructions } : {}),
+      instructions: ctx.instructions ?? DEFAULT_INSTRUCTIONS,
     },
   );
   const confirm = ctx.confirm ?? 'auto';
@@ -102,10 +106,9 @@ export function buildServer(ctx: ServerContext): Server {
 
   const isListed = (name: string) => !discovery || core.has(name) || enabled.has(name);
 
-  function definitionFor(t: ExposedTool): ToolDefinition {
-    const def = toolDefinition(t.name, t.spec);
-    return confirm !== 'never' && !canElicit() && isGated(t.spec, confirm) ? withConfirmField(def) : def;
-  }
+  // `confirm` is not advertised in schemas (it would cost ~1,750 characters of every tool list):
+  // the first call of a gated tool answers with a preview that says to repeat it with confirm: true.
+  const definitionFor = (t: ExposedTool): ToolDefinition => toolDefinition(t.name, t.spec);
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const hidden = await scopeHidden();

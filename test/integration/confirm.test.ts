@@ -6,7 +6,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
 import { MAIN, type StdioSession, startStdio } from '../helpers/stdio.js';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   backend = await startRecordingServer();
 });
 afterAll(() => backend.close());
-afterEach(() => backend.reset());
+beforeEach(() => backend.reset());
 
 describe('a client without elicitation', () => {
   let session: StdioSession;
@@ -44,15 +44,11 @@ describe('a client without elicitation', () => {
   });
   afterAll(() => session.close());
 
-  it('sees a confirm argument on gated tools only', async () => {
+  it('is told the confirm convention once, at initialize, not in every schema', async () => {
+    expect(session.client.getInstructions()).toMatch(/"confirm": true/);
     const { tools } = await session.client.listTools();
-    const props = (name: string) =>
-      (tools.find((t) => t.name === name)!.inputSchema.properties ?? {}) as Record<string, unknown>;
-    expect(props('g8_send_reply').confirm).toBeDefined();
-    expect(props('g8_delete_sequence').confirm).toBeDefined();
-    expect(props('g8_lookup_person').confirm).toBeDefined();
-    expect(props('g8_search_contacts').confirm).toBeUndefined();
-    expect(props('g8_connect_repo').confirm).toBeUndefined();
+    const send = tools.find((t) => t.name === 'g8_send_reply')!;
+    expect((send.inputSchema.properties as Record<string, unknown>).confirm).toBeUndefined();
   });
 
   it('gets a preview first and nothing is sent', async () => {
@@ -111,12 +107,6 @@ describe('a client with elicitation', () => {
     await client.listTools();
   });
   afterAll(() => client.close());
-
-  it('is not shown a confirm argument', async () => {
-    const { tools } = await client.listTools();
-    const send = tools.find((t) => t.name === 'g8_send_reply')!;
-    expect((send.inputSchema.properties as Record<string, unknown>).confirm).toBeUndefined();
-  });
 
   it('accept: the user is asked with a one-line summary, then the call goes out', async () => {
     answer = 'accept';

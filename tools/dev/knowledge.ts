@@ -5,8 +5,7 @@ import { repoId } from './repos.js';
 export const searchRepoKb = defineTool({
   name: 'g8_search_kb',
   title: 'Search repo knowledge base',
-  description:
-    "Full-text search of the repo's knowledge base; returns snippets with document ids. Changes nothing. Browse with g8_list_kb_documents.",
+  description: "Full-text search of the repo's knowledge base: snippets with document ids. Changes nothing.",
   toolset: 'knowledge',
   scope: 'knowledge:write',
   tier: 'write',

@@ -22,13 +22,13 @@ export const getCampaign = defineTool({
   name: 'g8_get_campaign',
   title: 'Get campaign',
   description:
-    'One campaign: brief, hooks, channels, document list. full=true adds audience, document content, sequence and step catalog; use it before g8_update_campaign or g8_launch_campaign.',
+    'One campaign: brief, hooks, channels, documents. full=true adds audience, document content, sequence and step catalog (read it before editing or launching).',
   toolset: 'campaigns',
   scope: 'campaigns:read',
   tier: 'read',
   input: z.object({
     campaign_id: campaignId(),
-    full: z.boolean().default(false).describe('Whole snapshot incl. content and sequence'),
+    full: z.boolean().default(false).describe('Include content, audience, sequence'),
   }),
   async run({ campaign_id, full }, { api }) {
     return api.call({
@@ -66,7 +66,7 @@ export const createCampaign = defineTool({
   name: 'g8_create_campaign',
   title: 'Create campaign',
   description:
-    'Create a GTM campaign. By default AI writes its copy in the background (~60-90 s, uses credits); re-read with g8_get_campaign until status leaves copy_in_progress. Sends nothing.',
+    'Create a GTM campaign; sends nothing. By default AI writes the copy in the background (~60-90 s, credits): re-read it until status leaves copy_in_progress.',
   toolset: 'campaigns',
   scope: 'campaigns:run',
   tier: 'external',
@@ -81,7 +81,7 @@ export const createCampaign = defineTool({
     audience_list_id: z.string().min(1).optional().describe('graph8 list to target'),
     target_channels: z.array(z.string().min(1)).default(['email']).describe('Channels, e.g. email, linkedin'),
     secondary_hooks: z.array(z.string()).optional().describe('Extra angles'),
-    auto_generate_documents: z.boolean().default(true).describe('Have AI write the copy (uses credits)'),
+    auto_generate_documents: z.boolean().default(true).describe('AI writes the copy (credits)'),
   }),
   http: { method: 'POST', path: '/campaigns' },
 });
@@ -124,7 +124,7 @@ export const updateCampaign = defineTool({
   name: 'g8_update_campaign',
   title: 'Update campaign',
   description:
-    "Edit a campaign's text, audience, documents, step order or linked sequences. Deep edits run in one transaction and return the full snapshot. Read first with g8_get_campaign full=true.",
+    "Edit a campaign's text, audience, documents, step order or linked sequences (deep edits: one transaction, returns the full snapshot). Read it first with full=true.",
   toolset: 'campaigns',
   scope: 'campaigns:run',
   tier: 'external',
@@ -140,7 +140,7 @@ export const updateCampaign = defineTool({
     audience_list_id: z.string().min(1).optional().describe('Attach this list as the audience'),
     detach_audience: z.boolean().default(false).describe('Remove the audience list'),
     documents: z.array(documentPatch).optional().describe('Documents to edit or create'),
-    sequence_steps: z.array(sequenceStep).optional().describe('Replaces the step order; [] clears'),
+    sequence_steps: z.array(sequenceStep).optional().describe('New step order; [] clears'),
     linked_sequence_ids: z.array(z.string().min(1)).optional().describe('Sequences to link'),
     unlink_sequence_ids: z.array(z.string().min(1)).optional().describe('Sequences to unlink'),
   }),
@@ -187,7 +187,7 @@ export const launchCampaign = defineTool({
   name: 'g8_launch_campaign',
   title: 'Launch campaign',
   description:
-    'Start real outbound for a campaign (sends cost ~1 credit per step). Run dry_run=true first: it checks audience, copy, steps and mailboxes without sending. On a 502 never retry: re-read with g8_get_campaign.',
+    'Start real outbound for a campaign (~1 credit per send). dry_run=true first checks audience, copy, steps and mailboxes. On a 502 never retry: re-read the campaign.',
   toolset: 'campaigns',
   scope: 'campaigns:launch',
   alsoNeeds: ['campaigns:read'],
@@ -195,12 +195,12 @@ export const launchCampaign = defineTool({
   keywords: ['start', 'go', 'live', 'outbound', 'send'],
   input: z.object({
     campaign_id: campaignId(),
-    dry_run: z.boolean().default(false).describe('Check readiness only; sends nothing'),
+    dry_run: z.boolean().default(false).describe('Only check readiness'),
     sender_mailbox_ids: z
       .array(z.number().int())
       .min(1)
       .optional()
-      .describe('Active mailboxes to send from; omit to auto-pick the first'),
+      .describe('Mailboxes to send from; omit to auto-pick'),
     textual_agent_name: z.string().min(1).optional().describe('AI agent for text replies'),
     voice_agent_name: z.string().min(1).optional().describe('AI agent for calls'),
     schedule_id: z.string().min(1).optional().describe('Sending schedule (UUID)'),

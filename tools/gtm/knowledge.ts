@@ -5,7 +5,7 @@ export const searchKb = defineTool({
   name: 'g8_search_kb',
   title: 'Search knowledge base',
   description:
-    "Full-text search of the org's GTM knowledge base; returns snippets with document ids. Changes nothing. Browse with g8_list_kb_documents.",
+    "Full-text search of the org's GTM knowledge base: snippets with document ids. Changes nothing.",
   toolset: 'knowledge',
   scope: 'campaigns:write',
   tier: 'write',

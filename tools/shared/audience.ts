@@ -3,7 +3,7 @@ import { defineTool } from '../../src/catalogue/types.js';
 import { asArray, asObj, asString } from '../data.js';
 import { pollJob, TERMINAL } from '../poll.js';
 
-const configId = () => z.number().int().describe('Sync id (from g8_list_audience_syncs)');
+const configId = () => z.number().int().describe('Audience sync id');
 const SYNC_MODES = ['mirror', 'append_only'] as const;
 const runsLimit = () => z.number().int().min(1).max(100).default(20).describe('How many, newest first');
 
@@ -23,7 +23,7 @@ export const createAudienceSync = defineTool({
   name: 'g8_create_audience_sync',
   title: 'Create audience sync',
   description:
-    'Sync a graph8 list to a custom audience on an ad platform (creates it there). The platform must be connected; one sync per list and platform. Pushes are credited.',
+    'Sync a graph8 list to a custom audience on a connected ad platform (created there). One sync per list and platform; pushes are credited.',
   toolset: 'audience',
   scope: 'integrations:run',
   tier: 'external',
@@ -31,7 +31,7 @@ export const createAudienceSync = defineTool({
   input: z.object({
     audience_id: z.number().int().describe('graph8 list id'),
     platform: z.enum(['meta', 'linkedin', 'google', 'x']).describe('Ad platform'),
-    mode: z.enum(SYNC_MODES).default('mirror').describe('mirror also removes members who leave the list'),
+    mode: z.enum(SYNC_MODES).default('mirror').describe('mirror also removes leavers'),
     refresh_cadence_hours: z.number().int().min(1).default(24).describe('Hours between automatic syncs'),
     platform_audience_name: z.string().min(1).optional().describe('Audience name on the platform'),
   }),
@@ -59,7 +59,7 @@ export const updateAudienceSync = defineTool({
   tier: 'external',
   input: z.object({
     config_id: configId(),
-    mode: z.enum(SYNC_MODES).optional().describe('mirror also removes members who leave the list'),
+    mode: z.enum(SYNC_MODES).optional().describe('mirror also removes leavers'),
     refresh_cadence_hours: z.number().int().min(1).optional().describe('Hours between automatic syncs'),
     is_active: z.boolean().optional().describe('false pauses automatic syncs'),
   }),

@@ -9,7 +9,7 @@ export const searchCompanies = defineTool({
   name: 'g8_search_companies',
   title: 'Search companies',
   description:
-    "Search companies in your graph8 CRM (free), or list one lifecycle stage's companies (needs deals:read). g8_get_company for a full record; g8_lookup_company for companies outside your CRM.",
+    "Search companies in your CRM (free), or list a lifecycle stage's companies (needs deals:read). Outside your CRM: g8_lookup_company.",
   toolset: 'companies',
   scope: 'companies:read',
   alsoNeeds: ['deals:read'],
@@ -18,11 +18,7 @@ export const searchCompanies = defineTool({
     domain: z.string().optional().describe('Exact domain, e.g. acme.com'),
     industry: z.string().optional().describe('Industry, partial match'),
     name: z.string().optional().describe('Company name, partial match'),
-    lifecycle_stage: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Stage slug or id; not combinable with the other filters'),
+    lifecycle_stage: z.string().min(1).optional().describe('Stage slug or id; excludes other filters'),
     page: page(),
     limit: limit(25, 200),
   }),
@@ -53,13 +49,13 @@ export const searchCompanies = defineTool({
 export const getCompany = defineTool({
   name: 'g8_get_company',
   title: 'Get company',
-  description: 'Full record of one company by id (from g8_search_companies), incl. contact_count.',
+  description: 'Full record of one company, incl. contact_count.',
   toolset: 'companies',
   scope: 'companies:read',
   tier: 'read',
   input: z.object({
     company_id: z.number().int().describe('Company id'),
-    include_custom_fields: z.boolean().default(false).describe('Add custom_fields keyed by column slug'),
+    include_custom_fields: z.boolean().default(false).describe('Add custom_fields'),
   }),
   http: { method: 'GET', path: '/companies/{company_id}' },
 });

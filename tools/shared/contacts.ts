@@ -6,16 +6,16 @@ export const searchContacts = defineTool({
   name: 'g8_search_contacts',
   title: 'Search contacts',
   description:
-    'Search contacts already in your graph8 CRM (free). Filters AND together; partial match on name, title and company. Use g8_get_contact for a full profile.',
+    'Search contacts in your graph8 CRM (free); filters AND together, name/title/company match partially. g8_get_contact gives a full profile.',
   toolset: 'contacts',
   scope: 'contacts:read',
   tier: 'read',
   input: z.object({
     email: z.string().optional().describe('Exact email address'),
-    name: z.string().optional().describe('First or last name, partial, case-insensitive'),
-    list_id: z.coerce.number().int().optional().describe('Only contacts in this list (numeric id)'),
+    name: z.string().optional().describe('First or last name, partial'),
+    list_id: z.coerce.number().int().optional().describe('List id'),
     job_title: z.string().optional().describe('Job title, partial match'),
-    seniority_level: z.string().optional().describe('Exact level, e.g. C-Suite, VP, Director, Manager'),
+    seniority_level: z.string().optional().describe('Exact, e.g. C-Suite, VP, Director'),
     company_name: z.string().optional().describe('Company name, partial match'),
     country: z.string().optional().describe('Exact country name'),
     page: page(),
@@ -28,14 +28,14 @@ export const getContact = defineTool({
   name: 'g8_get_contact',
   title: 'Get contact',
   description:
-    'Full profile of one contact by id (from g8_search_contacts), with its company. include_suppression adds do-not-contact status per channel.',
+    'Full profile of one contact, with its company; include_suppression adds do-not-contact status.',
   toolset: 'contacts',
   scope: 'contacts:read',
   tier: 'read',
   input: z.object({
     contact_id: z.number().int().describe('Contact id'),
-    include_custom_fields: z.boolean().default(false).describe('Add custom_fields keyed by column slug'),
-    include_suppression: z.boolean().default(false).describe('Also read the suppression block (2nd call)'),
+    include_custom_fields: z.boolean().default(false).describe('Add custom_fields'),
+    include_suppression: z.boolean().default(false).describe('Add do-not-contact status'),
   }),
   async run(input, { api }) {
     const contact = await api.call({

@@ -20,14 +20,14 @@ export const pushToCrmContact = defineTool({
   name: 'g8_push_to_crm_contact',
   title: 'Push contacts to CRM',
   description:
-    "Create or update contacts in the customer's real CRM. Partial success is normal: read results[]. Check field names with g8_get_crm_fields first.",
+    'Create or update contacts in the real CRM; partial success is normal (read results[]). Field names: g8_get_crm_fields.',
   toolset: 'crm',
   scope: 'integrations:run',
   tier: 'external',
   keywords: ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'export', 'upsert', 'sync'],
   input: z.object({
     provider: provider(),
-    records: records('Contacts, e.g. {work_email, first_name, last_name, job_title}'),
+    records: records('e.g. {work_email, first_name, last_name}'),
   }),
   http: { method: 'POST', path: '/crm-syncs/{provider}/contacts/push' },
 });
@@ -35,15 +35,14 @@ export const pushToCrmContact = defineTool({
 export const pushToCrmCompany = defineTool({
   name: 'g8_push_to_crm_company',
   title: 'Push companies to CRM',
-  description:
-    "Create or update companies in the customer's real CRM. Partial success is normal: read results[].",
+  description: 'Create or update companies in the real CRM; partial success is normal (read results[]).',
   toolset: 'crm',
   scope: 'integrations:run',
   tier: 'external',
   keywords: ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'export', 'upsert', 'sync', 'account'],
   input: z.object({
     provider: provider(),
-    records: records('Companies, e.g. {name, domain, industry}'),
+    records: records('e.g. {name, domain, industry}'),
   }),
   http: { method: 'POST', path: '/crm-syncs/{provider}/companies/push' },
 });

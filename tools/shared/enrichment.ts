@@ -7,7 +7,7 @@ export const lookupPerson = defineTool({
   name: 'g8_lookup_person',
   title: 'Look up person',
   description:
-    "Find a person in graph8's open index (need not be in your CRM; nothing is saved). Give email, or linkedin_url, or first_name+last_name+company_domain. ~1 credit when found.",
+    "Find a person in graph8's open index (not just your CRM; nothing saved) by email, linkedin_url, or first_name+last_name+company_domain. ~1 credit if found.",
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
@@ -15,7 +15,7 @@ export const lookupPerson = defineTool({
   input: z.object({
     email: z.string().optional().describe('Email address'),
     linkedin_url: z.string().optional().describe('LinkedIn profile URL'),
-    first_name: z.string().optional().describe('First name (with last_name, company_domain)'),
+    first_name: z.string().optional().describe('With last_name and company_domain'),
     last_name: z.string().optional().describe('Last name'),
     company_domain: z.string().optional().describe('Company domain, e.g. acme.com'),
   }),
@@ -26,7 +26,7 @@ export const lookupCompany = defineTool({
   name: 'g8_lookup_company',
   title: 'Look up company',
   description:
-    "Find a company in graph8's open index by domain or name (need not be in your CRM; nothing is saved). ~1 credit when found.",
+    "Find a company in graph8's open index by domain or name (not just your CRM; nothing saved). ~1 credit if found.",
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
@@ -77,21 +77,17 @@ async function followJob(ctx: RunContext, jobId: string): Promise<Obj | undefine
 }
 
 const enrichInput = z.object({
-  contact_ids: z.array(z.number().int()).min(1).describe('Contact ids, all already in list_id'),
+  contact_ids: z.array(z.number().int()).min(1).describe('Contact ids, all in list_id'),
   list_id: z.number().int().describe('List holding the contacts'),
   mode: z
     .enum(['auto', 'waterfall', 'ai-research'])
     .default('auto')
-    .describe('auto: AI when ai_group_id is given, else waterfall'),
-  ai_group_id: z.string().min(1).optional().describe('AI research group; required for ai-research'),
+    .describe('auto: AI if ai_group_id, else waterfall'),
+  ai_group_id: z.string().min(1).optional().describe('AI research group (ai-research)'),
   providers: z.array(z.enum(PROVIDERS)).min(1).optional().describe('Waterfall providers, in order'),
   email_verification: z.boolean().default(false).describe('Verify found emails (waterfall)'),
-  target_field: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('phone, mobile, email, linkedin or a CONTACT_*/COMPANY_* column'),
-  dry_run: z.boolean().default(false).describe('Preview contacts, config and credit estimate only'),
+  target_field: z.string().min(1).optional().describe('phone, mobile, email, linkedin or a column key'),
+  dry_run: z.boolean().default(false).describe('Only preview contacts and credit estimate'),
 });
 
 type EnrichInput = z.output<typeof enrichInput>;
@@ -236,7 +232,7 @@ export const enrichContacts = defineTool({
   name: 'g8_enrich_contacts',
   title: 'Enrich contacts',
   description:
-    "Enrich a list's contacts (emails, phones...) via a provider waterfall or AI research. Charges credits per successful hit (AI ~3/contact): dry_run first for an estimate. Waterfall runs async.",
+    "Enrich a list's contacts (emails, phones) by provider waterfall (async) or AI research. Credits per hit (AI ~3/contact); dry_run=true estimates first.",
   toolset: 'enrichment',
   scope: 'enrichment:run',
   alsoNeeds: ['enrichment:read'],
@@ -303,7 +299,7 @@ export const verifyEmail = defineTool({
   name: 'g8_verify_email',
   title: 'Verify email',
   description:
-    'Check whether an email address is deliverable. Free when graph8 answers itself, 1 credit if an external verifier is needed. Trust is_valid, not status.',
+    'Check if an email address is deliverable: free when graph8 knows, 1 credit via an external verifier. Trust is_valid, not status.',
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',

@@ -10,7 +10,7 @@ export const listInbox = defineTool({
   name: 'g8_list_inbox',
   title: 'List inbox',
   description:
-    'List reply threads from contacts across email, SMS and LinkedIn, each with a one-line preview. Open one with g8_get_reply.',
+    'Reply threads across email, SMS and LinkedIn, each with a one-line preview. Open one with g8_get_reply.',
   toolset: 'inbox',
   scope: 'inbox:read',
   tier: 'read',
@@ -30,7 +30,7 @@ export const getReply = defineTool({
   name: 'g8_get_reply',
   title: 'Get reply thread',
   description:
-    'Read one inbox thread with its messages. Long bodies are trimmed unless full_messages=true. Answer with g8_get_reply_draft or g8_send_reply.',
+    'One inbox thread with its messages (long bodies trimmed unless full_messages=true). Answer with g8_get_reply_draft or g8_send_reply.',
   toolset: 'inbox',
   scope: 'inbox:read',
   tier: 'read',
@@ -76,7 +76,7 @@ export const getReplyDraft = defineTool({
   name: 'g8_get_reply_draft',
   title: 'Draft reply',
   description:
-    'Generate an AI draft answer to a thread (HTML and plain text). Charges credits (~1); never sends. Send it with g8_send_reply.',
+    'AI-drafted answer to a thread (HTML and text); ~1 credit, never sends. Send it with g8_send_reply.',
   toolset: 'inbox',
   scope: 'inbox:read',
   tier: 'billable',
@@ -89,18 +89,18 @@ export const sendReply = defineTool({
   name: 'g8_send_reply',
   title: 'Send reply',
   description:
-    'Send a real email, SMS or LinkedIn message in a thread. Email/SMS need `to`; LinkedIn a numeric from_address. Never auto-retried: check the thread before resending.',
+    'Send a real email, SMS or LinkedIn message in a thread. Email/SMS need `to`; LinkedIn a numeric from_address. Never retried: check the thread before resending.',
   toolset: 'inbox',
   scope: 'inbox:run',
   tier: 'external',
   keywords: ['respond', 'answer', 'message', 'email', 'sms', 'linkedin'],
   input: z.object({
     reply_id: replyId(),
-    body: z.string().min(1).describe('Message; HTML for email, plain text otherwise'),
+    body: z.string().min(1).describe('HTML for email, else plain text'),
     channel: z.enum(CHANNELS).describe('Channel to send on'),
     subject: z.string().optional().describe('Email subject'),
     to: z.string().optional().describe('Recipient email or E.164 phone'),
-    from_address: z.string().optional().describe('Mailbox, sending number or LinkedIn account id'),
+    from_address: z.string().optional().describe('Mailbox, number or LinkedIn account id'),
   }),
   http: { method: 'POST', path: '/inbox/{reply_id}/send' },
 });

@@ -6,7 +6,7 @@ const sequenceId = () => z.string().min(1).describe('Sequence id');
 
 const STEP_TYPES = ['EMAIL', 'PHONE', 'SMS', 'WHATSAPP', 'HEYREACH', 'MANUAL_DIALER'] as const;
 const INPUT_TYPES = ['ON_DEMAND', 'MANUAL_TEMPLATE', 'AI_GENERATED_TEMPLATE'] as const;
-const STEP_DATA_HINT = 'EMAIL {subject, body}, HEYREACH {linkedin_action_type, ...}, SMS {message_body}';
+const STEP_DATA_HINT = 'EMAIL {subject, body}; HEYREACH {linkedin_action_type…}; SMS {message_body}';
 
 const step = z.object({
   step_order: z.number().int().min(1).describe('1-based position'),
@@ -29,7 +29,7 @@ export const createSequence = defineTool({
   name: 'g8_create_sequence',
   title: 'Create sequence',
   description:
-    'Create a draft outreach sequence with steps and sending channels. Sends nothing until it is run or a campaign launches. Check it with g8_get_sequence_preview.',
+    'Create a draft sequence with steps and channels; sends nothing until run or launched by a campaign. Check it with g8_get_sequence_preview.',
   toolset: 'sequences',
   scope: 'sequences:run',
   tier: 'external',
@@ -37,7 +37,7 @@ export const createSequence = defineTool({
     name: z.string().min(1).describe('Sequence name'),
     user_email: z.string().min(1).describe('Owner email (org member)'),
     description: z.string().optional().describe('Internal description'),
-    finish_on_reply: z.boolean().default(true).describe('Stop for a contact once they reply'),
+    finish_on_reply: z.boolean().default(true).describe('Stop for a contact who replies'),
     send_in_same_thread: z.boolean().default(false).describe('Send follow-up emails as replies'),
     wait_for_new_contacts: z.boolean().default(false).describe('Also run for contacts added later'),
     associated_list_id: z.number().int().optional().describe('List whose contacts are enrolled'),
@@ -48,7 +48,7 @@ export const createSequence = defineTool({
       .enum(['cold_outbound', 'nurture'])
       .default('cold_outbound')
       .describe('Immutable; nurture needs pinned_mailbox_id'),
-    pinned_mailbox_id: z.number().int().optional().describe('Nurture: mailbox all email channels use'),
+    pinned_mailbox_id: z.number().int().optional().describe('Nurture: the mailbox to send from'),
   }),
   http: { method: 'POST', path: '/sequences' },
 });
@@ -57,7 +57,7 @@ export const getSequencePreview = defineTool({
   name: 'g8_get_sequence_preview',
   title: 'Preview sequence',
   description:
-    'Show a sequence with its steps rendered (subject, body, variants, content issues) and channels. Enrolls nobody; raw spintax in step_data is normal.',
+    'A sequence with its steps rendered (subject, body, variants, content issues) and channels. Enrolls nobody; raw spintax in step_data is normal.',
   toolset: 'sequences',
   scope: 'sequences:read',
   tier: 'read',
@@ -78,7 +78,7 @@ export const updateSequence = defineTool({
   name: 'g8_update_sequence',
   title: 'Update sequence',
   description:
-    'Change sequence settings, or with remove_linkedin=true strip all LinkedIn steps and channels (destructive; try dry_run first; a live sequence needs remove_linkedin_force and is left paused).',
+    'Change sequence settings, or remove_linkedin=true to strip LinkedIn steps and channels (destructive; dry_run first; live ones need remove_linkedin_force and end paused).',
   toolset: 'sequences',
   scope: 'sequences:run',
   alsoNeeds: ['sequences:delete'],
@@ -88,12 +88,12 @@ export const updateSequence = defineTool({
     name: z.string().min(1).optional().describe('New name'),
     description: z.string().optional().describe('New description'),
     is_shared: z.boolean().optional().describe('Visible to the whole org'),
-    finish_on_reply: z.boolean().optional().describe('Stop for a contact once they reply'),
+    finish_on_reply: z.boolean().optional().describe('Stop for a contact who replies'),
     send_in_same_thread: z.boolean().optional().describe('Send follow-up emails as replies'),
     wait_for_new_contacts: z.boolean().optional().describe('Also run for contacts added later'),
-    remove_linkedin: z.boolean().default(false).describe('Remove LinkedIn steps and channels'),
-    remove_linkedin_force: z.boolean().default(false).describe('Allow removal on a live or waiting sequence'),
-    dry_run: z.boolean().default(false).describe('With remove_linkedin: report what would be removed'),
+    remove_linkedin: z.boolean().default(false).describe('Strip LinkedIn steps and channels'),
+    remove_linkedin_force: z.boolean().default(false).describe('Needed if the sequence is live'),
+    dry_run: z.boolean().default(false).describe('With remove_linkedin: only report'),
   }),
   async run(input, { api }) {
     const metadata = givenFields(input, METADATA);
@@ -128,13 +128,13 @@ export const updateSequenceStep = defineTool({
   name: 'g8_update_sequence_step',
   title: 'Update sequence step',
   description:
-    'Edit one step of a sequence (copy, delay, type). step_data replaces the stored object wholesale: read it with g8_get_sequence_preview first. Affects live outreach.',
+    'Edit one sequence step (copy, delay, type); step_data replaces the stored object, so read it with g8_get_sequence_preview first. Affects live outreach.',
   toolset: 'sequences',
   scope: 'sequences:run',
   tier: 'external',
   input: z.object({
     sequence_id: sequenceId(),
-    step_id: z.string().min(1).describe('Step id (from g8_get_sequence_preview)'),
+    step_id: z.string().min(1).describe('Step id (see the preview)'),
     step_data: z.record(z.string(), z.unknown()).optional().describe(STEP_DATA_HINT),
     time_interval: z.number().int().min(0).optional().describe('Seconds after previous step'),
     step_type: z.enum(STEP_TYPES).optional().describe('HEYREACH = LinkedIn'),
