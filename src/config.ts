@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { MODES } from './catalogue/select.js';
-import { LOG_LEVELS } from './log.js';
+
+/** pino's levels, listed here so reading the config does not load the logger (~100 ms). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface Setting {
   readonly env: string;

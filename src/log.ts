@@ -6,7 +6,6 @@ import { pino } from 'pino';
 
 export type Logger = pino.Logger;
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const REDACT = [
   'apiKey',

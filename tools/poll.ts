@@ -29,14 +29,15 @@ export async function pollJob<T>(opts: PollOptions<T>): Promise<PollState<T> & {
   const { ctx, stages } = opts;
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   const total = stages.length;
+  let reported = -1;
   for (;;) {
     const state = await opts.read();
-    const step = Math.max(0, stages.indexOf(state.status)) + (state.done ? 1 : 0);
-    await ctx.progress?.({
-      progress: Math.min(step, total),
-      total,
-      message: `${opts.label}: ${state.status}`,
-    });
+    const step = state.done ? total : Math.max(0, stages.indexOf(state.status));
+    // MCP requires progress to increase with every notification: report each stage once.
+    if (step > reported) {
+      reported = step;
+      await ctx.progress?.({ progress: step, total, message: `${opts.label}: ${state.status}` });
+    }
     if (state.done) return { ...state, timedOut: false };
     if (Date.now() >= deadline) return { ...state, timedOut: true };
     await sleep(opts.intervalMs ?? 750, undefined, ctx.signal ? { signal: ctx.signal } : undefined);

@@ -1,0 +1,57 @@
+/**
+ * The two ends of a tool call that need no network code: zod validation of the input (as the MCP
+ * server does it, but naming flags) and the mapping of failures onto the same error bodies the
+ * MCP tools return (src/mcp/result.ts). The call itself is in invoke.ts, loaded only when needed.
+ */
+import { ApiError } from '../api/errors.js';
+import type { ExposedTool } from '../catalogue/select.js';
+import { apiErrorResult, type ToolErrorBody, usageErrorResult } from '../mcp/result.js';
+import { CliError, EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
+import { type FlagSpec, flagName } from './flags.js';
+
+/** An API failure carrying the tool error body the MCP server would have returned. */
+export class ApiFailure extends CliError {
+  constructor(
+    readonly body: ToolErrorBody,
+    exitCode = EXIT_FAILED,
+  ) {
+    super(body.message, exitCode, body.hint);
+  }
+}
+
+/** Validated input, or a usage error that names flags (not fields) and what is wrong with them. */
+export function validateInput(
+  command: string,
+  tool: ExposedTool,
+  flags: readonly FlagSpec[],
+  input: Record<string, unknown>,
+): Record<string, unknown> {
+  const parsed = tool.spec.input.safeParse(input);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const byField = new Map(flags.map((f) => [f.field, f]));
+  const problems = parsed.error.issues.map((issue) => {
+    const [field, ...rest] = issue.path.map(String);
+    if (field === undefined) return issue.message;
+    const flag = `--${byField.get(field)?.flag ?? flagName(field)}`;
+    const where = rest.length ? `${flag} (at ${rest.join('.')})` : flag;
+    const missing = issue.code === 'invalid_type' && input[field] === undefined && rest.length === 0;
+    return missing ? `${flag} is required` : `${where}: ${issue.message}`;
+  });
+  throw new UsageError(`${command}: ${problems.join('; ')}`, `Run g8 ${command} --help for its flags.`);
+}
+
+/** Maps what a tool call can throw onto the CLI's failures, reusing the MCP error shaping. */
+export function toCliError(error: unknown, tier: ExposedTool['spec']['tier']): unknown {
+  if (error instanceof ApiError) {
+    return new ApiFailure(errorBody(apiErrorResult(error, tier).structuredContent));
+  }
+  // A plain Error is a tool's own argument rule, thrown before any request (as in the server).
+  if (error instanceof Error && error.constructor === Error) {
+    return new ApiFailure(errorBody(usageErrorResult(error.message).structuredContent), EXIT_USAGE);
+  }
+  return error;
+}
+
+function errorBody(structured: Record<string, unknown> | undefined): ToolErrorBody {
+  return (structured as { error: ToolErrorBody }).error;
+}
