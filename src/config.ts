@@ -171,7 +171,10 @@ const ConfigSchema = z.object({
   httpHost: z.string().min(1).default('127.0.0.1'),
   publicUrl: z
     .url({ protocol: /^https?$/ })
-    .refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'expected an origin such as https://mcp.example.com (no path)')
+    .refine(
+      (u) => /^https?:\/\/[^/?#]+\/?$/.test(u),
+      'expected an origin such as https://mcp.example.com (no path)',
+    )
     .optional(),
   dataDir: z.string().min(1).default('.data'),
   mcpSecret: z.string().optional(),

@@ -6,7 +6,6 @@ import { pino } from 'pino';
 
 export type Logger = pino.Logger;
 
-
 const REDACT = [
   'apiKey',
   'api_key',

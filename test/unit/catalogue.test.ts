@@ -98,7 +98,9 @@ describe('catalogue', () => {
       it('tools/list with discovery on matches its snapshot: the core set, whoami, search and call', async () => {
         const tools = await listTools(mode, true);
         expect(tools.length).toBeLessThanOrEqual(23);
-        expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['g8_tool_search', 'g8_call', 'g8_whoami']));
+        expect(tools.map((t) => t.name)).toEqual(
+          expect.arrayContaining(['g8_tool_search', 'g8_call', 'g8_whoami']),
+        );
         await expect(`${JSON.stringify(tools, null, 2)}\n`).toMatchFileSnapshot(
           `../snapshots/tools-list.${mode}.discovery.json`,
         );
