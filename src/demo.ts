@@ -69,6 +69,13 @@ export async function runDemo(argv: readonly string[]): Promise<void> {
   const { startSandbox } = await import('./sandbox/index.js');
   const sandbox = await startSandbox({ port: opts.port, dbPath: opts.dbPath });
   const check = await selfCheck(sandbox.url, sandbox.demoKey);
+  const { startDemoRemote } = await import('./http/demo-remote.js');
+  const remote = await startDemoRemote({
+    sandboxUrl: sandbox.url,
+    oauthClient: sandbox.oauthClient,
+    dataDir: resolve(opts.dbPath, '..'),
+    demoKey: sandbox.demoKey,
+  });
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   const env = { G8_API_KEY: sandbox.demoKey, G8_API_URL: sandbox.url, G8_MCP_MODE: 'all' };
   const config = { mcpServers: { 'graph8-sandbox': { command: process.execPath, args: [main], env } } };
@@ -91,9 +98,11 @@ Claude Code:
 MCP Inspector:
   npx @modelcontextprotocol/inspector ${envFlags} ${process.execPath} ${main}
 
+${remote.instructions}
 Press Ctrl+C to stop.
 `);
   const stop = async () => {
+    await remote.server.close();
     await sandbox.close();
     process.exit(0);
   };

@@ -10,6 +10,8 @@ export function helpText(): string {
 
 Usage:
   g8-mcp-server [options]             serve MCP over stdio (Claude Desktop, Cursor, Claude Code)
+  g8-mcp-server --http [--port 8080] [--public-url https://…]
+                                      serve MCP over Streamable HTTP with OAuth sign-in (remote URL)
   g8-mcp-server sandbox [--port 8808] [--db PATH] [--print-key]
                                       run the local graph8-compatible sandbox API
   g8-mcp-server demo                  sandbox + connection instructions (what npm start runs)

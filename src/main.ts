@@ -4,8 +4,6 @@
  * it needs, so a desktop client spawning the stdio server never loads the sandbox or SQLite.
  */
 
-class UsageFailure extends Error {}
-
 function fail(message: string, code: number): never {
   process.stderr.write(`g8-mcp-server: ${message}\n`);
   process.exit(code);
@@ -34,7 +32,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (argv.includes('--http')) {
-    throw new UsageFailure('remote mode (--http) is not available in this version yet; use stdio.');
+    const { runHttp } = await import('./http/entry.js');
+    await runHttp(argv);
+    return;
   }
   const { loadConfig } = await import('./config.js');
   const { runStdio } = await import('./stdio.js');

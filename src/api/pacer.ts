@@ -19,7 +19,8 @@ class CooldownPool {
 
   constructor(limit: number, periodMs: number) {
     this.limit = limit;
-    this.#period = periodMs;
+    // Timers may fire a millisecond early against Date.now(); a little slack keeps "one period" true.
+    this.#period = periodMs + 25;
     this.#idle = new Array<number>(limit).fill(0);
   }
 

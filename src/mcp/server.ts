@@ -5,6 +5,8 @@
  * scopes, progressive discovery, resources, prompts and client-visible logging.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
@@ -67,6 +69,18 @@ const LEVELS: LoggingLevel[] = [
   'emergency',
 ];
 
+/**
+ * One Ajv for every server in the process. The SDK makes one per Server by default (~18 KB each),
+ * which in HTTP mode means one per session; it only checks elicitation answers, so sharing is safe.
+ */
+let ajv: AjvJsonSchemaValidator | undefined;
+const sharedValidator: jsonSchemaValidator = {
+  getValidator: (schema) => {
+    ajv ??= new AjvJsonSchemaValidator();
+    return ajv.getValidator(schema);
+  },
+};
+
 export function buildServer(ctx: ServerContext): Server {
   const discovery = ctx.discovery ?? false;
   const server = new Server(
@@ -80,6 +94,7 @@ export function buildServer(ctx: ServerContext): Server {
         logging: {},
       },
       instructions: ctx.instructions ?? DEFAULT_INSTRUCTIONS,
+      jsonSchemaValidator: sharedValidator,
     },
   );
   const confirm = ctx.confirm ?? 'auto';

@@ -15,6 +15,7 @@ import type { Db, SandboxModule } from './module.js';
 import { coreModules } from './modules/core.js';
 import { domainModules } from './modules/domain.js';
 import { getMeta, mintDemoKey } from './modules/kernel.js';
+import { ensureLocalClient, type LocalClient } from './oauth/clients.js';
 import { rateLimitFrom, StartupError, scopeModeFrom } from './options.js';
 import { seedIfEmpty } from './seed.js';
 
@@ -44,6 +45,8 @@ export interface SandboxHandle {
   readonly port: number;
   /** The unrestricted test key of the demo org, stable across restarts on the same file. */
   readonly demoKey: string;
+  /** The OAuth client a local g8-mcp-server uses for "Sign in with graph8" (src/sandbox/oauth). */
+  readonly oauthClient: LocalClient;
   readonly db: Db;
   close(): Promise<void>;
 }
@@ -152,6 +155,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     url: baseUrl,
     port: boundPort,
     demoKey,
+    oauthClient: ensureLocalClient(db, Date.now()),
     db,
     close: async () => {
       if (closed) return;

@@ -6,6 +6,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { apiHandler, type KernelDeps } from '../kernel/pipeline.js';
 import { requestIdFor } from '../kernel/request-id.js';
+import { sandboxOAuthRouter } from '../oauth/routes.js';
 import { openApiDocument } from './openapi.js';
 import { renderHome } from './ui.js';
 
@@ -46,6 +47,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', (req, res, next) => {
     handle(req, res).catch(next);
   });
+
+  // Upstream OAuth for "Sign in with graph8" (src/sandbox/oauth).
+  app.use(sandboxOAuthRouter(deps));
 
   app.use((_req, res) => {
     res.status(404).json({ detail: 'Not Found' });

@@ -3,6 +3,7 @@
  * exact 401 texts the contract fixes; none of them echo the presented token.
  */
 import { type Db, HttpError, type Principal } from '../module.js';
+import { ACCESS_PREFIX, oauthKeyRow } from '../oauth/tokens.js';
 import { type ApiKeyRow, keyScopes, tokenHash } from './keys.js';
 
 export const AUTH_MESSAGES = {
@@ -10,6 +11,8 @@ export const AUTH_MESSAGES = {
   jwt: 'JWT token provided instead of API key',
   unknown: 'API key not associated with an organization',
   expired: 'API key expired',
+  oauthUnknown: 'OAuth access token is invalid or revoked',
+  oauthExpired: 'OAuth access token expired',
 } as const;
 
 export interface Authenticated {
@@ -32,6 +35,7 @@ export function authenticate(db: Db, authorization: string | undefined, nowMs: n
   const token = match?.[2];
   if (match?.[1]?.toLowerCase() !== 'bearer' || !token) throw unauthorized(AUTH_MESSAGES.jwt);
   if (JWT_RE.test(token)) throw unauthorized(AUTH_MESSAGES.jwt);
+  if (token.startsWith(ACCESS_PREFIX)) return authenticateOAuth(db, token, nowMs);
 
   const key = db
     .prepare<[string], ApiKeyRow>(
@@ -47,6 +51,24 @@ export function authenticate(db: Db, authorization: string | undefined, nowMs: n
     db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(nowSec, key.id);
     key.last_used_at = nowSec;
   }
+  return {
+    key,
+    principal: {
+      orgId: key.org_id,
+      keyId: key.id,
+      scopes: keyScopes(key),
+      mode: key.mode,
+      userEmail: key.user_email,
+    },
+  };
+}
+
+/** A sandbox OAuth access token (src/sandbox/oauth): the signed-in user's personal credential. */
+function authenticateOAuth(db: Db, token: string, nowMs: number): Authenticated {
+  const found = oauthKeyRow(db, token, nowMs);
+  if (found.status === 'expired') throw unauthorized(AUTH_MESSAGES.oauthExpired);
+  if (found.status !== 'ok') throw unauthorized(AUTH_MESSAGES.oauthUnknown);
+  const key = found.key;
   return {
     key,
     principal: {

@@ -17,11 +17,14 @@ import {
   type Route,
   type SandboxModule,
 } from '../module.js';
+import { oauthKeyRowById } from '../oauth/tokens.js';
 import { queryInt } from '../util/query.js';
 import { epochSeconds } from '../util/time.js';
 
 function callerKey(ctx: Ctx): ApiKeyRow {
-  const row = ctx.db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?').get(ctx.auth.keyId);
+  const row =
+    ctx.db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?').get(ctx.auth.keyId) ??
+    oauthKeyRowById(ctx.db, ctx.auth.keyId); // a sandbox OAuth sign-in (src/sandbox/oauth)
   // The kernel authenticated this key a moment ago in the same serial slot; absence is a bug.
   if (!row) throw new Error(`authenticated key ${ctx.auth.keyId} vanished`);
   return row;

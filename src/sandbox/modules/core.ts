@@ -3,6 +3,7 @@
  * them, so their migrations may reference and their seeds may read every core table.
  */
 import type { Route, SandboxModule } from '../module.js';
+import { oauthModule } from '../oauth/schema.js';
 import { accountModule } from './account.js';
 import { companiesModule } from './companies.js';
 import { contactsModule } from './contacts.js';
@@ -24,5 +25,6 @@ export function coreModules(options: CoreOptions): SandboxModule[] {
     contactsModule,
     mailboxesModule,
     enrichmentModule({ lookupCost: options.lookupCost }),
+    oauthModule,
   ];
 }

@@ -1,0 +1,104 @@
+/**
+ * graph8 API keys as credentials: pasted on the consent page, or sent directly on /mcp by headless
+ * clients (`Authorization: Bearer g8_…` / `X-API-Key: g8_…`). A key is checked with GET /me, and
+ * the answer is cached by the key's SHA-256 for a few minutes so a busy client costs one check
+ * per window, not one per request.
+ */
+import type { ApiClient } from '../api/client.js';
+import { ApiError, ConnectionError, TimeoutError } from '../api/errors.js';
+import { sha256Hex } from './crypto.js';
+
+export interface KeyIdentity {
+  readonly orgName: string | null;
+  readonly keyName: string | null;
+  readonly userEmail: string | null;
+  readonly scopes: readonly string[];
+}
+
+export type KeyCheck =
+  | { readonly ok: true; readonly identity: KeyIdentity }
+  | { readonly ok: false; readonly reason: 'refused' | 'unavailable'; readonly message: string };
+
+const KEY_RE = /^g8_(live|test)_[A-Za-z0-9_-]{16,200}$/;
+
+/** The shape of a graph8 API key; legacy unprefixed keys are not accepted on this path. */
+export function looksLikeApiKey(value: string): boolean {
+  return KEY_RE.test(value);
+}
+
+const MAX_ENTRIES = 10_000;
+const NEGATIVE_TTL_MS = 30_000;
+
+export interface ApiKeyVerifierOptions {
+  readonly ttlMs: number;
+  readonly now?: () => number;
+}
+
+function identityFrom(data: unknown): KeyIdentity {
+  const me = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const principal = (me.principal ?? {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    orgName: text(me.org_name),
+    keyName: text(me.name),
+    userEmail: text(principal.user_email),
+    scopes: Array.isArray(me.scopes) ? me.scopes.filter((s): s is string => typeof s === 'string') : [],
+  };
+}
+
+/** A short, non-secret label for whoever a credential belongs to. */
+export function subjectOf(identity: KeyIdentity): string {
+  return identity.userEmail ?? identity.orgName ?? 'graph8 user';
+}
+
+export class ApiKeyVerifier {
+  readonly #api: ApiClient;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  readonly #cache = new Map<string, { expiresAt: number; check: KeyCheck }>();
+
+  constructor(api: ApiClient, opts: ApiKeyVerifierOptions) {
+    this.#api = api;
+    this.#ttlMs = opts.ttlMs;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** GET /me with this credential (an API key or an upstream OAuth token). */
+  async describe(credential: string): Promise<KeyCheck> {
+    try {
+      const res = await this.#api.request({ method: 'GET', path: '/me', retry: 'safe' }, credential);
+      return { ok: true, identity: identityFrom(res.data) };
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        return { ok: false, reason: 'refused', message: 'graph8 refused this key' };
+      }
+      const down = error instanceof ConnectionError || error instanceof TimeoutError;
+      return {
+        ok: false,
+        reason: 'unavailable',
+        message: down ? 'graph8 could not be reached to check the key' : 'graph8 could not check the key',
+      };
+    }
+  }
+
+  async verify(key: string): Promise<KeyCheck> {
+    if (!looksLikeApiKey(key)) {
+      return {
+        ok: false,
+        reason: 'refused',
+        message: 'not a graph8 API key (expected g8_live_… or g8_test_…)',
+      };
+    }
+    const hash = sha256Hex(key);
+    const now = this.#now();
+    const hit = this.#cache.get(hash);
+    if (hit && hit.expiresAt > now) return hit.check;
+    const check = await this.describe(key);
+    // An outage is not an answer about the key: it is not cached.
+    if (check.ok || check.reason === 'refused') {
+      if (this.#cache.size >= MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string);
+      this.#cache.set(hash, { expiresAt: now + (check.ok ? this.#ttlMs : NEGATIVE_TTL_MS), check });
+    }
+    return check;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The upstream credential of a grant: sealed into the store when the user signs in, opened for
+ * each tool call, and — for an upstream OAuth token — refreshed shortly before it expires (one
+ * refresh per grant at a time, the rotated refresh token sealed back).
+ */
+import type { Sealer } from './crypto.js';
+import type { AuthStore } from './store.js';
+import { type UpstreamOAuth, UpstreamRefusedError, type UpstreamTokens } from './upstream.js';
+
+export interface OAuthCredential {
+  readonly kind: 'oauth';
+  readonly accessToken: string;
+  readonly refreshToken?: string | undefined;
+  readonly expiresAt?: number | undefined;
+  readonly issuedAt: number;
+}
+
+export type UpstreamCredential = { readonly kind: 'api_key'; readonly key: string } | OAuthCredential;
+
+/** Shown to the model (via a JSON-RPC error) when the grant can no longer reach graph8. */
+export class CredentialError extends Error {}
+
+export interface VaultLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export function oauthCredential(tokens: UpstreamTokens): OAuthCredential {
+  return { kind: 'oauth', ...tokens };
+}
+
+/** Refresh when less than a tenth of the lifetime (at most a minute) is left. */
+function needsRefresh(cred: OAuthCredential, now: number): boolean {
+  if (cred.expiresAt === undefined) return false;
+  const margin = Math.min(60_000, (cred.expiresAt - cred.issuedAt) / 10);
+  return now >= cred.expiresAt - margin;
+}
+
+export class CredentialVault {
+  readonly #inflight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly store: AuthStore,
+    private readonly sealer: Sealer,
+    private readonly upstream: UpstreamOAuth | undefined,
+    private readonly logger: VaultLogger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  seal(grantId: string, credential: UpstreamCredential): string {
+    return this.sealer.seal(JSON.stringify(credential), `grant:${grantId}`);
+  }
+
+  open(grantId: string, sealed: string): UpstreamCredential {
+    return JSON.parse(this.sealer.open(sealed, `grant:${grantId}`)) as UpstreamCredential;
+  }
+
+  /** The string to send as `Authorization: Bearer …` upstream for this grant. */
+  async forGrant(grantId: string): Promise<string> {
+    const running = this.#inflight.get(grantId);
+    if (running) return running;
+    const task = this.#resolve(grantId).finally(() => this.#inflight.delete(grantId));
+    this.#inflight.set(grantId, task);
+    return task;
+  }
+
+  async #resolve(grantId: string): Promise<string> {
+    const grant = await this.store.getGrant(grantId);
+    if (!grant || grant.revokedAt !== null) {
+      throw new CredentialError(
+        'This connection to graph8 was revoked. Reconnect the MCP server to sign in again.',
+      );
+    }
+    const cred = this.open(grantId, grant.credentialSealed);
+    if (cred.kind === 'api_key') return cred.key;
+    if (!needsRefresh(cred, this.now())) return cred.accessToken;
+    if (!this.upstream || !cred.refreshToken) {
+      throw new CredentialError('Your graph8 sign-in expired. Reconnect the MCP server to sign in again.');
+    }
+    try {
+      const fresh = await this.upstream.refresh(cred.refreshToken);
+      const next: UpstreamCredential = {
+        ...oauthCredential(fresh),
+        // Upstreams that do not rotate keep the refresh token they gave first.
+        refreshToken: fresh.refreshToken ?? cred.refreshToken,
+      };
+      await this.store.updateGrantCredential(grantId, this.seal(grantId, next));
+      this.logger.info({ grant: grantId }, 'refreshed the upstream graph8 token');
+      return fresh.accessToken;
+    } catch (error) {
+      if (error instanceof UpstreamRefusedError) {
+        // The upstream grant is gone: so is ours, and the client is asked to sign in again.
+        await this.store.revokeGrant(grantId, this.now());
+        this.logger.warn(
+          { grant: grantId, error: error.error },
+          'upstream refused the refresh; grant revoked',
+        );
+        throw new CredentialError('Your graph8 sign-in ended. Reconnect the MCP server to sign in again.');
+      }
+      this.logger.warn({ grant: grantId, err: String(error) }, 'could not refresh the upstream graph8 token');
+      throw new CredentialError('graph8 sign-in could not be refreshed right now; try again shortly.');
+    }
+  }
+
+  /** Revokes the upstream token of a grant, best effort (the grant itself is already revoked). */
+  async revokeUpstream(grantId: string): Promise<void> {
+    const grant = await this.store.getGrant(grantId);
+    if (!grant || !this.upstream) return;
+    const cred = this.open(grantId, grant.credentialSealed);
+    if (cred.kind !== 'oauth') return;
+    await this.upstream.revoke(cred.refreshToken ?? cred.accessToken).catch((error: unknown) => {
+      this.logger.warn({ grant: grantId, err: String(error) }, 'upstream revocation failed');
+    });
+  }
+}

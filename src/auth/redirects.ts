@@ -1,0 +1,53 @@
+/**
+ * Which redirect URIs a client may register (by dynamic registration or a metadata document):
+ * https anywhere; plain http only on a loopback host, on any port (RFC 8252 §7.3 — native clients
+ * such as Claude Code listen on an ephemeral port); and private-use schemes (cursor://…) for
+ * desktop apps. Matching at /authorize is exact, except the port of a loopback URI (the SDK's rule).
+ */
+import { InvalidClientMetadataError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'about:', 'blob:', 'ftp:']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.has(hostname);
+}
+
+/** Why a redirect URI is unacceptable, or undefined when it is fine. */
+export function redirectProblem(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `${uri} is not a URL`;
+  }
+  if (url.hash) return `${uri} has a fragment`;
+  if (url.username || url.password) return `${uri} carries credentials`;
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:') {
+    return isLoopbackHost(url.hostname) ? undefined : `${uri}: plain http is only allowed on a loopback host`;
+  }
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) return `${uri}: the ${url.protocol} scheme is not allowed`;
+  return undefined;
+}
+
+export function checkRedirectUris(uris: readonly string[]): void {
+  if (uris.length === 0) throw new InvalidClientMetadataError('redirect_uris must name at least one URI');
+  if (uris.length > 10) throw new InvalidClientMetadataError('at most 10 redirect_uris');
+  for (const uri of uris) {
+    const problem = redirectProblem(uri);
+    if (problem) throw new InvalidClientMetadataError(problem);
+  }
+}
+
+/** What the consent page shows as "you will be sent back to". */
+export function redirectLabel(uri: string): string {
+  const url = new URL(uri);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : `${url.protocol}//${url.host}`;
+}
+
+/** The CSP form-action source that lets a form submission end at this redirect URI. */
+export function redirectSource(uri: string): string {
+  const url = new URL(uri);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol;
+}

@@ -1,0 +1,398 @@
+/**
+ * The SQLite AuthStore: one file (`oauth.db`) in the data directory. better-sqlite3 is an
+ * optional dependency, loaded here on first use only, so stdio mode never needs it.
+ */
+import { chmodSync, closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OAuthClientInformationFull } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type Database from 'better-sqlite3';
+import { ensureDataDir } from './secret.js';
+import type {
+  AuthorizationCode,
+  AuthStore,
+  Consumed,
+  Grant,
+  PendingAuthorization,
+  TokenRecord,
+} from './store.js';
+
+export class StoreUnavailableError extends Error {}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS clients (
+  client_id TEXT PRIMARY KEY,
+  info TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending (
+  id_hash TEXT PRIMARY KEY,
+  browser_hash TEXT NOT NULL,
+  csrf_hash TEXT NOT NULL,
+  upstream_state_hash TEXT UNIQUE,
+  upstream_verifier TEXT,
+  data TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS grants (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  credential_kind TEXT NOT NULL,
+  credential TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS codes (
+  code_hash TEXT PRIMARY KEY,
+  grant_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  code_challenge TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  token_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+  grant_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  used_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS tokens_grant ON tokens (grant_id);
+`;
+
+interface PendingRow {
+  id_hash: string;
+  browser_hash: string;
+  csrf_hash: string;
+  upstream_state_hash: string | null;
+  upstream_verifier: string | null;
+  data: string;
+  expires_at: number;
+}
+
+interface GrantRow {
+  id: string;
+  client_id: string;
+  scopes: string;
+  resource: string;
+  credential_kind: Grant['credentialKind'];
+  credential: string;
+  subject: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+interface CodeRow {
+  code_hash: string;
+  grant_id: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  resource: string;
+  scopes: string;
+  expires_at: number;
+  used_at: number | null;
+}
+
+interface TokenRow {
+  token_hash: string;
+  kind: TokenRecord['kind'];
+  grant_id: string;
+  client_id: string;
+  scopes: string;
+  resource: string;
+  expires_at: number;
+  revoked_at: number | null;
+  used_at: number | null;
+}
+
+type PendingData = Pick<
+  PendingAuthorization,
+  'clientId' | 'redirectUri' | 'codeChallenge' | 'state' | 'scopes' | 'resource'
+>;
+
+function pendingFrom(row: PendingRow): PendingAuthorization {
+  const data = JSON.parse(row.data) as PendingData;
+  return {
+    ...data,
+    idHash: row.id_hash,
+    browserHash: row.browser_hash,
+    csrfHash: row.csrf_hash,
+    expiresAt: row.expires_at,
+    upstreamStateHash: row.upstream_state_hash ?? undefined,
+    upstreamVerifierSealed: row.upstream_verifier ?? undefined,
+  };
+}
+
+function grantFrom(row: GrantRow): Grant {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    scopes: JSON.parse(row.scopes) as string[],
+    resource: row.resource,
+    credentialKind: row.credential_kind,
+    credentialSealed: row.credential,
+    subject: row.subject,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function codeFrom(row: CodeRow): AuthorizationCode {
+  return {
+    codeHash: row.code_hash,
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    redirectUri: row.redirect_uri,
+    codeChallenge: row.code_challenge,
+    resource: row.resource,
+    scopes: JSON.parse(row.scopes) as string[],
+    expiresAt: row.expires_at,
+  };
+}
+
+function tokenFrom(row: TokenRow): TokenRecord {
+  return {
+    tokenHash: row.token_hash,
+    kind: row.kind,
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    scopes: JSON.parse(row.scopes) as string[],
+    resource: row.resource,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    usedAt: row.used_at,
+  };
+}
+
+async function loadDriver(): Promise<typeof Database> {
+  try {
+    return (await import('better-sqlite3')).default;
+  } catch (error) {
+    throw new StoreUnavailableError(
+      `remote mode keeps its OAuth grants in SQLite, but better-sqlite3 could not be loaded (${
+        (error as Error).message.split('\n')[0]
+      }). Install it with: npm install better-sqlite3`,
+    );
+  }
+}
+
+/** Opens (creating if needed) `<dataDir>/oauth.db`, or an in-memory database for `':memory:'`. */
+export async function openSqliteAuthStore(dataDir: string | ':memory:'): Promise<AuthStore> {
+  const Driver = await loadDriver();
+  const path = dataDir === ':memory:' ? ':memory:' : join(ensureDataDir(dataDir), 'oauth.db');
+  if (path !== ':memory:') {
+    // Owner-only before SQLite opens it: its -wal and -shm files copy these permissions.
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
+  const db = new Driver(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  return new SqliteAuthStore(db);
+}
+
+class SqliteAuthStore implements AuthStore {
+  readonly #db: Database.Database;
+  readonly #q;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#q = {
+      getClient: db.prepare<[string], { info: string }>('SELECT info FROM clients WHERE client_id = ?'),
+      saveClient: db.prepare(
+        'INSERT INTO clients (client_id, info, created_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET info = excluded.info',
+      ),
+      putPending: db.prepare(
+        `INSERT INTO pending (id_hash, browser_hash, csrf_hash, data, expires_at)
+         VALUES (@id_hash, @browser_hash, @csrf_hash, @data, @expires_at)`,
+      ),
+      getPending: db.prepare<[string], PendingRow>('SELECT * FROM pending WHERE id_hash = ?'),
+      getPendingByState: db.prepare<[string], PendingRow>(
+        'SELECT * FROM pending WHERE upstream_state_hash = ?',
+      ),
+      setUpstream: db.prepare(
+        'UPDATE pending SET upstream_state_hash = ?, upstream_verifier = ? WHERE id_hash = ?',
+      ),
+      deletePending: db.prepare('DELETE FROM pending WHERE id_hash = ?'),
+      createGrant: db.prepare(
+        `INSERT INTO grants (id, client_id, scopes, resource, credential_kind, credential, subject, created_at, revoked_at)
+         VALUES (@id, @client_id, @scopes, @resource, @credential_kind, @credential, @subject, @created_at, NULL)`,
+      ),
+      getGrant: db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE id = ?'),
+      updateCredential: db.prepare('UPDATE grants SET credential = ? WHERE id = ?'),
+      revokeGrant: db.prepare('UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      revokeGrantTokens: db.prepare(
+        'UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL',
+      ),
+      putCode: db.prepare(
+        `INSERT INTO codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, resource, scopes, expires_at)
+         VALUES (@code_hash, @grant_id, @client_id, @redirect_uri, @code_challenge, @resource, @scopes, @expires_at)`,
+      ),
+      getCode: db.prepare<[string], CodeRow>('SELECT * FROM codes WHERE code_hash = ?'),
+      useCode: db.prepare('UPDATE codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
+      putToken: db.prepare(
+        `INSERT INTO tokens (token_hash, kind, grant_id, client_id, scopes, resource, expires_at)
+         VALUES (@token_hash, @kind, @grant_id, @client_id, @scopes, @resource, @expires_at)`,
+      ),
+      getToken: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE token_hash = ?'),
+      useToken: db.prepare('UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'),
+      revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
+    };
+  }
+
+  async getClient(clientId: string): Promise<OAuthClientInformationFull | undefined> {
+    const row = this.#q.getClient.get(clientId);
+    return row ? (JSON.parse(row.info) as OAuthClientInformationFull) : undefined;
+  }
+
+  async saveClient(client: OAuthClientInformationFull, now: number): Promise<void> {
+    this.#q.saveClient.run(client.client_id, JSON.stringify(client), now);
+  }
+
+  async putPending(p: PendingAuthorization): Promise<void> {
+    const data: PendingData = {
+      clientId: p.clientId,
+      redirectUri: p.redirectUri,
+      codeChallenge: p.codeChallenge,
+      state: p.state,
+      scopes: p.scopes,
+      resource: p.resource,
+    };
+    this.#q.putPending.run({
+      id_hash: p.idHash,
+      browser_hash: p.browserHash,
+      csrf_hash: p.csrfHash,
+      data: JSON.stringify(data),
+      expires_at: p.expiresAt,
+    });
+  }
+
+  async getPending(idHash: string): Promise<PendingAuthorization | undefined> {
+    const row = this.#q.getPending.get(idHash);
+    return row ? pendingFrom(row) : undefined;
+  }
+
+  async getPendingByUpstreamState(hash: string): Promise<PendingAuthorization | undefined> {
+    const row = this.#q.getPendingByState.get(hash);
+    return row ? pendingFrom(row) : undefined;
+  }
+
+  async setPendingUpstream(idHash: string, stateHash: string, verifierSealed: string): Promise<void> {
+    this.#q.setUpstream.run(stateHash, verifierSealed, idHash);
+  }
+
+  async deletePending(idHash: string): Promise<void> {
+    this.#q.deletePending.run(idHash);
+  }
+
+  async createGrant(g: Grant): Promise<void> {
+    this.#q.createGrant.run({
+      id: g.id,
+      client_id: g.clientId,
+      scopes: JSON.stringify(g.scopes),
+      resource: g.resource,
+      credential_kind: g.credentialKind,
+      credential: g.credentialSealed,
+      subject: g.subject,
+      created_at: g.createdAt,
+    });
+  }
+
+  async getGrant(id: string): Promise<Grant | undefined> {
+    const row = this.#q.getGrant.get(id);
+    return row ? grantFrom(row) : undefined;
+  }
+
+  async updateGrantCredential(id: string, sealed: string): Promise<void> {
+    this.#q.updateCredential.run(sealed, id);
+  }
+
+  async revokeGrant(id: string, now: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#q.revokeGrant.run(now, id);
+      this.#q.revokeGrantTokens.run(now, id);
+    })();
+  }
+
+  async putCode(c: AuthorizationCode): Promise<void> {
+    this.#q.putCode.run({
+      code_hash: c.codeHash,
+      grant_id: c.grantId,
+      client_id: c.clientId,
+      redirect_uri: c.redirectUri,
+      code_challenge: c.codeChallenge,
+      resource: c.resource,
+      scopes: JSON.stringify(c.scopes),
+      expires_at: c.expiresAt,
+    });
+  }
+
+  async consumeCode(codeHash: string, now: number): Promise<Consumed<AuthorizationCode>> {
+    return this.#db.transaction((): Consumed<AuthorizationCode> => {
+      const row = this.#q.getCode.get(codeHash);
+      if (!row) return { status: 'missing' };
+      const changed = this.#q.useCode.run(now, codeHash).changes;
+      return { status: changed === 1 ? 'ok' : 'replayed', record: codeFrom(row) };
+    })();
+  }
+
+  async putToken(t: TokenRecord): Promise<void> {
+    this.#q.putToken.run({
+      token_hash: t.tokenHash,
+      kind: t.kind,
+      grant_id: t.grantId,
+      client_id: t.clientId,
+      scopes: JSON.stringify(t.scopes),
+      resource: t.resource,
+      expires_at: t.expiresAt,
+    });
+  }
+
+  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    const row = this.#q.getToken.get(tokenHash);
+    return row ? tokenFrom(row) : undefined;
+  }
+
+  async consumeRefreshToken(tokenHash: string, now: number): Promise<Consumed<TokenRecord>> {
+    return this.#db.transaction((): Consumed<TokenRecord> => {
+      const row = this.#q.getToken.get(tokenHash);
+      if (row?.kind !== 'refresh') return { status: 'missing' };
+      const changed = this.#q.useToken.run(now, tokenHash).changes;
+      return { status: changed === 1 ? 'ok' : 'replayed', record: tokenFrom(row) };
+    })();
+  }
+
+  async revokeToken(tokenHash: string, now: number): Promise<void> {
+    this.#q.revokeToken.run(now, tokenHash);
+  }
+
+  async sweep(now: number): Promise<void> {
+    // Used codes are kept until they expire so a replay is recognised as one, not as unknown.
+    // Revoked or rotated refresh tokens stay until expiry for the same reason.
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM pending WHERE expires_at < ?').run(now);
+      this.#db.prepare('DELETE FROM codes WHERE expires_at < ?').run(now);
+      this.#db.prepare('DELETE FROM tokens WHERE expires_at < ?').run(now);
+    })();
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The remote-mode express app. Mount order matters:
+ *   health (before the Host check: probes use the pod address)
+ *   → Host allow-list (DNS rebinding)
+ *   → discovery metadata → consent endpoints → the SDK's mcpAuthRouter (/authorize, /token,
+ *     /register, /revoke) with our provider
+ *   → /mcp (Origin check + CORS, JSON body, then the MCP route)
+ *   → JSON 404 and a last-resort error handler that never shows a stack.
+ */
+
+import type { OAuthServerProvider } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ConsentFlow } from '../auth/consent/flow.js';
+import { consentRouter } from '../auth/consent/routes.js';
+import { hostGuard, originGuard } from './guard.js';
+import { healthRouter } from './health.js';
+import { type McpRouteDeps, mcpRoute } from './mcp-route.js';
+import { metadataRouter } from './metadata.js';
+import type { RemoteSettings } from './options.js';
+
+/** Per-IP limits of the SDK's OAuth endpoints; `false` turns them off (tests). */
+export type RateLimits = false | undefined;
+
+export interface RemoteAppDeps {
+  readonly settings: RemoteSettings;
+  readonly canonicalResource: string;
+  readonly scopes: readonly string[];
+  readonly provider: OAuthServerProvider;
+  readonly consent: ConsentFlow;
+  readonly mcp: McpRouteDeps;
+  readonly ping: () => Promise<void>;
+  readonly trustProxy: boolean;
+  readonly rateLimit: RateLimits;
+  readonly logger: { error(obj: object, msg: string): void };
+}
+
+export const DOCUMENTATION_URL = 'https://www.npmjs.com/package/g8-mcp-server#remote-mode';
+
+export function createRemoteApp(deps: RemoteAppDeps): express.Express {
+  const { settings } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy);
+
+  app.use(healthRouter({ ping: deps.ping, sessions: () => deps.mcp.sessions.size }));
+  app.use(hostGuard(settings.allowedHosts));
+  app.use(
+    metadataRouter({
+      publicUrl: settings.publicUrl,
+      canonicalResource: deps.canonicalResource,
+      provider: deps.provider,
+      scopes: deps.scopes,
+      documentationUrl: DOCUMENTATION_URL,
+    }),
+  );
+  app.use(consentRouter(deps.consent));
+  const limits = deps.rateLimit === false ? { rateLimit: false as const } : {};
+  app.use(
+    mcpAuthRouter({
+      provider: deps.provider,
+      issuerUrl: settings.publicUrl,
+      resourceServerUrl: new URL(deps.canonicalResource),
+      scopesSupported: [...deps.scopes],
+      resourceName: 'graph8 MCP server',
+      serviceDocumentationUrl: new URL(DOCUMENTATION_URL),
+      authorizationOptions: limits,
+      tokenOptions: limits,
+      revocationOptions: limits,
+      // Public clients only (see clients.ts): the SDK's secret expiry does not apply.
+      clientRegistrationOptions: { ...limits, clientSecretExpirySeconds: 0 },
+    }),
+  );
+
+  const handle = mcpRoute(deps.mcp);
+  app.all(
+    '/mcp',
+    originGuard(settings.allowedOrigins),
+    express.json({ limit: '4mb', type: ['application/json', 'application/*+json'] }),
+    handle,
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', error_description: 'Not Found' });
+  });
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: unknown }).status;
+    const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+    if (code === 500)
+      deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request failed');
+    if (res.headersSent) return;
+    if (code === 400 && (error as { type?: string }).type === 'entity.parse.failed') {
+      res
+        .status(400)
+        .json({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error: invalid JSON' }, id: null });
+      return;
+    }
+    res.status(code).json({
+      error: code === 500 ? 'server_error' : 'invalid_request',
+      error_description: code === 500 ? 'Internal server error' : 'Bad request',
+    });
+  });
+  return app;
+}

@@ -1,0 +1,36 @@
+/**
+ * `g8-mcp-server --http [--port 8080] [--public-url https://…]`: remote mode until SIGINT/SIGTERM.
+ * Logs go to stderr; the one line a person needs (the URL to paste) is logged at info.
+ */
+import { catalogue } from '../catalogue-loader.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { startRemoteServer } from './server.js';
+
+export async function runHttp(argv: readonly string[]): Promise<void> {
+  // `--http` selects this entry; it is not a setting.
+  const config = loadConfig(
+    process.env,
+    argv.filter((a) => a !== '--http'),
+  );
+  const logger = createLogger(config.logLevel);
+  const remote = await startRemoteServer(config, catalogue, logger);
+  logger.info(
+    {
+      url: remote.url,
+      mode: config.mode,
+      stateless: Boolean(config.httpStateless),
+      sign_in: config.oauthIssuer ? 'graph8 OAuth + API key' : 'API key',
+    },
+    `g8-mcp-server remote mode: connect clients to ${remote.url}`,
+  );
+  let closing = false;
+  const stop = async () => {
+    if (closing) return;
+    closing = true;
+    await remote.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}

@@ -1,0 +1,108 @@
+/**
+ * Tool selection from the /mcp URL: `?mode=dev|gtm|all`, `?toolsets=inbox,sequences` (alias
+ * `groups`), `?tools=g8_get_contact`, `?read_only=1`. Absent parameters fall back to the server's
+ * settings. Anything unknown is refused with the valid values, so a typo in a pasted URL is
+ * reported instead of silently exposing a different tool set.
+ *
+ * Selections are computed once per distinct query and shared by every session that uses it.
+ */
+import {
+  type Catalogue,
+  coreForMode,
+  type ExposedTool,
+  MODES,
+  type Selection,
+  selectTools,
+} from '../catalogue/select.js';
+import type { Mode } from '../catalogue/types.js';
+
+export class QueryError extends Error {}
+
+/** What a session exposes; shared (frozen) by every session with the same query. */
+export interface Selected {
+  readonly mode: Mode;
+  readonly tools: readonly ExposedTool[];
+  /** Listed from the start when progressive discovery is on. */
+  readonly coreTools: readonly string[];
+}
+
+const PARAMS = ['mode', 'toolsets', 'groups', 'tools', 'read_only'] as const;
+const TRUE = ['1', 'true', 'yes'];
+const FALSE = ['0', 'false', 'no'];
+const MAX_CACHED = 256;
+
+type Query = Record<string, unknown>;
+
+function single(query: Query, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new QueryError(`Give ${name} once, e.g. ?${name}=…`);
+  return value;
+}
+
+function csv(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ].sort();
+}
+
+export class SelectionCache {
+  readonly #cache = new Map<string, Selected>();
+
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly defaults: Selection,
+  ) {}
+
+  /** The tools for this query; `forceReadOnly` when the caller's token only allows reads. */
+  select(query: Query, forceReadOnly = false): Selected {
+    const selection = this.parse(query, forceReadOnly);
+    const key = JSON.stringify(selection);
+    let selected = this.#cache.get(key);
+    if (!selected) {
+      const tools = Object.freeze(selectTools(this.catalogue, selection));
+      selected = Object.freeze({
+        mode: selection.mode,
+        tools,
+        coreTools: Object.freeze(coreForMode(this.catalogue, selection.mode, tools)),
+      });
+      if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value as string);
+      this.#cache.set(key, selected);
+    }
+    return selected;
+  }
+
+  /** Validates the query alone (no cache), so a bad URL is answered before authentication. */
+  check(query: Query): void {
+    this.select(query);
+  }
+
+  parse(query: Query, forceReadOnly = false): Selection {
+    const unknown = Object.keys(query).filter((k) => !(PARAMS as readonly string[]).includes(k));
+    if (unknown.length) {
+      throw new QueryError(
+        `Unknown parameter "${unknown.join('", "')}" on /mcp. Valid parameters: mode, toolsets, tools, read_only`,
+      );
+    }
+    const mode = single(query, 'mode') ?? this.defaults.mode;
+    if (!(MODES as readonly string[]).includes(mode)) {
+      throw new QueryError(`Unknown mode "${mode}". Valid modes: ${MODES.join(', ')}`);
+    }
+    const readOnlyText = single(query, 'read_only')?.toLowerCase();
+    if (readOnlyText !== undefined && !TRUE.includes(readOnlyText) && !FALSE.includes(readOnlyText)) {
+      throw new QueryError(`Invalid read_only "${readOnlyText}". Valid values: 1, 0, true, false`);
+    }
+    const readOnly =
+      forceReadOnly ||
+      (readOnlyText === undefined ? Boolean(this.defaults.readOnly) : TRUE.includes(readOnlyText));
+    const toolsets = csv(single(query, 'toolsets') ?? single(query, 'groups')) ?? this.defaults.toolsets;
+    const tools = csv(single(query, 'tools')) ?? this.defaults.tools;
+    return { mode: mode as Selection['mode'], toolsets, tools, readOnly };
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * Remote mode assembled: Config → store, secret, API client, authorization server, sessions →
+ * an HTTP server. Used by `g8-mcp-server --http`, by `npm start` (demo) and by the tests, which
+ * pass `overrides` for what configuration must never control (test-only metadata fetches,
+ * rate limits, the clock).
+ */
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiClient } from '../api/client.js';
+import { ApiKeyVerifier } from '../auth/api-keys.js';
+import { type CimdOptions, ClientMetadataResolver } from '../auth/cimd.js';
+import { ClientRegistry } from '../auth/clients.js';
+import { ConsentFlow } from '../auth/consent/flow.js';
+import { CredentialVault } from '../auth/credentials.js';
+import { Sealer } from '../auth/crypto.js';
+import { McpAuthenticator } from '../auth/mcp-auth.js';
+import { G8OAuthProvider } from '../auth/provider.js';
+import { canonicalResource } from '../auth/resource.js';
+import { SUPPORTED_SCOPES } from '../auth/scopes.js';
+import { loadServerSecret, SecretError } from '../auth/secret.js';
+import { openSqliteAuthStore, StoreUnavailableError } from '../auth/sqlite-store.js';
+import type { AuthStore } from '../auth/store.js';
+import { TokenService } from '../auth/tokens.js';
+import { UpstreamOAuth } from '../auth/upstream.js';
+import type { Catalogue } from '../catalogue/select.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { buildServer } from '../mcp/server.js';
+import { USER_AGENT, VERSION } from '../version.js';
+import { createRemoteApp, type RateLimits } from './app.js';
+import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
+import { SelectionCache } from './selection.js';
+import { SessionRegistry } from './sessions.js';
+
+export interface RemoteOverrides {
+  /** Client-metadata-document fetching (tests: a local http document, or a stub fetch). */
+  readonly cimd?: CimdOptions;
+  readonly rateLimit?: RateLimits;
+  /** An already-open store (tests that inspect or seed it). */
+  readonly store?: AuthStore;
+}
+
+export interface RemoteServer {
+  /** `<public url>/mcp`. */
+  readonly url: string;
+  readonly publicUrl: string;
+  readonly port: number;
+  readonly sessions: SessionRegistry;
+  readonly store: AuthStore;
+  close(): Promise<void>;
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE' ? new StartupError(`port ${port} on ${host} is already in use`) : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startRemoteServer(
+  config: Config,
+  catalogue: Catalogue,
+  logger: Logger,
+  overrides: RemoteOverrides = {},
+): Promise<RemoteServer> {
+  // The public URL may name the port we are about to get, so the app is built after listening.
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const http = createServer((req, res) => {
+    if (handler) handler(req, res);
+    else res.writeHead(503).end();
+  });
+  const port = await listen(http, config.httpPort, config.httpHost);
+  let settings: RemoteSettings;
+  let sealer: Sealer;
+  let store: AuthStore;
+  try {
+    settings = resolveSettings(config, port);
+    sealer = new Sealer(loadServerSecret(config.dataDir, config.mcpSecret));
+    store = overrides.store ?? (await openSqliteAuthStore(config.dataDir));
+  } catch (error) {
+    http.close();
+    // The secret and store errors already say what to do; they are start-up failures.
+    throw error instanceof SecretError || error instanceof StoreUnavailableError
+      ? new StartupError(error.message)
+      : error;
+  }
+  const canonical = canonicalResource(settings.publicUrl);
+  const api = new ApiClient({
+    apiUrl: config.apiUrl,
+    userAgent: USER_AGENT,
+    timeoutMs: config.timeoutMs,
+    logger,
+    pace: config.pace,
+  });
+  const upstream = settings.upstream
+    ? new UpstreamOAuth({
+        ...settings.upstream,
+        redirectUri: new URL('/oauth/callback', settings.publicUrl).href,
+        timeoutMs: config.timeoutMs,
+      })
+    : undefined;
+
+  const tokens = new TokenService(
+    store,
+    {
+      canonicalResource: canonical,
+      accessTtlMs: config.accessTokenTtlSec * 1000,
+      refreshTtlMs: config.refreshTokenTtlSec * 1000,
+    },
+    logger,
+  );
+  const vault = new CredentialVault(store, sealer, upstream, logger);
+  const apiKeys = new ApiKeyVerifier(api, { ttlMs: config.apiKeyCacheSec * 1000 });
+  const clients = new ClientRegistry(store, new ClientMetadataResolver(overrides.cimd));
+  const consent = new ConsentFlow({
+    store,
+    clients,
+    tokens,
+    vault,
+    sealer,
+    apiKeys,
+    upstream,
+    publicUrl: settings.publicUrl,
+    canonicalResource: canonical,
+    logger,
+  });
+  const provider = new G8OAuthProvider(clients, consent, tokens, vault);
+  const sessions = new SessionRegistry({
+    idleMs: config.sessionIdleSec * 1000,
+    max: config.maxSessions,
+    logger,
+  });
+  sessions.start();
+
+  const auth = new McpAuthenticator({
+    tokens,
+    apiKeys,
+    vault,
+    resourceMetadataUrl: new URL('/.well-known/oauth-protected-resource/mcp', settings.publicUrl).href,
+    scopes: SUPPORTED_SCOPES,
+  });
+  const serverLogger = logger.child({ component: 'mcp' });
+  const app = createRemoteApp({
+    settings,
+    canonicalResource: canonical,
+    scopes: SUPPORTED_SCOPES,
+    provider,
+    consent,
+    ping: () => store.ping(),
+    trustProxy: Boolean(config.trustProxy),
+    rateLimit: overrides.rateLimit,
+    logger,
+    mcp: {
+      auth,
+      sessions,
+      selections: new SelectionCache(catalogue, config),
+      stateless: Boolean(config.httpStateless),
+      jsonResponse: Boolean(config.httpJsonResponse),
+      logger,
+      // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
+      buildServer: (selected, credential) =>
+        buildServer({
+          name: 'g8-mcp-server',
+          version: VERSION,
+          tools: selected.tools,
+          api,
+          credential,
+          logger: serverLogger,
+          confirm: config.confirm,
+          maxResultChars: config.maxResultChars,
+          scopeFilter: config.scopeFilter === 'on',
+          discovery: config.discovery === 'on' || (config.discovery === 'auto' && selected.mode === 'all'),
+          coreTools: selected.coreTools,
+          mode: selected.mode,
+        }),
+    },
+  });
+  handler = app;
+
+  // Expired codes, tokens and abandoned consent requests are deleted every ten minutes.
+  const sweep = setInterval(() => {
+    store
+      .sweep(Date.now())
+      .catch((error: unknown) => logger.warn({ err: String(error) }, 'store sweep failed'));
+  }, 600_000);
+  sweep.unref();
+
+  let closed = false;
+  return {
+    url: new URL('/mcp', settings.publicUrl).href,
+    publicUrl: settings.publicUrl.href,
+    port,
+    sessions,
+    store,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(sweep);
+      sessions.closeAll();
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      await api.close().catch(() => {});
+      await store.close();
+    },
+  };
+}
