@@ -289,7 +289,5 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   return parsed.data as Config;
 }
 
-/** Three dot-separated base64url parts: a browser session token, not an API key. */
-export function looksLikeJwt(token: string): boolean {
-  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token.trim());
-}
+// Lives in a module without zod so stdio's fast start-up can check a key without loading zod.
+export { looksLikeJwt } from './stdio-key.js';

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * Dispatch: stdio (default) | sandbox | demo | --help | --version. Each branch imports only what
- * it needs, so a desktop client spawning the stdio server never loads the sandbox or SQLite.
+ * it needs, so a desktop client spawning the stdio server never loads the sandbox or SQLite; stdio
+ * itself starts light (src/stdio-start.ts) and loads the real server in the background.
  */
+import { startStdio } from './stdio-start.js';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`g8-mcp-server: ${message}\n`);
@@ -36,9 +38,7 @@ async function main(argv: string[]): Promise<void> {
     await runHttp(argv);
     return;
   }
-  const { loadConfig } = await import('./config.js');
-  const { runStdio } = await import('./stdio.js');
-  await runStdio(loadConfig(process.env, argv));
+  await startStdio(process.env, argv);
 }
 
 /** Errors whose message is already the one line a user should read. */

@@ -1,31 +1,47 @@
 /** stdio entry: config → API client → buildServer → StdioServerTransport. */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ApiClient } from './api/client.js';
 import { coreForMode, selectTools } from './catalogue/select.js';
 import { catalogue } from './catalogue-loader.js';
-import { type Config, looksLikeJwt } from './config.js';
+import type { Config } from './config.js';
+import { discoveryOn } from './fast/config.js';
+import type { Handover } from './fast/front.js';
 import { createLogger } from './log.js';
 import { buildServer } from './mcp/server.js';
+import { checkApiKey } from './stdio-key.js';
 import { USER_AGENT, VERSION } from './version.js';
 
-export class StartupError extends Error {}
+export { checkApiKey, StartupError } from './stdio-key.js';
 
-/** Checks a key locally so an obviously wrong one never reaches the network (or a log). */
-export function checkApiKey(key: string | undefined): string {
-  if (!key?.trim()) {
-    throw new StartupError(
-      'G8_API_KEY is not set. Create a key in graph8 (Settings → API, or Profile → Developer) and put it in the env of your MCP client config.',
-    );
+/**
+ * The transport after the fast front (src/fast/front.ts) has answered `initialize`: it reads the
+ * front's kept lines and then stdin, and drops the one answer the client already has.
+ */
+class HandedOverTransport extends StdioServerTransport {
+  #answered: Handover['answeredInitialize'];
+
+  constructor(handover: Handover) {
+    super(handover.input, process.stdout);
+    this.#answered = handover.answeredInitialize;
   }
-  if (looksLikeJwt(key)) {
-    throw new StartupError(
-      'JWT token provided instead of API key: G8_API_KEY must be a graph8 API key (g8_live_… or g8_test_…), not a browser session token.',
-    );
+
+  override send(message: JSONRPCMessage): Promise<void> {
+    if (
+      this.#answered !== undefined &&
+      'id' in message &&
+      message.id === this.#answered &&
+      !('method' in message)
+    ) {
+      this.#answered = undefined;
+      return Promise.resolve();
+    }
+    return super.send(message);
   }
-  return key.trim();
 }
 
-export async function runStdio(config: Config): Promise<void> {
+/** `handover` is given when the fast front started the session (see src/fast/front.ts). */
+export async function runStdio(config: Config, handover?: Handover): Promise<void> {
   const apiKey = checkApiKey(config.apiKey);
   const tools = selectTools(catalogue, config);
   const logger = createLogger(config.logLevel);
@@ -46,11 +62,14 @@ export async function runStdio(config: Config): Promise<void> {
     confirm: config.confirm,
     maxResultChars: config.maxResultChars,
     scopeFilter: config.scopeFilter === 'on',
-    discovery: config.discovery === 'on' || (config.discovery === 'auto' && config.mode === 'all'),
+    discovery: discoveryOn(config.discovery, config.mode),
     coreTools: coreForMode(catalogue, config.mode, tools),
     mode: config.mode,
+    ...(handover?.identity ? { identity: handover.identity } : {}),
   });
-  const transport = new StdioServerTransport();
+  // The front's GET /me went out before this client existed: it still counts against the pacing.
+  if (handover?.identity) void api.account(apiKey, handover.identity);
+  const transport = handover ? new HandedOverTransport(handover) : new StdioServerTransport();
   let closing = false;
   const shutdown = async (code: number) => {
     if (closing) return;

@@ -195,6 +195,17 @@ export class ApiClient {
     });
   }
 
+  /**
+   * Counts a request made outside this client against the credential's pacing (stdio's fast
+   * start-up reads GET /me before this client exists): it holds a permit until `answered` settles,
+   * as a request of its own would.
+   */
+  async account(apiKey: string, answered: Promise<unknown>): Promise<void> {
+    if (!this.#pacer) return;
+    const release = await this.#pacer.take(apiKey);
+    void answered.finally(release).catch(() => {});
+  }
+
   async close(): Promise<void> {
     await this.#pool.close();
   }

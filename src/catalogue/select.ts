@@ -4,10 +4,16 @@
  */
 import type { Mode, Tier, ToolSpec, Toolset } from './types.js';
 
-export interface Catalogue {
-  readonly shared: readonly ToolSpec[];
-  readonly dev: readonly ToolSpec[];
-  readonly gtm: readonly ToolSpec[];
+/**
+ * What selection reads of a spec. The shipped ToolSpec has it; so do the light entries of the
+ * catalogue generated at build time (dist/catalogue.json), which stdio's fast start-up selects from.
+ */
+export type SelectableSpec = Pick<ToolSpec, 'name' | 'description' | 'toolset' | 'tier'>;
+
+export interface Catalogue<S extends SelectableSpec = ToolSpec> {
+  readonly shared: readonly S[];
+  readonly dev: readonly S[];
+  readonly gtm: readonly S[];
   /** GTM names that collide with dev names, and the names they take in `all` mode. */
   readonly gtmAliases: Readonly<Record<string, string>>;
   /** Names (as in `all` mode) listed from the start when discovery is on. */
@@ -22,9 +28,9 @@ export interface Selection {
 }
 
 /** A tool as one server exposes it: the spec plus the name it goes by in this mode. */
-export interface ExposedTool {
+export interface ExposedTool<S extends SelectableSpec = ToolSpec> {
   readonly name: string;
-  readonly spec: ToolSpec;
+  readonly spec: S;
 }
 
 export const MODES: readonly Mode[] = ['dev', 'gtm', 'all'];
@@ -48,8 +54,11 @@ export function isMode(value: string): value is Mode {
 }
 
 /** Every tool of a mode, under the name it has in that mode, in catalogue order. */
-export function toolsForMode(catalogue: Catalogue, mode: Mode): ExposedTool[] {
-  const plain = (spec: ToolSpec): ExposedTool => ({ name: spec.name, spec });
+export function toolsForMode<S extends SelectableSpec>(
+  catalogue: Catalogue<S>,
+  mode: Mode,
+): ExposedTool<S>[] {
+  const plain = (spec: S): ExposedTool<S> => ({ name: spec.name, spec });
   if (mode === 'dev') return [...catalogue.shared, ...catalogue.dev].map(plain);
   if (mode === 'gtm') return [...catalogue.shared, ...catalogue.gtm].map(plain);
   return [
@@ -61,15 +70,15 @@ export function toolsForMode(catalogue: Catalogue, mode: Mode): ExposedTool[] {
   ];
 }
 
-const aliasCache = new WeakMap<ToolSpec, ToolSpec>();
+const aliasCache = new WeakMap<SelectableSpec, SelectableSpec>();
 
 /**
  * A GTM spec as `all` mode shows it: its name and every mention of a colliding tool in its
  * description take the g8_gtm_* alias (there, the plain names belong to the dev tools). Cached so
  * each spec is rewritten once and downstream caches keyed by spec keep working.
  */
-function aliasGtm(spec: ToolSpec, aliases: Readonly<Record<string, string>>): ToolSpec {
-  let aliased = aliasCache.get(spec);
+function aliasGtm<S extends SelectableSpec>(spec: S, aliases: Readonly<Record<string, string>>): S {
+  let aliased = aliasCache.get(spec) as S | undefined;
   if (!aliased) {
     const names = Object.keys(aliases);
     const pattern = new RegExp(`\\b(${names.join('|')})\\b`, 'g');
@@ -91,7 +100,10 @@ const READ_TIERS: readonly Tier[] = ['read'];
  * Toolsets and explicit tool names add up (a union): `G8_TOOLSETS=inbox` plus
  * `G8_TOOLS=g8_get_contact` exposes the inbox tools and that one tool. Read-only then narrows.
  */
-export function selectTools(catalogue: Catalogue, selection: Selection): ExposedTool[] {
+export function selectTools<S extends SelectableSpec>(
+  catalogue: Catalogue<S>,
+  selection: Selection,
+): ExposedTool<S>[] {
   if (!isMode(selection.mode)) {
     throw new SelectionError(`Unknown mode "${selection.mode}". Valid modes: ${MODES.join(', ')}`);
   }
@@ -122,7 +134,11 @@ export function selectTools(catalogue: Catalogue, selection: Selection): Exposed
 }
 
 /** The core set under this mode's names: a GTM alias maps back to its plain name in `gtm` mode. */
-export function coreForMode(catalogue: Catalogue, mode: Mode, exposed: readonly ExposedTool[]): string[] {
+export function coreForMode<S extends SelectableSpec>(
+  catalogue: Catalogue<S>,
+  mode: Mode,
+  exposed: readonly ExposedTool<S>[],
+): string[] {
   const plain = new Map(Object.entries(catalogue.gtmAliases).map(([name, alias]) => [alias, name]));
   const names = new Set(exposed.map((t) => t.name));
   return catalogue.core.map((n) => (mode === 'gtm' ? (plain.get(n) ?? n) : n)).filter((n) => names.has(n));

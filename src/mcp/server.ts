@@ -5,8 +5,6 @@
  * scopes, progressive discovery, resources, prompts and client-visible logging.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
@@ -16,12 +14,14 @@ import {
   McpError,
   SetLevelRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type CallLogger, callTool, type Extra, type ToolCall } from './call.js';
 import type { ConfirmMode } from './confirm.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
-import { type IdentityResult, identityReader } from './identity.js';
+import { type Identity, type IdentityResult, identityReader } from './identity.js';
 import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -52,6 +52,11 @@ export interface ServerContext {
   readonly coreTools?: readonly string[];
   /** Mode name reported by g8_whoami. */
   readonly mode?: string;
+  /**
+   * GET /me as already read for this credential (stdio's fast start-up reads it before this server
+   * exists), so it is not read twice; resolving to undefined means "read it as usual".
+   */
+  readonly identity?: Promise<Identity | undefined>;
 }
 
 /** Sent once at initialize; tells the model the confirmation convention the schemas do not spell out. */
@@ -101,7 +106,7 @@ export function buildServer(ctx: ServerContext): Server {
   const byName = new Map(ctx.tools.map((t) => [t.name, t]));
   const core = new Set(ctx.coreTools ?? []);
   const enabled = new Set<string>();
-  const identity = identityReader(ctx.api, ctx.credential);
+  const identity = identityReader(ctx.api, ctx.credential, ctx.identity);
   let logLevel: LoggingLevel | undefined;
 
   /** Clients that can ask the user themselves do not need a `confirm` argument. */
