@@ -3,6 +3,7 @@
  * and g8_whoami. A failure is remembered briefly, not forever, so a transient outage at start-up
  * does not leave a session hiding nothing (or everything) for its whole life.
  */
+import { createHash } from 'node:crypto';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 
@@ -20,6 +21,20 @@ export interface Identity {
 export type IdentityResult = { ok: true; identity: Identity } | { ok: false; error: ApiError };
 
 const RETRY_AFTER_FAILURE_MS = 30_000;
+
+/**
+ * GET /me answers shared by every server in the process, keyed by a hash of the credential. In
+ * HTTP mode each session (and, stateless, each request) builds its own server; without this each
+ * would read /me again — two backend calls per tool call in stateless mode. Kept briefly, so a
+ * change to the key's scopes shows within a minute; failures are never shared.
+ */
+const SHARED_TTL_MS = 60_000;
+const SHARED_MAX = 10_000;
+const shared = new Map<string, { until: number; identity: Identity }>();
+
+function credentialKey(credential: string): string {
+  return createHash('sha256').update(credential).digest('base64url');
+}
 
 /** The identity in a GET /me answer's `data`: scopes kept only if strings; no scopes means unrestricted. */
 export function identityFromData(value: unknown): Identity {
@@ -44,8 +59,14 @@ export function identityReader(
   let failedAt = 0;
   const read = async (): Promise<IdentityResult> => {
     try {
+      const key = credentialKey(await credential());
+      const hit = shared.get(key);
+      if (hit && hit.until > Date.now()) return { ok: true, identity: hit.identity };
       const res = await api.request({ method: 'GET', path: '/me', retry: 'safe' }, await credential());
-      return { ok: true, identity: identityFromData(res.data) };
+      const identity = identityFromData(res.data);
+      if (shared.size >= SHARED_MAX) shared.delete(shared.keys().next().value as string);
+      shared.set(key, { until: Date.now() + SHARED_TTL_MS, identity });
+      return { ok: true, identity };
     } catch (error) {
       failedAt = Date.now();
       const err =
