@@ -1,16 +1,15 @@
 /** stdio entry: config → API client → buildServer → StdioServerTransport. */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { ApiClient } from './api/client.js';
 import { coreForMode, selectTools } from './catalogue/select.js';
 import { catalogue } from './catalogue-loader.js';
 import type { Config } from './config.js';
-import { discoveryOn } from './fast/config.js';
 import type { Handover } from './fast/front.js';
 import { createLogger } from './log.js';
 import { buildServer } from './mcp/server.js';
+import { apiClientFor, serverSettings } from './serve.js';
 import { checkApiKey } from './stdio-key.js';
-import { USER_AGENT, VERSION } from './version.js';
+import { VERSION } from './version.js';
 
 export { checkApiKey, StartupError } from './stdio-key.js';
 
@@ -45,13 +44,7 @@ export async function runStdio(config: Config, handover?: Handover): Promise<voi
   const apiKey = checkApiKey(config.apiKey);
   const tools = selectTools(catalogue, config);
   const logger = createLogger(config.logLevel);
-  const api = new ApiClient({
-    apiUrl: config.apiUrl,
-    userAgent: USER_AGENT,
-    timeoutMs: config.timeoutMs,
-    logger,
-    pace: config.pace,
-  });
+  const api = apiClientFor(config, logger);
   const server = buildServer({
     name: 'g8-mcp-server',
     version: VERSION,
@@ -59,12 +52,8 @@ export async function runStdio(config: Config, handover?: Handover): Promise<voi
     api,
     credential: () => apiKey,
     logger,
-    confirm: config.confirm,
-    maxResultChars: config.maxResultChars,
-    scopeFilter: config.scopeFilter === 'on',
-    discovery: discoveryOn(config.discovery, config.mode),
+    ...serverSettings(config, config.mode),
     coreTools: coreForMode(catalogue, config.mode, tools),
-    mode: config.mode,
     ...(handover?.identity ? { identity: handover.identity } : {}),
   });
   // The front's GET /me went out before this client existed: it still counts against the pacing.

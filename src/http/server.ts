@@ -11,7 +11,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiClient } from '../api/client.js';
 import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { type CimdOptions, ClientMetadataResolver } from '../auth/cimd.js';
 import { ClientRegistry } from '../auth/clients.js';
@@ -31,7 +30,8 @@ import type { Catalogue } from '../catalogue/select.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { buildServer } from '../mcp/server.js';
-import { USER_AGENT, VERSION } from '../version.js';
+import { apiClientFor, serverSettings } from '../serve.js';
+import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
 import { SelectionCache } from './selection.js';
@@ -98,13 +98,7 @@ export async function startRemoteServer(
       : error;
   }
   const canonical = canonicalResource(settings.publicUrl);
-  const api = new ApiClient({
-    apiUrl: config.apiUrl,
-    userAgent: USER_AGENT,
-    timeoutMs: config.timeoutMs,
-    logger,
-    pace: config.pace,
-  });
+  const api = apiClientFor(config, logger);
   const upstream = settings.upstream
     ? new UpstreamOAuth({
         ...settings.upstream,
@@ -179,12 +173,8 @@ export async function startRemoteServer(
           api,
           credential,
           logger: serverLogger,
-          confirm: config.confirm,
-          maxResultChars: config.maxResultChars,
-          scopeFilter: config.scopeFilter === 'on',
-          discovery: config.discovery === 'on' || (config.discovery === 'auto' && selected.mode === 'all'),
+          ...serverSettings(config, selected.mode),
           coreTools: selected.coreTools,
-          mode: selected.mode,
         }),
     },
   });
