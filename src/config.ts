@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MODES } from './catalogue/select.js';
+import { ENV_KEYS, FLAG_KEYS, type SettingKey } from './setting-keys.js';
 
 /** pino's levels, listed here so reading the config does not load the logger (~100 ms). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -198,59 +199,11 @@ export type Config = z.output<typeof ConfigSchema> & { mode: 'dev' | 'gtm' | 'al
 
 export class ConfigError extends Error {}
 
-const ENV_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
-  G8_API_KEY: 'apiKey',
-  G8_API_URL: 'apiUrl',
-  G8_MCP_MODE: 'mode',
-  G8_TOOLSETS: 'toolsets',
-  G8_TOOLS: 'tools',
-  G8_READ_ONLY: 'readOnly',
-  G8_TIMEOUT_MS: 'timeoutMs',
-  G8_LOG_LEVEL: 'logLevel',
-  G8_CONFIRM: 'confirm',
-  G8_MAX_RESULT_CHARS: 'maxResultChars',
-  G8_PACE: 'pace',
-  G8_SCOPE_FILTER: 'scopeFilter',
-  G8_DISCOVERY: 'discovery',
-  G8_HTTP_PORT: 'httpPort',
-  G8_HTTP_HOST: 'httpHost',
-  G8_PUBLIC_URL: 'publicUrl',
-  G8_DATA_DIR: 'dataDir',
-  G8_MCP_SECRET: 'mcpSecret',
-  G8_ALLOWED_HOSTS: 'allowedHosts',
-  G8_ALLOWED_ORIGINS: 'allowedOrigins',
-  G8_HTTP_STATELESS: 'httpStateless',
-  G8_HTTP_JSON_RESPONSE: 'httpJsonResponse',
-  G8_SESSION_IDLE_SEC: 'sessionIdleSec',
-  G8_MAX_SESSIONS: 'maxSessions',
-  G8_OAUTH_ISSUER: 'oauthIssuer',
-  G8_OAUTH_CLIENT_ID: 'oauthClientId',
-  G8_OAUTH_CLIENT_SECRET: 'oauthClientSecret',
-  G8_OAUTH_SCOPES: 'oauthScopes',
-  G8_ACCESS_TOKEN_TTL_SEC: 'accessTokenTtlSec',
-  G8_REFRESH_TOKEN_TTL_SEC: 'refreshTokenTtlSec',
-  G8_API_KEY_CACHE_SEC: 'apiKeyCacheSec',
-  G8_TRUST_PROXY: 'trustProxy',
-};
-
-const FLAG_KEYS: Record<string, keyof z.input<typeof ConfigSchema>> = {
-  '--api-url': 'apiUrl',
-  '--mode': 'mode',
-  '--toolsets': 'toolsets',
-  '--tools': 'tools',
-  '--read-only': 'readOnly',
-  '--timeout-ms': 'timeoutMs',
-  '--log-level': 'logLevel',
-  '--confirm': 'confirm',
-  '--max-result-chars': 'maxResultChars',
-  '--pace': 'pace',
-  '--scope-filter': 'scopeFilter',
-  '--discovery': 'discovery',
-  '--port': 'httpPort',
-  '--host': 'httpHost',
-  '--public-url': 'publicUrl',
-  '--data-dir': 'dataDir',
-};
+// Every table entry must name a field of the schema (checked at compile time).
+const _settingKeysMatchSchema: readonly (keyof z.input<typeof ConfigSchema>)[] = [
+  ...Object.values(ENV_KEYS),
+  ...Object.values(FLAG_KEYS),
+];
 
 /** Parses `--flag value`, `--flag=value` and bare boolean `--read-only`. */
 export function parseFlags(argv: readonly string[]): Record<string, string> {
@@ -258,7 +211,7 @@ export function parseFlags(argv: readonly string[]): Record<string, string> {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    const key = FLAG_KEYS[flag];
+    const key = (FLAG_KEYS as Readonly<Record<string, SettingKey>>)[flag];
     if (!key) throw new ConfigError(`Unknown option ${flag}. Run g8-mcp-server --help for the options.`);
     if (inline !== undefined) out[key] = inline;
     else if (key === 'readOnly' && (argv[i + 1] === undefined || argv[i + 1]?.startsWith('--')))

@@ -10,6 +10,7 @@
  * test/unit/perf-fast-config.test.ts holds the two to agreement.
  */
 import type { Mode } from '../catalogue/types.js';
+import { ENV_KEYS, FLAG_KEYS } from '../setting-keys.js';
 
 export interface FastConfig {
   readonly apiKey?: string;
@@ -24,37 +25,6 @@ export interface FastConfig {
 }
 
 type Key = keyof FastConfig | 'logLevel' | 'confirm' | 'maxResultChars' | 'pace';
-
-const ENV: Readonly<Record<string, Key>> = {
-  G8_API_KEY: 'apiKey',
-  G8_API_URL: 'apiUrl',
-  G8_MCP_MODE: 'mode',
-  G8_TOOLSETS: 'toolsets',
-  G8_TOOLS: 'tools',
-  G8_READ_ONLY: 'readOnly',
-  G8_TIMEOUT_MS: 'timeoutMs',
-  G8_LOG_LEVEL: 'logLevel',
-  G8_CONFIRM: 'confirm',
-  G8_MAX_RESULT_CHARS: 'maxResultChars',
-  G8_PACE: 'pace',
-  G8_SCOPE_FILTER: 'scopeFilter',
-  G8_DISCOVERY: 'discovery',
-};
-
-const FLAGS: Readonly<Record<string, Key>> = {
-  '--api-url': 'apiUrl',
-  '--mode': 'mode',
-  '--toolsets': 'toolsets',
-  '--tools': 'tools',
-  '--read-only': 'readOnly',
-  '--timeout-ms': 'timeoutMs',
-  '--log-level': 'logLevel',
-  '--confirm': 'confirm',
-  '--max-result-chars': 'maxResultChars',
-  '--pace': 'pace',
-  '--scope-filter': 'scopeFilter',
-  '--discovery': 'discovery',
-};
 
 const NO = Symbol('not certainly valid');
 
@@ -100,6 +70,14 @@ const CHECK: Readonly<Record<Key, (v: string) => unknown>> = {
   scopeFilter: oneOf('on', 'off'),
   discovery: oneOf('on', 'off', 'auto'),
 };
+
+/** The entries of a setting table whose setting this reader understands (CHECK below). */
+function understood(table: Readonly<Record<string, string>>): Readonly<Record<string, Key>> {
+  return Object.fromEntries(Object.entries(table).filter(([, key]) => key in CHECK)) as Record<string, Key>;
+}
+
+const ENV = understood(ENV_KEYS);
+const FLAGS = understood(FLAG_KEYS);
 
 /** `--flag value`, `--flag=value` and a bare `--read-only`, as config.ts's parseFlags reads them. */
 function readFlags(argv: readonly string[], raw: Record<string, string>): boolean {

@@ -113,15 +113,21 @@ export function buildServer(ctx: ServerContext): Server {
   const canElicit = () => Boolean(server.getClientCapabilities()?.elicitation);
 
   /** Tools the key cannot call, with the scope each needs (empty when filtering is off or /me failed). */
+  // Computed once per identity answer: scopeHidden runs on every tools/list and every tools/call.
+  const NONE = new Map<string, string>();
+  let hiddenFor: { who: IdentityResult; hidden: Map<string, string> } | undefined;
   async function scopeHidden(): Promise<Map<string, string>> {
-    const hidden = new Map<string, string>();
-    if (ctx.scopeFilter === false) return hidden;
+    if (ctx.scopeFilter === false) return NONE;
     const who = await identity();
-    if (!who.ok || who.identity.unrestricted) return hidden;
-    for (const t of ctx.tools) {
-      if (!scopeAllows(who.identity.scopes, t.spec.scope)) hidden.set(t.name, t.spec.scope);
+    if (!who.ok || who.identity.unrestricted) return NONE;
+    if (hiddenFor?.who !== who) {
+      const hidden = new Map<string, string>();
+      for (const t of ctx.tools) {
+        if (!scopeAllows(who.identity.scopes, t.spec.scope)) hidden.set(t.name, t.spec.scope);
+      }
+      hiddenFor = { who, hidden };
     }
-    return hidden;
+    return hiddenFor.hidden;
   }
 
   const isListed = (name: string) => !discovery || core.has(name) || enabled.has(name);
