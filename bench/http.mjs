@@ -33,10 +33,10 @@ async function stopChild(child) {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-/** The reference: a bare SDK server with one tool (bench/reference-sdk.mjs). */
-export async function startReferenceSdk(backendUrl) {
+/** A reference server: bench/reference-sdk.mjs (bare SDK) or bench/reference-proxy.mjs (a floor). */
+export async function startReference(script, backendUrl) {
   const port = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./reference-sdk.mjs', import.meta.url))], {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
     env: { PATH: process.env.PATH ?? '', BACKEND: backendUrl, PORT: String(port) },
     stdio: ['pipe', 'ignore', 'inherit'],
   });

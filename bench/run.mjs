@@ -8,7 +8,7 @@
 // otherwise measure itself. Everything talks to loopback only and every loop has a deadline.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { directThroughput, mcpThroughput, openSessions, startReferenceSdk, startRemote } from './http.mjs';
+import { directThroughput, mcpThroughput, openSessions, startReference, startRemote } from './http.mjs';
 import {
   BIN,
   coldStart,
@@ -167,13 +167,18 @@ async function benchHttp(backend) {
     const load = { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
     log(`http round ${r + 1}/${REPEAT}: direct REST`);
     const direct = await directThroughput(backend.url, load);
-    log(`http round ${r + 1}/${REPEAT}: bare SDK server (reference)`);
-    const reference = await startReferenceSdk(backend.url);
-    let referenceSdk;
-    try {
-      referenceSdk = await measureServer(reference, load, false);
-    } finally {
-      await reference.stop();
+    const references = {};
+    for (const [name, script] of [
+      ['referenceSdk', './reference-sdk.mjs'],
+      ['referenceProxy', './reference-proxy.mjs'],
+    ]) {
+      log(`http round ${r + 1}/${REPEAT}: ${name}`);
+      const reference = await startReference(script, backend.url);
+      try {
+        references[name] = await measureServer(reference, load, false);
+      } finally {
+        await reference.stop();
+      }
     }
     const modes = {};
     for (const stateless of [false, true]) {
@@ -193,18 +198,18 @@ async function benchHttp(backend) {
         await remote.stop();
       }
     }
-    rounds.push({ direct, referenceSdk, ...modes });
+    rounds.push({ direct, ...references, ...modes });
   }
   const pick = (kind, key) => median(rounds.map((r) => r[kind][key]));
   const summary = { concurrency: CONCURRENCY, durationMs: DURATION_MS, rounds: REPEAT };
-  for (const kind of ['direct', 'referenceSdk', 'sessions', 'stateless']) {
+  for (const kind of ['direct', 'referenceSdk', 'referenceProxy', 'sessions', 'stateless']) {
     summary[kind] = {
       perSecond: pick(kind, 'perSecond'),
       p50Ms: pick(kind, 'p50Ms'),
       p99Ms: pick(kind, 'p99Ms'),
     };
   }
-  for (const kind of ['referenceSdk', 'sessions', 'stateless']) {
+  for (const kind of ['referenceSdk', 'referenceProxy', 'sessions', 'stateless']) {
     summary[kind].ratio = round(median(rounds.map((r) => r[kind].perSecond / r.direct.perSecond)), 3);
     summary[kind].addedP50Ms = round(median(rounds.map((r) => r[kind].p50Ms - r.direct.p50Ms)), 2);
     summary[kind].addedP99Ms = round(median(rounds.map((r) => r[kind].p99Ms - r.direct.p99Ms)), 2);
@@ -310,11 +315,17 @@ function table(results) {
       'direct REST (undici → backend), 32 concurrent',
       `${h.direct.perSecond}/s, p50 ${h.direct.p50Ms} ms, p99 ${h.direct.p99Ms} ms`,
     );
-    const r = h.referenceSdk;
-    add(
-      '  reference: bare SDK server, 1 tool, sessions',
-      `${r.perSecond}/s (${round(r.ratio * 100)}% of direct), p50 ${r.p50Ms} ms; ${r.serverCpuMsPerCall} ms CPU per call`,
-    );
+    for (const [kind, label] of [
+      ['referenceSdk', 'reference: bare SDK server, 1 tool, sessions'],
+      ['referenceProxy', 'reference: minimal JSON-RPC → REST proxy (floor)'],
+    ]) {
+      const r = h[kind];
+      if (!r) continue;
+      add(
+        `  ${label}`,
+        `${r.perSecond}/s (${round(r.ratio * 100)}% of direct), p50 ${r.p50Ms} ms (+${r.addedP50Ms} ms); ${r.serverCpuMsPerCall} ms CPU per call`,
+      );
+    }
     for (const kind of ['sessions', 'stateless']) {
       const k = h[kind];
       add(

@@ -81,7 +81,8 @@ export class ApiKeyVerifier {
     }
   }
 
-  async verify(key: string): Promise<KeyCheck> {
+  /** `hash` is sha256Hex(key), when the caller has it already. */
+  async verify(key: string, hash = sha256Hex(key)): Promise<KeyCheck> {
     if (!looksLikeApiKey(key)) {
       return {
         ok: false,
@@ -89,7 +90,6 @@ export class ApiKeyVerifier {
         message: 'not a graph8 API key (expected g8_live_… or g8_test_…)',
       };
     }
-    const hash = sha256Hex(key);
     const now = this.#now();
     const hit = this.#cache.get(hash);
     if (hit && hit.expiresAt > now) return hit.check;

@@ -88,7 +88,8 @@ export class McpAuthenticator {
     if (!looksLikeApiKey(key)) {
       return this.#fail(401, 'invalid_token', 'Not a graph8 API key (expected g8_live_… or g8_test_…)');
     }
-    const check = await this.opts.apiKeys.verify(key);
+    const hash = this.#hashOf(key);
+    const check = await this.opts.apiKeys.verify(key, hash);
     if (!check.ok) {
       return check.reason === 'refused'
         ? this.#fail(401, 'invalid_token', 'graph8 refused this API key')
@@ -98,11 +99,23 @@ export class McpAuthenticator {
       ok: true,
       principal: {
         kind: 'api_key',
-        owner: `key:${sha256Hex(key)}`,
+        owner: `key:${hash}`,
         scopes: undefined,
         credential: () => key,
       },
     };
+  }
+
+  /** Hashing the key on every request costs more than the rest of the check; a bounded memo. */
+  readonly #hashes = new Map<string, string>();
+  #hashOf(key: string): string {
+    let hash = this.#hashes.get(key);
+    if (hash === undefined) {
+      if (this.#hashes.size >= 1000) this.#hashes.clear();
+      hash = sha256Hex(key);
+      this.#hashes.set(key, hash);
+    }
+    return hash;
   }
 
   #wwwAuthenticate(error?: { code: string; description: string }): string {

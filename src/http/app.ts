@@ -1,19 +1,21 @@
 /**
- * The remote-mode express app. Mount order matters:
+ * Remote mode's request listener. /mcp — every MCP message — is served on node:http directly
+ * (Host check → Origin check + CORS → the MCP route): express's router and body parser cost more
+ * per call than the rest of the request. Everything else is an express app; mount order matters:
  *   health (before the Host check: probes use the pod address)
  *   → Host allow-list (DNS rebinding)
  *   → discovery metadata → consent endpoints → the SDK's mcpAuthRouter (/authorize, /token,
  *     /register, /revoke) with our provider
- *   → /mcp (Origin check + CORS, JSON body, then the MCP route)
  *   → JSON 404 and a last-resort error handler that never shows a stack.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { OAuthServerProvider } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ConsentFlow } from '../auth/consent/flow.js';
 import { consentRouter } from '../auth/consent/routes.js';
-import { hostGuard, originGuard } from './guard.js';
+import { hostCheck, hostGuard, originCheck } from './guard.js';
 import { healthRouter } from './health.js';
 import { type McpRouteDeps, mcpRoute } from './mcp-route.js';
 import { metadataRouter } from './metadata.js';
@@ -37,7 +39,30 @@ export interface RemoteAppDeps {
 
 export const DOCUMENTATION_URL = 'https://www.npmjs.com/package/g8-mcp-server#remote-mode';
 
-export function createRemoteApp(deps: RemoteAppDeps): express.Express {
+/** True for `/mcp` and `/mcp/`, with or without a query. */
+export function isMcpPath(url: string | undefined): boolean {
+  if (!url?.startsWith('/mcp')) return false;
+  const rest = url.charCodeAt(4);
+  // Nothing, '?' or '/' followed by nothing or '?'.
+  if (Number.isNaN(rest) || rest === 63) return true;
+  return rest === 47 && (url.length === 5 || url.charCodeAt(5) === 63);
+}
+
+export function createRemoteApp(deps: RemoteAppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = createExpressApp(deps);
+  const host = hostCheck(deps.settings.allowedHosts);
+  const origin = originCheck(deps.settings.allowedOrigins);
+  const mcp = mcpRoute(deps.mcp);
+  return (req, res) => {
+    if (!isMcpPath(req.url)) {
+      app(req, res);
+      return;
+    }
+    if (host(req, res) && origin(req, res)) mcp(req, res);
+  };
+}
+
+function createExpressApp(deps: RemoteAppDeps): express.Express {
   const { settings } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -71,14 +96,6 @@ export function createRemoteApp(deps: RemoteAppDeps): express.Express {
       // Public clients only (see clients.ts): the SDK's secret expiry does not apply.
       clientRegistrationOptions: { ...limits, clientSecretExpirySeconds: 0 },
     }),
-  );
-
-  const handle = mcpRoute(deps.mcp);
-  app.all(
-    '/mcp',
-    originGuard(settings.allowedOrigins),
-    express.json({ limit: '4mb', type: ['application/json', 'application/*+json'] }),
-    handle,
   );
 
   app.use((_req, res) => {

@@ -1,22 +1,25 @@
 /**
  * POST/GET/DELETE /mcp. Order: the URL's tool selection (400 for unknown values) → who is calling
- * (401 + challenge) → the session (404 when unknown, expired or someone else's) → the SDK's
- * Streamable HTTP transport. Each session gets its own MCP Server from buildServer, holding only
- * the tool list it exposes (shared, cached per selection) and a closure that finds the caller's
- * upstream credential — never the MCP token.
+ * (401 + challenge) → the body → the session (404 when unknown, expired or someone else's) → the
+ * session's transport (transport.ts). Each session gets its own MCP Server from buildServer,
+ * holding only the tool list it exposes (shared, cached per selection) and a closure that finds
+ * the caller's upstream credential — never the MCP token.
  *
  * In stateless mode (G8_HTTP_STATELESS) every POST gets a throwaway Server and transport.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { Request, Response } from 'express';
 import type { McpAuthenticator, McpPrincipal } from '../auth/mcp-auth.js';
 import { readOnlyFor } from '../auth/scopes.js';
 import { SelectionError } from '../catalogue/select.js';
+import { directToolCall } from '../mcp/server.js';
+import { readJsonBody } from './body.js';
+import { isInitialize } from './jsonrpc.js';
 import { QueryError, type Selected, type SelectionCache } from './selection.js';
 import type { SessionRegistry } from './sessions.js';
+import { failHttp, HttpTransport } from './transport.js';
 
 export interface McpRouteDeps {
   readonly auth: McpAuthenticator;
@@ -29,12 +32,23 @@ export interface McpRouteDeps {
   readonly logger: { error(obj: object, msg: string): void };
 }
 
-function rpcError(res: Response, status: number, code: number, message: string): void {
-  if (res.headersSent) return;
-  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+type Query = Record<string, unknown>;
+
+/** One authenticated request to /mcp, its body read. */
+interface Incoming {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly query: Query;
+  readonly principal: McpPrincipal;
+  readonly body: unknown;
 }
 
-function sessionHeader(req: Request): string | undefined {
+function queryOf(url: string | undefined): Query {
+  const at = url?.indexOf('?') ?? -1;
+  return at === -1 ? {} : (parseQuery((url as string).slice(at + 1)) as Query);
+}
+
+function sessionHeader(req: IncomingMessage): string | undefined {
   const value = req.headers['mcp-session-id'];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -42,83 +56,95 @@ function sessionHeader(req: Request): string | undefined {
 export function mcpRoute(deps: McpRouteDeps) {
   const { sessions } = deps;
 
-  async function authenticate(req: Request, res: Response): Promise<McpPrincipal | undefined> {
+  async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<McpPrincipal | undefined> {
     const outcome = await deps.auth.authenticate(req.headers);
     if (outcome.ok) return outcome.principal;
-    res.status(outcome.status).set(outcome.headers).json(outcome.body);
+    const body = JSON.stringify(outcome.body);
+    res.writeHead(outcome.status, { ...outcome.headers, 'content-type': 'application/json; charset=utf-8' });
+    res.end(body);
     return undefined;
   }
 
-  function toolsFor(req: Request, principal: McpPrincipal): Selected {
+  function toolsFor(query: Query, principal: McpPrincipal): Selected {
     const readOnly = principal.scopes !== undefined && readOnlyFor(principal.scopes);
-    return deps.selections.select(req.query as Record<string, unknown>, readOnly);
+    return deps.selections.select(query, readOnly);
   }
 
-  async function stateless(req: Request, res: Response, principal: McpPrincipal): Promise<void> {
+  /** A Server and its transport, connected; the transport takes tools/call directly. */
+  async function connect(
+    selected: Selected,
+    principal: McpPrincipal,
+    transport: HttpTransport,
+  ): Promise<Server> {
+    const server = deps.buildServer(selected, principal.credential);
+    await server.connect(transport);
+    transport.direct = directToolCall(server);
+    return server;
+  }
+
+  async function stateless({ req, res, query, principal, body }: Incoming): Promise<void> {
     if (req.method !== 'POST') {
-      res.set('Allow', 'POST');
-      return rpcError(res, 405, -32000, 'This server is stateless: only POST /mcp is served');
+      res.setHeader('allow', 'POST');
+      return failHttp(res, 405, -32000, 'This server is stateless: only POST /mcp is served');
     }
-    const server = deps.buildServer(toolsFor(req, principal), principal.credential);
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: deps.jsonResponse,
-    });
-    res.on('close', () => {
+    const transport = new HttpTransport({ json: deps.jsonResponse });
+    const server = await connect(toolsFor(query, principal), principal, transport);
+    res.once('close', () => {
       void transport.close().catch(() => {});
       void server.close().catch(() => {});
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    transport.handle(req, res, body);
   }
 
-  async function open(req: Request, res: Response, principal: McpPrincipal): Promise<void> {
-    const server = deps.buildServer(toolsFor(req, principal), principal.credential);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      enableJsonResponse: deps.jsonResponse,
-      onsessioninitialized: (id) => {
-        sessions.add({ id, owner: principal.owner, transport, server });
-      },
+  async function open({ req, res, query, principal, body }: Incoming): Promise<void> {
+    const transport = new HttpTransport({
+      sessionId: randomUUID(),
+      json: deps.jsonResponse,
+      onInitialized: (id) => sessions.add({ id, owner: principal.owner, transport, server }),
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.end(transport.sessionId);
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    const server = await connect(toolsFor(query, principal), principal, transport);
+    transport.handle(req, res, body);
   }
 
-  async function handle(req: Request, res: Response): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const query = queryOf(req.url);
     try {
-      deps.selections.check(req.query as Record<string, unknown>);
+      deps.selections.check(query);
     } catch (error) {
       if (error instanceof QueryError || error instanceof SelectionError) {
-        return rpcError(res, 400, -32602, error.message);
+        return failHttp(res, 400, -32602, error.message);
       }
       throw error;
     }
     const principal = await authenticate(req, res);
     if (!principal) return;
-    if (deps.stateless) return stateless(req, res, principal);
+    const read = await readJsonBody(req);
+    if (!read.ok) return failHttp(res, read.status, read.code, read.message);
+    const { body } = read;
+    const incoming: Incoming = { req, res, query, principal, body };
+    if (deps.stateless) return stateless(incoming);
 
     const id = sessionHeader(req);
     if (id !== undefined) {
       const session = sessions.claim(id, principal.owner);
       // Unknown, expired and someone else's sessions look the same: 404, start a new one.
-      if (!session) return rpcError(res, 404, -32001, 'Session not found; initialize a new session');
-      return session.transport.handleRequest(req, res, req.body);
+      if (!session) return failHttp(res, 404, -32001, 'Session not found; initialize a new session');
+      return session.transport.handle(req, res, body);
     }
-    if (req.method === 'POST' && isInitializeRequest(req.body)) return open(req, res, principal);
-    return rpcError(res, 400, -32000, 'Bad Request: send Mcp-Session-Id, or initialize a session first');
+    if (req.method === 'POST' && isInitialize(body)) return open(incoming);
+    return failHttp(res, 400, -32000, 'Bad Request: send Mcp-Session-Id, or initialize a session first');
   }
 
-  return (req: Request, res: Response): void => {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       deps.logger.error(
         { err: error instanceof Error ? error.message : String(error) },
         '/mcp request failed',
       );
-      rpcError(res, 500, -32603, 'Internal server error');
+      failHttp(res, 500, -32603, 'Internal server error');
     });
   };
 }

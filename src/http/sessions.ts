@@ -5,12 +5,12 @@
  * every request makes the first entry the least recently used.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { HttpTransport } from './transport.js';
 
 export interface Session {
   readonly id: string;
   readonly owner: string;
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: HttpTransport;
   readonly server: Server;
   lastSeen: number;
 }

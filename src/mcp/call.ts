@@ -28,6 +28,8 @@ export interface CallLogger {
 
 export interface Extra {
   signal: AbortSignal;
+  /** The tools/call's JSON-RPC id: server requests about it go out on its own stream. */
+  requestId?: string | number;
   sendNotification: (n: {
     method: 'notifications/progress';
     params: Record<string, unknown>;
@@ -133,7 +135,12 @@ async function askUser(call: ToolCall, summary: string): Promise<boolean> {
           required: ['confirm'],
         },
       },
-      { signal: call.extra.signal },
+      // Tied to the call, so over HTTP the question travels on the call's own SSE stream, which is
+      // open for sure, rather than on a GET stream the client may not have opened yet.
+      {
+        signal: call.extra.signal,
+        ...(call.extra.requestId !== undefined ? { relatedRequestId: call.extra.requestId } : {}),
+      },
     );
     return answer.action === 'accept' && answer.content?.confirm === true;
   } catch (error) {

@@ -14,6 +14,9 @@ export function successResult(data: unknown, pagination?: unknown, maxChars = 25
   else if (typeof data === 'object' && data !== null) structured = { ...(data as Record<string, unknown>) };
   else structured = { result: data ?? null };
   if (pagination !== undefined && pagination !== null) structured.pagination = pagination;
+  // Most results fit: their JSON is measured and sent as the text in one stringify.
+  const text = JSON.stringify(structured);
+  if (text.length <= maxChars) return { structuredContent: structured, content: [{ type: 'text', text }] };
   return structuredResult(fitToBudget(structured, maxChars));
 }
 

@@ -6,6 +6,7 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
+  type CallToolRequest,
   CallToolRequestSchema,
   type CallToolResult,
   ErrorCode,
@@ -85,6 +86,21 @@ const sharedValidator: jsonSchemaValidator = {
     return ajv.getValidator(schema);
   },
 };
+
+/**
+ * tools/call without the SDK's Protocol, for transports that can tell a well-formed call apart
+ * (src/http/transport.ts): the same handler, minus the zod parsing of request and result, which
+ * cost more than the rest of a call. Keyed by server so buildServer's signature stays as it is.
+ */
+export type DirectToolCall = (
+  request: { readonly id: string | number; readonly params?: Record<string, unknown> },
+  signal: AbortSignal,
+) => Promise<CallToolResult>;
+const directCalls = new WeakMap<Server, DirectToolCall>();
+
+export function directToolCall(server: Server): DirectToolCall | undefined {
+  return directCalls.get(server);
+}
 
 export function buildServer(ctx: ServerContext): Server {
   const discovery = ctx.discovery ?? false;
@@ -239,11 +255,10 @@ export function buildServer(ctx: ServerContext): Server {
     });
   }
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name } = request.params;
-    const args = request.params.arguments ?? {};
-    const token = request.params._meta?.progressToken;
-    const ex = extra as unknown as Extra;
+  async function handleCall(params: CallToolRequest['params'], ex: Extra): Promise<CallToolResult> {
+    const { name } = params;
+    const args = params.arguments ?? {};
+    const token = params._meta?.progressToken;
     if (name === WHOAMI) {
       const extraArgs = Object.keys(args);
       if (extraArgs.length)
@@ -267,7 +282,21 @@ export function buildServer(ctx: ServerContext): Server {
     const tool = byName.get(name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     return runTool(tool, args, ex, token);
-  });
+  }
+
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    handleCall(request.params, extra as unknown as Extra),
+  );
+  directCalls.set(server, (request, signal) =>
+    handleCall(request.params as CallToolRequest['params'], {
+      signal,
+      requestId: request.id,
+      // What the Protocol's extra.sendNotification does for a request's own notifications.
+      sendNotification: async (notification) => {
+        if (!signal.aborted) await server.notification(notification, { relatedRequestId: request.id });
+      },
+    }),
+  );
 
   // Read who the key is as soon as the client is in, so the first tools/list does not wait for it.
   server.oninitialized = () => {

@@ -1,0 +1,60 @@
+/**
+ * The JSON body of a POST /mcp, read straight from the socket (no express: on the hot path its
+ * router and body parser cost more than the rest of the request). Only a JSON content type is
+ * read; anything else is left for the transport to refuse with 415.
+ */
+import type { IncomingMessage } from 'node:http';
+import { isJsonContentType } from './transport.js';
+
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export type BodyOutcome =
+  | { readonly ok: true; readonly body: unknown }
+  | { readonly ok: false; readonly status: number; readonly code: number; readonly message: string };
+
+export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyOutcome> {
+  if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
+    return Promise.resolve({ ok: true, body: undefined });
+  }
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.resolve(tooLarge(req, limit));
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        resolve(tooLarge(req, limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      const text =
+        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve({ ok: true, body: JSON.parse(text) });
+      } catch {
+        resolve({ ok: false, status: 400, code: -32700, message: 'Parse error: Invalid JSON' });
+      }
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', () =>
+      resolve({ ok: false, status: 400, code: -32700, message: 'Parse error: body not received' }),
+    );
+  });
+}
+
+function tooLarge(req: IncomingMessage, limit: number): BodyOutcome {
+  // Drain what is left so the connection can be reused for the error answer.
+  req.resume();
+  return {
+    ok: false,
+    status: 413,
+    code: -32000,
+    message: `Payload Too Large: Request body must not exceed ${limit} bytes`,
+  };
+}

@@ -1,0 +1,315 @@
+/**
+ * Streamable HTTP as remote mode speaks it (src/http/transport.ts, written on node:http instead of
+ * the SDK's transport): the status codes and JSON-RPC errors of every refusal, notifications,
+ * batches, the GET stream, DELETE — and, through the SDK's own client, what the direct tools/call
+ * path must keep: errors, progress notifications, cancellation and elicitation.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from '../helpers/http-stack.js';
+
+let stack: Stack;
+let mcp: string;
+let key: string;
+
+beforeAll(async () => {
+  stack = await startStack({ env: { G8_DISCOVERY: 'off' } });
+  mcp = stack.remote.url;
+  key = stack.sandbox.demoKey;
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const BASE = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+};
+
+function post(body: unknown, headers: Record<string, string> = {}, url = mcp): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { ...BASE, authorization: `Bearer ${key}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+const INIT = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
+
+async function openSession(): Promise<Record<string, string>> {
+  const res = await post(INIT);
+  expect(res.status).toBe(200);
+  await res.text();
+  const id = res.headers.get('mcp-session-id');
+  expect(id).toBeTruthy();
+  const session = { 'mcp-session-id': id as string, 'mcp-protocol-version': '2025-06-18' };
+  const note = await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+  expect(note.status).toBe(202);
+  expect(await note.text()).toBe('');
+  return session;
+}
+
+/** The JSON-RPC messages of an SSE answer, in order. */
+async function events(res: Response): Promise<Record<string, unknown>[]> {
+  const text = await res.text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('data: '))
+    .map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
+}
+
+async function rpcError(res: Response): Promise<{ code: number; message: string }> {
+  const body = (await res.json()) as { error: { code: number; message: string }; id: null };
+  expect(body.id).toBeNull();
+  return body.error;
+}
+
+const call = (id: number, name: string, args: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
+
+describe('refusals: status codes and JSON-RPC errors', () => {
+  it('406 without both media types in Accept, 415 for a non-JSON body', async () => {
+    const session = await openSession();
+    const a = await post(call(2, 'g8_whoami'), { ...session, accept: 'application/json' });
+    expect(a.status).toBe(406);
+    expect(await rpcError(a)).toEqual({
+      code: -32000,
+      message: 'Not Acceptable: Client must accept both application/json and text/event-stream',
+    });
+    const b = await post('x=1', { ...session, 'content-type': 'text/plain' });
+    expect(b.status).toBe(415);
+    expect((await rpcError(b)).message).toMatch(/Content-Type must be application\/json/);
+  });
+
+  it('400 -32700 for invalid JSON and for JSON that is not JSON-RPC; -32600 for an oversize batch', async () => {
+    const session = await openSession();
+    const bad = await post('{"jsonrpc": "2.0", "id": 1,', session);
+    expect(bad.status).toBe(400);
+    expect((await rpcError(bad)).code).toBe(-32700);
+    const notRpc = await post({ hello: 'world' }, session);
+    expect(notRpc.status).toBe(400);
+    expect(await rpcError(notRpc)).toEqual({
+      code: -32700,
+      message: 'Parse error: Invalid JSON-RPC message',
+    });
+    const extraKey = await post({ ...call(2, 'g8_whoami'), extra: true }, session);
+    expect(extraKey.status).toBe(400);
+    const batch = await post(
+      Array.from({ length: 101 }, (_, i) => call(i + 2, 'g8_whoami')),
+      session,
+    );
+    expect(batch.status).toBe(400);
+    expect((await rpcError(batch)).code).toBe(-32600);
+  });
+
+  it('a second initialize in a session, an unknown protocol version, a missing session: 400', async () => {
+    const session = await openSession();
+    const again = await post(INIT, session);
+    expect(again.status).toBe(400);
+    expect((await rpcError(again)).message).toBe('Invalid Request: Server already initialized');
+    const version = await post(call(2, 'g8_whoami'), { ...session, 'mcp-protocol-version': '1999-01-01' });
+    expect(version.status).toBe(400);
+    expect((await rpcError(version)).message).toMatch(/Unsupported protocol version: 1999-01-01/);
+    const none = await post(call(2, 'g8_whoami'));
+    expect(none.status).toBe(400);
+    const unknown = await post(call(2, 'g8_whoami'), { ...session, 'mcp-session-id': 'nope' });
+    expect(unknown.status).toBe(404);
+    expect((await rpcError(unknown)).code).toBe(-32001);
+  });
+
+  it('PUT is 405 with Allow; a body over 4 MB is 413 and the session still answers', async () => {
+    const session = await openSession();
+    const put = await fetch(mcp, { method: 'PUT', headers: { authorization: `Bearer ${key}`, ...session } });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST, DELETE');
+    const huge = await post(
+      call(2, 'g8_search_contacts', { q: 'x'.repeat(4 * 1024 * 1024 + 10) }),
+      session,
+    ).catch((error: unknown) => error as Error);
+    // The server answers before reading it all; fetch may see the answer or a reset socket.
+    if (huge instanceof Response) expect(huge.status).toBe(413);
+    const ok = await post(call(3, 'g8_whoami'), session);
+    expect(ok.status).toBe(200);
+    expect((await events(ok))[0]).toMatchObject({ id: 3, result: { structuredContent: {} } });
+  });
+});
+
+describe('answers', () => {
+  it('one tools/call: one SSE event with the result, the session id on the answer', async () => {
+    const session = await openSession();
+    const res = await post(call(7, 'g8_search_contacts', { limit: 2 }), session);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(res.headers.get('mcp-session-id')).toBe(session['mcp-session-id']);
+    const [message, ...rest] = await events(res);
+    expect(rest).toEqual([]);
+    const result = (
+      message as { result: { structuredContent: { items: unknown[] }; content: { text: string }[] } }
+    ).result;
+    expect(message).toMatchObject({ jsonrpc: '2.0', id: 7 });
+    expect(result.structuredContent.items).toHaveLength(2);
+    expect(JSON.parse(result.content[0]!.text)).toEqual(result.structuredContent);
+  });
+
+  it('a batch: every answer on one stream; requests and notifications mixed', async () => {
+    const session = await openSession();
+    const res = await post(
+      [
+        call(10, 'g8_whoami'),
+        { jsonrpc: '2.0', method: 'notifications/roots/list_changed' },
+        { jsonrpc: '2.0', id: 11, method: 'tools/list' },
+        call(12, 'g8_search_contacts', { limit: 1 }),
+      ],
+      session,
+    );
+    expect(res.status).toBe(200);
+    const ids = (await events(res)).map((m) => m.id).sort();
+    expect(ids).toEqual([10, 11, 12]);
+  });
+
+  it('unknown tool and malformed calls: the same JSON-RPC errors as the SDK path', async () => {
+    const session = await openSession();
+    const [unknown] = await events(await post(call(20, 'g8_nope'), session));
+    expect(unknown).toMatchObject({
+      id: 20,
+      error: { code: -32602, message: 'MCP error -32602: Unknown tool: g8_nope' },
+    });
+    // No name: not a call the direct path takes; the SDK's own validation answers.
+    const [noName] = await events(
+      await post({ jsonrpc: '2.0', id: 21, method: 'tools/call', params: { arguments: {} } }, session),
+    );
+    expect(noName).toMatchObject({ id: 21, error: { code: expect.any(Number), message: /name/ } });
+    // Bad arguments are a tool result, not a protocol error.
+    const [badArgs] = await events(await post(call(22, 'g8_search_contacts', { limit: 'ten' }), session));
+    expect(badArgs).toMatchObject({ id: 22, result: { isError: true } });
+  });
+
+  it('a notification or a client response alone is 202 with no body', async () => {
+    const session = await openSession();
+    const res = await post({ jsonrpc: '2.0', id: 99, result: {} }, session);
+    expect(res.status).toBe(202);
+    expect(await res.text()).toBe('');
+  });
+
+  it('GET opens the one stream for server messages; a second GET is 409; DELETE ends the session', async () => {
+    const session = await openSession();
+    const controller = new AbortController();
+    const stream = await fetch(mcp, {
+      headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...session },
+      signal: controller.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    const second = await fetch(mcp, {
+      headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...session },
+    });
+    expect(second.status).toBe(409);
+    const noAccept = await fetch(mcp, { headers: { authorization: `Bearer ${key}`, ...session } });
+    expect(noAccept.status).toBe(406);
+    controller.abort();
+    const del = await fetch(mcp, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${key}`, ...session },
+    });
+    expect(del.status).toBe(200);
+    const after = await post(call(2, 'g8_whoami'), session);
+    expect(after.status).toBe(404);
+  });
+});
+
+describe('through the SDK client: progress, cancellation, elicitation', () => {
+  async function connect(capabilities: Record<string, unknown> = {}): Promise<Client> {
+    const client = new Client({ name: 'protocol', version: '1' }, { capabilities });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcp), {
+        requestInit: { headers: { authorization: `Bearer ${key}` } },
+      }),
+    );
+    return client;
+  }
+
+  const enrichArgs = () => {
+    const config = stack.sandbox.db
+      .prepare('SELECT list_id FROM enrichment_configs WHERE is_active = 1 LIMIT 1')
+      .get() as { list_id: number };
+    const members = stack.sandbox.db
+      .prepare('SELECT contact_id FROM list_members WHERE list_id = ? LIMIT 2')
+      .all(config.list_id) as { contact_id: number }[];
+    return { contact_ids: members.map((m) => m.contact_id), list_id: config.list_id, confirm: true };
+  };
+
+  it('progress notifications of a polled job arrive on the call’s own stream', async () => {
+    const client = await connect();
+    try {
+      const updates: { progress: number; message?: string }[] = [];
+      const r = await client.callTool({ name: 'g8_enrich_contacts', arguments: enrichArgs() }, undefined, {
+        onprogress: (p) => updates.push(p),
+        timeout: 30_000,
+      });
+      expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ status: 'completed' });
+      expect(updates.length).toBeGreaterThanOrEqual(1);
+      expect(updates.map((u) => u.message).join(' ')).toMatch(/enrichment job/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('cancelling a call stops its work: the job is no longer polled', async () => {
+    const client = await connect();
+    try {
+      const controller = new AbortController();
+      const pending = client.callTool({ name: 'g8_enrich_contacts', arguments: enrichArgs() }, undefined, {
+        onprogress: () => {},
+        signal: controller.signal,
+        timeout: 30_000,
+      });
+      await sleep(700);
+      controller.abort('user cancelled');
+      await expect(pending).rejects.toThrow();
+      const polls = () => stack.proxy.requests.filter((q) => /\/jobs\//.test(q.url)).length;
+      await sleep(300);
+      const atCancel = polls();
+      await sleep(1500);
+      expect(polls()).toBe(atCancel);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a gated tool asks the user (elicitation on the call’s stream), and declining sends nothing', async () => {
+    const client = await connect({ elicitation: { form: {} } });
+    const asked: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, (req) => {
+      asked.push(req.params.message);
+      return { action: 'decline' };
+    });
+    try {
+      const before = stack.proxy.requests.length;
+      const r = await client.callTool({
+        name: 'g8_send_reply',
+        arguments: { reply_id: 'thr_1', body: 'Thanks!', channel: 'email' },
+      });
+      expect(r.isError).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ cancelled: true });
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toMatch(/g8_send_reply/);
+      expect(stack.proxy.requests.slice(before).filter((q) => q.method === 'POST')).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+});
