@@ -11,15 +11,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { McpAuthenticator, McpPrincipal } from '../auth/mcp-auth.js';
 import { readOnlyFor } from '../auth/scopes.js';
 import { SelectionError } from '../catalogue/select.js';
 import { directToolCall } from '../mcp/server.js';
+import type { HostHooks, ToolHost } from '../mcp/tool-host.js';
 import { readJsonBody } from './body.js';
 import { isInitialize } from './jsonrpc.js';
 import { QueryError, type Selected, type SelectionCache } from './selection.js';
 import type { SessionRegistry } from './sessions.js';
-import { failHttp, HttpTransport } from './transport.js';
+import { failHttp, HttpTransport, onlyToolCalls } from './transport.js';
 
 export interface McpRouteDeps {
   readonly auth: McpAuthenticator;
@@ -29,6 +31,12 @@ export interface McpRouteDeps {
   readonly jsonResponse: boolean;
   /** buildServer with everything shared already bound: only the tools and credential vary. */
   readonly buildServer: (selected: Selected, credential: McpPrincipal['credential']) => Server;
+  /** The same tools without a Server (tool-host.ts), for a stateless POST of only tools/calls. */
+  readonly buildHost: (
+    selected: Selected,
+    credential: McpPrincipal['credential'],
+    hooks: HostHooks,
+  ) => ToolHost;
   readonly logger: { error(obj: object, msg: string): void };
 }
 
@@ -51,6 +59,20 @@ function queryOf(url: string | undefined): Query {
 function sessionHeader(req: IncomingMessage): string | undefined {
   const value = req.headers['mcp-session-id'];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** What a stateless request's tools may ask of the connection, answered by the transport alone. */
+function hooksOn(transport: HttpTransport): HostHooks {
+  const nothing = async () => {};
+  return {
+    clientCapabilities: () => undefined,
+    notify: (notification, relatedRequestId) =>
+      transport.send({ jsonrpc: '2.0', ...notification } as JSONRPCMessage, { relatedRequestId }),
+    log: nothing,
+    // A fresh Server would send it on the GET stream, which stateless mode does not have.
+    toolListChanged: nothing,
+    elicit: () => Promise.reject(new Error('elicitation needs a session')),
+  };
 }
 
 export function mcpRoute(deps: McpRouteDeps) {
@@ -88,8 +110,23 @@ export function mcpRoute(deps: McpRouteDeps) {
       return failHttp(res, 405, -32000, 'This server is stateless: only POST /mcp is served');
     }
     const transport = new HttpTransport({ json: deps.jsonResponse });
+    if (onlyToolCalls(body)) {
+      // The common stateless request needs no Server: building and wiring one cost about as much
+      // as the call itself. The tools see what a fresh Server would show them (no client
+      // capabilities, no log level); their progress goes on this POST's stream.
+      const host = deps.buildHost(toolsFor(query, principal), principal.credential, hooksOn(transport));
+      transport.direct = host.direct;
+      res.once('close', () => {
+        if (!res.writableFinished) void transport.close().catch(() => {});
+      });
+      return transport.handle(req, res, body);
+    }
     const server = await connect(toolsFor(query, principal), principal, transport);
     res.once('close', () => {
+      // Answered in full: nothing is left running, and the pair is simply dropped (closing a
+      // Server builds a "Connection closed" error with a stack trace, a real cost per request).
+      // A client that went away early gets its work in flight aborted.
+      if (res.writableFinished) return;
       void transport.close().catch(() => {});
       void server.close().catch(() => {});
     });

@@ -17,7 +17,7 @@ import { ClientRegistry } from '../auth/clients.js';
 import { ConsentFlow } from '../auth/consent/flow.js';
 import { CredentialVault } from '../auth/credentials.js';
 import { Sealer } from '../auth/crypto.js';
-import { McpAuthenticator } from '../auth/mcp-auth.js';
+import { McpAuthenticator, type McpPrincipal } from '../auth/mcp-auth.js';
 import { G8OAuthProvider } from '../auth/provider.js';
 import { canonicalResource } from '../auth/resource.js';
 import { SUPPORTED_SCOPES } from '../auth/scopes.js';
@@ -29,12 +29,13 @@ import { UpstreamOAuth } from '../auth/upstream.js';
 import type { Catalogue } from '../catalogue/select.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { buildServer } from '../mcp/server.js';
+import { buildServer, type ServerContext } from '../mcp/server.js';
+import { toolHost } from '../mcp/tool-host.js';
 import { apiClientFor, serverSettings } from '../serve.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
-import { SelectionCache } from './selection.js';
+import { type Selected, SelectionCache } from './selection.js';
 import { SessionRegistry } from './sessions.js';
 
 export interface RemoteOverrides {
@@ -147,6 +148,16 @@ export async function startRemoteServer(
     scopes: SUPPORTED_SCOPES,
   });
   const serverLogger = logger.child({ component: 'mcp' });
+  const contextFor = (selected: Selected, credential: McpPrincipal['credential']): ServerContext => ({
+    name: 'g8-mcp-server',
+    version: VERSION,
+    tools: selected.tools,
+    api,
+    credential,
+    logger: serverLogger,
+    ...serverSettings(config, selected.mode),
+    coreTools: selected.coreTools,
+  });
   const app = createRemoteApp({
     settings,
     canonicalResource: canonical,
@@ -165,17 +176,8 @@ export async function startRemoteServer(
       jsonResponse: Boolean(config.httpJsonResponse),
       logger,
       // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
-      buildServer: (selected, credential) =>
-        buildServer({
-          name: 'g8-mcp-server',
-          version: VERSION,
-          tools: selected.tools,
-          api,
-          credential,
-          logger: serverLogger,
-          ...serverSettings(config, selected.mode),
-          coreTools: selected.coreTools,
-        }),
+      buildServer: (selected, credential) => buildServer(contextFor(selected, credential)),
+      buildHost: (selected, credential, hooks) => toolHost(contextFor(selected, credential), hooks),
     },
   });
   handler = app;

@@ -71,12 +71,27 @@ function errorOf(error: unknown): { code: number; message: string; data?: unknow
 }
 
 /** A tools/call the SDK's CallToolRequestSchema would accept as it is, and not a task request. */
-function isPlainToolCall(m: JSONRPCRequest): boolean {
+function isPlainToolCall(m: { method?: unknown; params?: unknown }): boolean {
   if (m.method !== 'tools/call') return false;
   const p = m.params as Record<string, unknown> | undefined;
   if (!p || typeof p.name !== 'string' || p.task !== undefined) return false;
   const args = p.arguments;
   return args === undefined || (typeof args === 'object' && args !== null && !Array.isArray(args));
+}
+
+/** A body of nothing but tools/calls the direct path takes (one, or a batch of them). */
+export function onlyToolCalls(body: unknown): boolean {
+  const list = Array.isArray(body) ? body : [body];
+  return (
+    list.length > 0 &&
+    list.every(
+      (m) =>
+        typeof m === 'object' &&
+        m !== null &&
+        (typeof m.id === 'string' || typeof m.id === 'number') &&
+        isPlainToolCall(m),
+    )
+  );
 }
 
 export class HttpTransport implements Transport {

@@ -2,8 +2,12 @@
  * One tools/call, start to finish: validate → confirm → call the API (or the composite) → shape.
  * Every outcome is a CallToolResult; only an unknown tool name is a protocol error (server.ts).
  */
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type {
+  CallToolResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
@@ -37,7 +41,8 @@ export interface Extra {
 }
 
 export interface ToolCall {
-  readonly server: Server;
+  /** Asks the user (MCP elicitation); only called when the client said it can. */
+  readonly elicit: (params: ElicitRequestFormParams, options?: RequestOptions) => Promise<ElicitResult>;
   readonly tool: ExposedTool;
   readonly api: ApiClient;
   readonly credential: () => string | Promise<string>;
@@ -124,7 +129,7 @@ export async function callTool(call: ToolCall, args: Record<string, unknown>): P
 
 async function askUser(call: ToolCall, summary: string): Promise<boolean> {
   try {
-    const answer = await call.server.elicitInput(
+    const answer = await call.elicit(
       {
         message: `${summary} Proceed?`,
         requestedSchema: {

@@ -80,6 +80,17 @@ const call = (id: number, name: string, args: Record<string, unknown> = {}) => (
   params: { name, arguments: args },
 });
 
+/** A small enrichment job of the sandbox (~3 s: queued → running → completed). */
+function enrichArgs(): Record<string, unknown> {
+  const config = stack.sandbox.db
+    .prepare('SELECT list_id FROM enrichment_configs WHERE is_active = 1 LIMIT 1')
+    .get() as { list_id: number };
+  const members = stack.sandbox.db
+    .prepare('SELECT contact_id FROM list_members WHERE list_id = ? LIMIT 2')
+    .all(config.list_id) as { contact_id: number }[];
+  return { contact_ids: members.map((m) => m.contact_id), list_id: config.list_id, confirm: true };
+}
+
 describe('refusals: status codes and JSON-RPC errors', () => {
   it('406 without both media types in Accept, 415 for a non-JSON body', async () => {
     const session = await openSession();
@@ -241,16 +252,6 @@ describe('through the SDK client: progress, cancellation, elicitation', () => {
     return client;
   }
 
-  const enrichArgs = () => {
-    const config = stack.sandbox.db
-      .prepare('SELECT list_id FROM enrichment_configs WHERE is_active = 1 LIMIT 1')
-      .get() as { list_id: number };
-    const members = stack.sandbox.db
-      .prepare('SELECT contact_id FROM list_members WHERE list_id = ? LIMIT 2')
-      .all(config.list_id) as { contact_id: number }[];
-    return { contact_ids: members.map((m) => m.contact_id), list_id: config.list_id, confirm: true };
-  };
-
   it('progress notifications of a polled job arrive on the call’s own stream', async () => {
     const client = await connect();
     try {
@@ -310,6 +311,47 @@ describe('through the SDK client: progress, cancellation, elicitation', () => {
       expect(stack.proxy.requests.slice(before).filter((q) => q.method === 'POST')).toEqual([]);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('stateless mode: tools/calls without a Server', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = (await stack.restart({ G8_HTTP_STATELESS: 'true', G8_DISCOVERY: 'off' })).url;
+  });
+
+  it('a batch of calls, a mixed batch, and progress on the POST’s own stream', async () => {
+    const batch = await post([call(1, 'g8_search_contacts', { limit: 1 }), call(2, 'g8_whoami')], {}, url);
+    expect(batch.status).toBe(200);
+    expect(batch.headers.get('mcp-session-id')).toBeNull();
+    const answers = await events(batch);
+    expect(answers.map((m) => m.id).sort()).toEqual([1, 2]);
+    expect(answers.every((m) => 'result' in m)).toBe(true);
+
+    const mixed = await events(
+      await post([{ jsonrpc: '2.0', id: 3, method: 'tools/list' }, call(4, 'g8_whoami')], {}, url),
+    );
+    expect(mixed.map((m) => m.id).sort()).toEqual([3, 4]);
+
+    const progress = await events(
+      await post(
+        {
+          jsonrpc: '2.0',
+          id: 5,
+          method: 'tools/call',
+          params: { name: 'g8_enrich_contacts', arguments: enrichArgs(), _meta: { progressToken: 'p5' } },
+        },
+        {},
+        url,
+      ),
+    );
+    const last = progress.at(-1);
+    expect(last).toMatchObject({ id: 5, result: { structuredContent: { status: 'completed' } } });
+    const notes = progress.slice(0, -1);
+    expect(notes.length).toBeGreaterThanOrEqual(1);
+    for (const n of notes) {
+      expect(n).toMatchObject({ method: 'notifications/progress', params: { progressToken: 'p5' } });
     }
   });
 });
