@@ -1,11 +1,10 @@
 /**
  * Starts stdio mode. With plain settings and the generated catalogue at hand, the fast front
- * (src/fast/front.ts) answers `initialize` and the first `tools/list` while the real server loads;
- * otherwise — a setting only config.ts can judge, or no dist/catalogue.json (a build without
+ * (src/fast/front.ts) answers `initialize` and `tools/list`, and the real server loads when a
+ * request needs it; otherwise — a setting only config.ts can judge, or no dist/catalogue.json (a build without
  * scripts/postbuild.mjs) — the real server starts first, as it always did. Either way the same
  * server ends up serving the session.
  */
-import { setFlagsFromString } from 'node:v8';
 import { coreForMode } from './catalogue/select.js';
 import { lightCatalogue, readFastCatalogue, selectLight } from './fast/catalogue.js';
 import { discoveryOn, fastConfig } from './fast/config.js';
@@ -14,7 +13,7 @@ import { checkApiKey } from './stdio-key.js';
 import { USER_AGENT } from './version.js';
 
 async function loadServer(env: NodeJS.ProcessEnv, argv: readonly string[]) {
-  lighterV8();
+  await lighterV8();
   const [{ loadConfig }, { runStdio }] = await Promise.all([import('./config.js'), import('./stdio.js')]);
   return (handover?: Handover) => runStdio(loadConfig(env, argv), handover);
 }
@@ -40,9 +39,11 @@ async function loadServer(env: NodeJS.ProcessEnv, argv: readonly string[]) {
  * loads, not at start-up: there they cost the front ~9 ms before `initialize` (measured; changed
  * flags most likely make V8 refuse Node's code cache for the built-in modules compiled after).
  */
-function lighterV8(): void {
+async function lighterV8(): Promise<void> {
   const major = Number(process.versions.v8.split('.')[0]);
   if (major < 11 || major > 12) return;
+  // Imported here: node:v8 takes ~2 ms to load, not worth spending before `initialize`.
+  const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--liftoff-only');
 }
