@@ -2,7 +2,7 @@
 /**
  * Dispatch: stdio (default) | sandbox | demo | --help | --version. Each branch imports only what
  * it needs, so a desktop client spawning the stdio server never loads the sandbox or SQLite; stdio
- * itself starts light (src/stdio-start.ts) and loads the real server in the background.
+ * itself starts light (src/stdio-start.ts) and loads the real server when a request needs it.
  */
 import { startStdio } from './stdio-start.js';
 
