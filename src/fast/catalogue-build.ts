@@ -1,8 +1,9 @@
 /**
  * Generates dist/catalogue.json at build time (scripts/postbuild.mjs), by asking the real server:
- * buildServer answers `initialize` (discovery off and on) and `tools/list` per mode over an
- * in-memory transport, and the raw results are kept. So the fast start-up serves what buildServer
- * would serve, converted from zod once here instead of at every start.
+ * buildServer answers `initialize` (discovery off and on), `tools/list` per mode and the FIXED
+ * requests (ping, resources/list, resources/templates/list, prompts/list) over an in-memory
+ * transport, and the raw results are kept. So the fast start-up serves what buildServer would
+ * serve, converted from zod once here instead of at every start.
  */
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
@@ -11,14 +12,15 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ApiClient } from '../api/client.js';
-import { MODES, selectTools } from '../catalogue/select.js';
+import { MODES, type Selection, selectTools } from '../catalogue/select.js';
 import type { Mode, ToolSpec } from '../catalogue/types.js';
 import { catalogue } from '../catalogue-loader.js';
 import type { ToolDefinition } from '../mcp/definition.js';
 import { WHOAMI } from '../mcp/meta.js';
 import { buildServer } from '../mcp/server.js';
 import { VERSION } from '../version.js';
-import type { FastCatalogue, InitializeBody, LightSpec } from './catalogue.js';
+import type { FastCatalogue, FixedAnswers, InitializeBody, LightSpec } from './catalogue.js';
+import { FIXED } from './messages.js';
 
 const light = (spec: ToolSpec): LightSpec => ({
   name: spec.name,
@@ -28,9 +30,9 @@ const light = (spec: ToolSpec): LightSpec => ({
   scope: spec.scope,
 });
 
-/** Sends requests to a fresh server of `mode` and returns its raw results, in order. */
+/** Sends requests to a fresh server of this selection and returns its raw results, in order. */
 async function ask(
-  mode: Mode,
+  selection: Selection,
   discovery: boolean,
   requests: { method: string; params?: Record<string, unknown> }[],
 ): Promise<unknown[]> {
@@ -38,7 +40,7 @@ async function ask(
   const server = buildServer({
     name: 'g8-mcp-server',
     version: VERSION,
-    tools: selectTools(catalogue, { mode }),
+    tools: selectTools(catalogue, selection),
     api,
     credential: () => 'g8_test_unused',
     logger: { debug() {}, error() {} },
@@ -77,17 +79,39 @@ function initializeBody(result: unknown): InitializeBody {
   return body;
 }
 
+const FIXED_REQUESTS = FIXED.map((method) => ({ method }));
+
+/**
+ * The FIXED answers of every server asked, by method. One is kept only when every mode, discovery
+ * setting and selection asked gave it alike: an answer that came to depend on the session (say,
+ * prompts naming the selected tools) is left to the real server rather than served wrong, and
+ * test/unit/perf-catalogue.test.ts then fails, asking for it to be keyed by what it depends on.
+ */
+function agreed(answers: readonly (readonly unknown[])[]): FixedAnswers {
+  const fixed: FixedAnswers = {};
+  for (const [i, method] of FIXED.entries()) {
+    const [first, ...rest] = answers.map((a) => a[i]);
+    const json = JSON.stringify(first);
+    if (first !== undefined && rest.every((a) => JSON.stringify(a) === json)) fixed[method] = first;
+  }
+  return fixed;
+}
+
 export async function buildFastCatalogue(): Promise<FastCatalogue> {
   const definitions = {} as Record<Mode, Record<string, ToolDefinition>>;
+  const fixed: unknown[][] = [];
   for (const mode of MODES) {
-    const [list] = await ask(mode, false, [{ method: 'tools/list' }]);
+    const [list, ...answers] = await ask({ mode }, false, [{ method: 'tools/list' }, ...FIXED_REQUESTS]);
+    fixed.push(answers);
     const defs: Record<string, ToolDefinition> = {};
     for (const def of (list as { tools: ToolDefinition[] }).tools)
       if (def.name !== WHOAMI) defs[def.name] = def;
     definitions[mode] = defs;
   }
-  const [plain] = await ask('all', false, [INITIALIZE]);
-  const [withDiscovery] = await ask('all', true, [INITIALIZE]);
+  const [plain] = await ask({ mode: 'all' }, false, [INITIALIZE]);
+  const [withDiscovery, ...answers] = await ask({ mode: 'all' }, true, [INITIALIZE, ...FIXED_REQUESTS]);
+  fixed.push(answers);
+  fixed.push(await ask({ mode: 'gtm', tools: ['g8_list_campaigns'], readOnly: true }, true, FIXED_REQUESTS));
   return {
     version: VERSION,
     groups: {
@@ -99,6 +123,7 @@ export async function buildFastCatalogue(): Promise<FastCatalogue> {
     core: catalogue.core,
     definitions,
     initialize: { plain: initializeBody(plain), discovery: initializeBody(withDiscovery) },
+    fixed: agreed(fixed),
     protocolVersions: { latest: LATEST_PROTOCOL_VERSION, supported: [...SUPPORTED_PROTOCOL_VERSIONS] },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The catalogue as generated at build time (dist/catalogue.json, by catalogue-build.ts): what
- * `initialize` and `tools/list` answer, per mode, already converted from zod to JSON Schema. stdio's
+ * `initialize` and `tools/list` answer, per mode, already converted from zod to JSON Schema, and
+ * the answers to the FIXED requests (messages.ts), the same for every session. stdio's
  * fast start-up answers from it without loading zod, the SDK or the 55 tool specs.
  */
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { callDefinition, toolSearchDefinition, whoamiDefinition } from '../mcp/m
 import { scopeAllows } from '../mcp/scopes.js';
 import { PACKAGE_ROOT, VERSION } from '../version.js';
 import type { FastConfig } from './config.js';
+import type { FixedMethod } from './messages.js';
 
 /** What selection and scope filtering read of a tool. */
 export interface LightSpec {
@@ -21,6 +23,9 @@ export interface LightSpec {
   readonly tier: Tier;
   readonly scope: string;
 }
+
+/** buildServer's result per FIXED request; a method missing here is left to the real server. */
+export type FixedAnswers = Partial<Record<FixedMethod, unknown>>;
 
 /** The `initialize` result without `protocolVersion` (negotiated per request). */
 export interface InitializeBody {
@@ -38,6 +43,8 @@ export interface FastCatalogue {
   /** tools/list definitions of every tool of a mode, under the name it has in that mode. */
   readonly definitions: Readonly<Record<Mode, Readonly<Record<string, ToolDefinition>>>>;
   readonly initialize: { readonly plain: InitializeBody; readonly discovery: InitializeBody };
+  /** Absent from a file written before the front answered these: then the real server does. */
+  readonly fixed?: Readonly<FixedAnswers>;
   readonly protocolVersions: { readonly latest: string; readonly supported: readonly string[] };
 }
 

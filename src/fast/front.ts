@@ -1,9 +1,9 @@
 /**
  * The fast front of the stdio server. A desktop client spawns the server and waits for the answer
  * to `initialize`, then to `tools/list`; loading the real server (the SDK, zod, undici, pino and
- * the 55 tool specs) takes several times Node's own start-up. So this front answers those two from
- * the catalogue generated at build time, and loads the real server and hands the session over
- * when the client asks for something else:
+ * the 55 tool specs) takes several times Node's own start-up. So this front answers those two,
+ * and the lists clients ask for next, from the catalogue generated at build time, and loads the
+ * real server and hands the session over when the client asks for something else:
  *
  * - it reads stdin line by line and keeps every line in order;
  * - `initialize` (in a plain shape, see messages.ts) is answered at once, and kept: the real server
@@ -12,12 +12,15 @@
  * - `tools/list` after that is answered from the catalogue: the selection, the scope filter (GET
  *   /me, read here with node:http and handed over so the real server does not read it twice) and
  *   the discovery core set, as buildServer lists them;
+ * - so are `ping`, `resources/list`, `resources/templates/list` and `prompts/list` in their plain
+ *   shape (messages.ts, FIXED): their answers are the same for every session, kept at build time
+ *   as buildServer gave them. Desktop clients send them right after `initialize`;
  * - any other line goes to the real server, and so does every line after it (order is kept);
  * - the real server is loaded only when a line needs it, not ahead of time: a client keeps a
  *   stdio server spawned for its whole session whether or not it calls a tool, and the real
  *   server costs ~15 MB of RSS (~46 MB before it loads, ~61 MB after, bench `--only stdio`). The
- *   line that needs it — the first `tools/call`, or a client's `prompts/list`, `resources/list`
- *   or `ping` — waits for the load once (~110–150 ms on the bench machine);
+ *   line that needs it — usually the first `tools/call` — waits for the load once (~110–150 ms
+ *   on the bench machine);
  * - hand-over: the lines the real server has to see are written ahead of stdin into its transport,
  *   and from then on stdin flows to it directly. A `tools/list` still waiting for /me at that
  *   moment, or whose /me failed, is left to the real server too.
@@ -29,6 +32,7 @@ import type { Identity } from '../mcp/identity.js';
 import { type FastCatalogue, fastToolList, type LightSpec } from './catalogue.js';
 import type { MeRequest } from './me.js';
 import {
+  certainFixed,
   certainInitialize,
   certainToolsList,
   isInitializedNotification,
@@ -138,10 +142,19 @@ export function startFront(opts: FrontOptions): Promise<void> {
       if (opts.me) me = opts.readMe(opts.me).catch(() => undefined);
       return;
     }
-    const list = initialize !== undefined ? certainToolsList(msg) : undefined;
-    if (list) {
-      answerList(line, list.id);
-      return;
+    if (initialize !== undefined) {
+      const list = certainToolsList(msg);
+      if (list) {
+        answerList(line, list.id);
+        return;
+      }
+      const fixed = certainFixed(msg);
+      const result = fixed && opts.catalogue.fixed?.[fixed.method];
+      if (fixed && result !== undefined) {
+        line.replay = false;
+        stdout.write(resultLine(fixed.id, result));
+        return;
+      }
     }
     deferred = true;
     load();

@@ -1,9 +1,10 @@
 /**
  * Which JSON-RPC lines the fast start-up may answer itself. Like the settings reader, these only
  * ever accept: a line passes when it is certainly what the SDK's schemas accept (JSONRPCMessage,
- * then InitializeRequest or ListToolsRequest) in a common, plain shape; anything else — a `_meta`,
- * an unusual capability, a malformed line — is left to the real server, which answers it as it
- * always has. test/unit/perf-fast-messages.test.ts checks these against the SDK's own schemas.
+ * then InitializeRequest, ListToolsRequest or one of the FIXED requests) in a common, plain shape;
+ * anything else — a `_meta`, a cursor where the front does not take one, an unusual capability, a
+ * malformed line — is left to the real server, which answers it as it always has.
+ * test/unit/perf-fast-messages.test.ts checks these against the SDK's own schemas.
  */
 
 export type RequestId = string | number;
@@ -92,6 +93,24 @@ export function certainToolsList(msg: unknown): Request | undefined {
   const req = asRequest(msg, 'tools/list');
   if (!req || !optional(req.params?.cursor, isString)) return undefined;
   return req;
+}
+
+/**
+ * Requests whose answer depends on nothing a session has (no arguments, no mode, no selection):
+ * dist/catalogue.json keeps buildServer's answer to each (catalogue-build.ts) and the front
+ * replays it. Clients send these right after `initialize`; answering them keeps the real server
+ * unloaded until a tool is called.
+ */
+export const FIXED = ['ping', 'resources/list', 'resources/templates/list', 'prompts/list'] as const;
+export type FixedMethod = (typeof FIXED)[number];
+
+/** One of the FIXED requests in its plainest shape: params absent or `{}` (no cursor, no `_meta`). */
+export function certainFixed(msg: unknown): (Request & { readonly method: FixedMethod }) | undefined {
+  const method = isObject(msg) ? msg.method : undefined;
+  if (!FIXED.includes(method as FixedMethod)) return undefined;
+  const req = asRequest(msg, method as FixedMethod);
+  if (!req || (req.params !== undefined && Object.keys(req.params).length > 0)) return undefined;
+  return req as Request & { readonly method: FixedMethod };
 }
 
 export function isInitializedNotification(msg: unknown): boolean {

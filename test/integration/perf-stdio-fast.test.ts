@@ -82,6 +82,14 @@ const call = (id: number, name: string, args: Message = {}) => ({
   params: { name, arguments: args },
 });
 
+/** A request with no arguments (ping, resources/list, …), params absent unless given. */
+const plain = (id: number, method: string, params?: Message) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  ...(params ? { params } : {}),
+});
+
 type Script = (s: RawSession) => Promise<void>;
 
 /** A client that waits for each answer, as desktop clients do. */
@@ -92,6 +100,38 @@ const conversation: Script = async (s) => {
   await s.request(call(3, 'g8_search_contacts', { limit: 10 }));
   await s.request(call(4, 'g8_whoami'));
   await s.request(list(5));
+};
+
+/**
+ * What desktop clients send after initialize (the front answers all of it), then a call (the real
+ * server loads and answers from then on), then the same lists again.
+ */
+const desktop: Script = async (s) => {
+  await s.request(initialize(1));
+  s.write(initialized);
+  await s.request(list(2));
+  await s.request(plain(3, 'resources/list'));
+  await s.request(plain(4, 'resources/templates/list'));
+  await s.request(plain(5, 'prompts/list', {}));
+  await s.request(plain(6, 'ping'));
+  await s.request(call(7, 'g8_search_contacts', { limit: 10 }));
+  await s.request(plain(8, 'prompts/list'));
+  await s.request(plain(9, 'resources/list'));
+  await s.request(plain(10, 'ping', {}));
+  await s.request(list(11));
+};
+
+/** The lists before tools/list and before notifications/initialized, ping in between. */
+const listsFirst: Script = async (s) => {
+  await s.request(initialize(1));
+  await s.request(plain(2, 'prompts/list'));
+  await s.request(plain(3, 'ping', {}));
+  s.write(initialized);
+  await s.request(plain(4, 'resources/templates/list'));
+  await s.request(list(5));
+  await s.request(plain(6, 'resources/list', {}));
+  await s.request(call(7, 'g8_whoami'));
+  await s.request(plain(8, 'resources/templates/list'));
 };
 
 describe('stdio fast front: the same bytes as the full start', () => {
@@ -133,10 +173,53 @@ describe('stdio fast front: the same bytes as the full start', () => {
     ],
     ['scope filter off', { G8_SCOPE_FILTER: 'off' }],
   ])('%s', async (_label, env) => {
-    const { fast, full } = await same(env, conversation);
-    expect(fast.lines).toHaveLength(5);
-    // GET /me is read once, by the front, and handed over: the backend sees what it saw before.
+    for (const [script, answers] of [
+      [conversation, 5],
+      [desktop, 11],
+      [listsFirst, 8],
+    ] as const) {
+      const { fast, full } = await same(env, script);
+      expect(fast.lines).toHaveLength(answers);
+      // GET /me is read once, by the front, and handed over: the backend sees what it saw before.
+      expect(fast.requests).toEqual(full.requests);
+    }
+  });
+
+  it('a client that never calls a tool: the same answers and the same backend requests', async () => {
+    const handshake: Script = async (s) => {
+      await s.request(initialize(1));
+      s.write(initialized);
+      await s.request(plain(2, 'resources/list'));
+      await s.request(list(3));
+      await s.request(plain(4, 'prompts/list'));
+      await s.request(plain(5, 'ping'));
+      await s.request(plain(6, 'resources/templates/list'));
+      await s.request(list(7));
+    };
+    const { fast, full } = await same({}, handshake);
+    expect(fast.lines).toHaveLength(7);
     expect(fast.requests).toEqual(full.requests);
+  });
+
+  it('lists and pings of an unusual shape go to the real server, which answers them as before', async () => {
+    const odd: Script = async (s) => {
+      await s.request(initialize(1));
+      s.write(initialized);
+      await s.request(plain(2, 'resources/list', { cursor: 'next' }));
+      await s.request(plain(3, 'prompts/list'));
+      await s.request(list(4));
+    };
+    const oddMeta: Script = async (s) => {
+      await s.request(initialize(1));
+      await s.request(plain(2, 'prompts/list', { _meta: { progressToken: 1 } }));
+      await s.request(plain(3, 'ping', { extra: true }));
+      await s.request(plain(4, 'resources/templates/list', { cursor: 1 }));
+      // Not a JSON-RPC request to the SDK (an extra member): it answers nothing, before as now.
+      s.write({ ...plain(5, 'resources/list'), extra: 1 });
+      await s.request(plain(6, 'resources/list'));
+    };
+    await same({}, odd);
+    await same({}, oddMeta);
   });
 
   it('a key with few scopes: the same shortened list and the same whoami', async () => {
@@ -164,8 +247,18 @@ describe('stdio fast front: the same bytes as the full start', () => {
 
   it('everything written at once (no waiting for answers): the same answers', async () => {
     const burst: Script = async (s) => {
-      s.write(initialize(1), initialized, list(2), call(3, 'g8_search_contacts'), list(4));
-      await Promise.all([1, 2, 3, 4].map((id) => s.answered(id)));
+      s.write(
+        initialize(1),
+        initialized,
+        plain(2, 'prompts/list'),
+        list(3),
+        plain(4, 'resources/list'),
+        plain(5, 'ping'),
+        call(6, 'g8_search_contacts'),
+        plain(7, 'resources/templates/list'),
+        list(8),
+      );
+      await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((id) => s.answered(id)));
     };
     const fast = await run(MAIN, {}, burst);
     const full = await run(MAIN, FULL_START, burst);
@@ -216,8 +309,10 @@ describe('stdio fast front: the same bytes as the full start', () => {
   });
 
   it('the bundled bin answers the same bytes as dist/src/main.js', async () => {
-    const fromDist = await run(MAIN, {}, conversation);
-    const fromBundle = await run(BUNDLE, {}, conversation);
-    expect(fromBundle.lines).toEqual(fromDist.lines);
+    for (const script of [conversation, desktop]) {
+      const fromDist = await run(MAIN, {}, script);
+      const fromBundle = await run(BUNDLE, {}, script);
+      expect(fromBundle.lines).toEqual(fromDist.lines);
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The catalogue generated at build time (dist/catalogue.json) and what stdio's fast front lists
- * from it must be exactly what buildServer answers: initialize, and the first tools/list for every
- * mode, discovery setting, selection and key scope.
+ * from it must be exactly what buildServer answers: initialize, the first tools/list for every
+ * mode, discovery setting, selection and key scope, and ping and the resource and prompt lists.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { coreForMode, type Selection, selectTools } from '../../src/catalogue/se
 import { catalogue } from '../../src/catalogue-loader.js';
 import { fastToolList, lightCatalogue, readFastCatalogue, selectLight } from '../../src/fast/catalogue.js';
 import { buildFastCatalogue } from '../../src/fast/catalogue-build.js';
+import { FIXED } from '../../src/fast/messages.js';
 import type { Identity } from '../../src/mcp/identity.js';
 import { buildServer } from '../../src/mcp/server.js';
 import { VERSION } from '../../src/version.js';
@@ -100,6 +101,24 @@ describe('generated catalogue', () => {
         });
       }
     }
+  }
+
+  it('ping and the resource and prompt lists are kept, for every session alike', () => {
+    // catalogue-build.ts keeps an answer only when every server it asked gave it alike: one that
+    // comes to depend on the selection (prompts naming its tools, say) is dropped, and the front
+    // would leave it to the real server. Then key it by what it depends on.
+    expect(Object.keys(cat.fixed ?? {}).sort()).toEqual([...FIXED].sort());
+  });
+
+  for (const selection of SELECTIONS) {
+    it(`ping and the resource and prompt lists: ${JSON.stringify(selection)}`, async () => {
+      for (const discovery of [false, true]) {
+        for (const identity of [undefined, restricted]) {
+          for (const method of FIXED)
+            expect(cat.fixed?.[method], method).toEqual(await ask(selection, discovery, identity, method));
+        }
+      }
+    });
   }
 
   it('initialize answers as buildServer does, with and without discovery', async () => {

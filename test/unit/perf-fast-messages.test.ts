@@ -6,11 +6,16 @@ import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import {
   InitializeRequestSchema,
   JSONRPCMessageSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  PingRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  certainFixed,
   certainInitialize,
   certainToolsList,
   isInitializedNotification,
@@ -18,8 +23,16 @@ import {
   resultLine,
 } from '../../src/fast/messages.js';
 
-const sdkAccepts = (msg: unknown, schema: typeof InitializeRequestSchema | typeof ListToolsRequestSchema) =>
+const sdkAccepts = (msg: unknown, schema: { safeParse(v: unknown): { success: boolean } }) =>
   JSONRPCMessageSchema.safeParse(msg).success && schema.safeParse(msg).success;
+
+/** The SDK's schema of each request the front answers from the catalogue as it is. */
+const FIXED_SCHEMAS = {
+  ping: PingRequestSchema,
+  'resources/list': ListResourcesRequestSchema,
+  'resources/templates/list': ListResourceTemplatesRequestSchema,
+  'prompts/list': ListPromptsRequestSchema,
+} as const;
 
 const anything = fc.oneof(
   fc.constant(undefined),
@@ -144,6 +157,52 @@ describe('fast front: which lines it answers', () => {
     expect(accepted).toBeGreaterThan(0);
   });
 
+  it('a ping or resource/prompt list it accepts is always one the SDK accepts, of that method', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        rarely(
+          fc.record(
+            {
+              jsonrpc: usually(fc.constant('2.0')),
+              id: usually(fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.double())),
+              method: fc.constantFrom(
+                'ping',
+                'resources/list',
+                'resources/templates/list',
+                'prompts/list',
+                'prompts/get',
+                'resources/read',
+                'tools/list',
+                'toString',
+                '__proto__',
+              ),
+              params: fc.oneof(
+                anything,
+                fc.record({ cursor: anything, _meta: anything, x: anything }, { requiredKeys: [] }),
+              ),
+            },
+            { requiredKeys: ['jsonrpc', 'id', 'method'] },
+          ),
+          'extra',
+          anything,
+        ),
+        (msg) => {
+          const req = certainFixed(msg);
+          if (!req) return;
+          accepted++;
+          expect(req.method).toBe(msg.method);
+          expect(sdkAccepts(msg, FIXED_SCHEMAS[req.method]), JSON.stringify(msg)).toBe(true);
+          // …and the plainest shape only: nothing in params, nothing beside the four members.
+          expect(Object.keys(req.params ?? {})).toEqual([]);
+          expect(Object.keys(msg).every((k) => ['jsonrpc', 'id', 'method', 'params'].includes(k))).toBe(true);
+        },
+      ),
+      { numRuns: 4000 },
+    );
+    expect(accepted).toBeGreaterThan(50);
+  });
+
   it('accepts what real clients send', () => {
     const init = (capabilities: Record<string, unknown>) => ({
       jsonrpc: '2.0',
@@ -162,6 +221,36 @@ describe('fast front: which lines it answers', () => {
     expect(certainToolsList({ jsonrpc: '2.0', id: 1, method: 'tools/list' })).toBeDefined();
     expect(certainToolsList({ jsonrpc: '2.0', id: 'a', method: 'tools/list', params: {} })).toBeDefined();
     expect(isInitializedNotification({ jsonrpc: '2.0', method: 'notifications/initialized' })).toBe(true);
+    for (const method of Object.keys(FIXED_SCHEMAS)) {
+      expect(certainFixed({ jsonrpc: '2.0', id: 3, method })?.method).toBe(method);
+      expect(certainFixed({ method, params: {}, id: 'x', jsonrpc: '2.0' })?.id).toBe('x');
+    }
+  });
+
+  it('leaves a ping or list with a cursor, _meta or anything else to the real server', () => {
+    const req = (method: string, params?: unknown, extra: Record<string, unknown> = {}) => ({
+      jsonrpc: '2.0',
+      id: 1,
+      method,
+      ...(params === undefined ? {} : { params }),
+      ...extra,
+    });
+    for (const method of Object.keys(FIXED_SCHEMAS)) {
+      expect(certainFixed(req(method, { cursor: 'c' }))).toBeUndefined();
+      expect(certainFixed(req(method, { _meta: {} }))).toBeUndefined();
+      expect(certainFixed(req(method, { _meta: { progressToken: 1 } }))).toBeUndefined();
+      expect(certainFixed(req(method, { x: 1 }))).toBeUndefined();
+      expect(certainFixed(req(method, []))).toBeUndefined();
+      expect(certainFixed(req(method, null))).toBeUndefined();
+      expect(certainFixed(req(method, undefined, { extra: 1 }))).toBeUndefined();
+      expect(certainFixed(req(method, undefined, { id: 1.5 }))).toBeUndefined();
+      expect(certainFixed(req(method, undefined, { jsonrpc: '1.0' }))).toBeUndefined();
+      expect(certainFixed({ jsonrpc: '2.0', method })).toBeUndefined(); // a notification
+    }
+    for (const method of ['tools/list', 'prompts/get', 'resources/read', 'toString', 'constructor'])
+      expect(certainFixed(req(method))).toBeUndefined();
+    expect(certainFixed(undefined)).toBeUndefined();
+    expect(certainFixed([req('ping')])).toBeUndefined();
   });
 
   it('leaves _meta, progress tokens and odd shapes to the real server', () => {
