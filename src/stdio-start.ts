@@ -1,7 +1,8 @@
 /**
  * Starts stdio mode. With plain settings and the generated catalogue at hand, the fast front
- * (src/fast/front.ts) answers `initialize` and `tools/list`, and the real server loads when a
- * request needs it; otherwise — a setting only config.ts can judge, or no dist/catalogue.json (a build without
+ * (src/fast/front.ts) answers `initialize`, `tools/list` and the other session-independent lists
+ * from the build-time catalogue, and the real server loads when a request needs it; otherwise —
+ * a setting only config.ts can judge, or no dist/catalogue.json (a build without
  * scripts/postbuild.mjs) — the real server starts first, as it always did. Either way the same
  * server ends up serving the session.
  */
