@@ -5,6 +5,7 @@
  * itself starts light (src/stdio-start.ts) and loads the real server when a request needs it.
  */
 import { startStdio } from './stdio-start.js';
+import { setV8Flags, YOUNG_GENERATION_FIXED } from './v8-flags.js';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`g8-mcp-server: ${message}\n`);
@@ -34,6 +35,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (argv.includes('--http')) {
+    // Remote mode's modules load with the young generation held at its initial size (idle RSS
+    // ~80 MB instead of ~92–96); runHttp lets it grow again once listening, for load.
+    await setV8Flags(YOUNG_GENERATION_FIXED);
     const { runHttp } = await import('./http/entry.js');
     await runHttp(argv);
     return;

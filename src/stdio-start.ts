@@ -11,6 +11,7 @@ import { lightCatalogue, readFastCatalogue, selectLight } from './fast/catalogue
 import { discoveryOn, fastConfig } from './fast/config.js';
 import { type Handover, startFront } from './fast/front.js';
 import { checkApiKey } from './stdio-key.js';
+import { setV8Flags, YOUNG_GENERATION_FIXED } from './v8-flags.js';
 import { USER_AGENT } from './version.js';
 
 async function loadServer(env: NodeJS.ProcessEnv, argv: readonly string[]) {
@@ -40,13 +41,8 @@ async function loadServer(env: NodeJS.ProcessEnv, argv: readonly string[]) {
  * loads, not at start-up: there they cost the front ~9 ms before `initialize` (measured; changed
  * flags most likely make V8 refuse Node's code cache for the built-in modules compiled after).
  */
-async function lighterV8(): Promise<void> {
-  const major = Number(process.versions.v8.split('.')[0]);
-  if (major < 11 || major > 12) return;
-  // Imported here: node:v8 takes ~2 ms to load, not worth spending before `initialize`.
-  const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--semi-space-growth-factor=1');
-  setFlagsFromString('--liftoff-only');
+function lighterV8(): Promise<void> {
+  return setV8Flags(YOUNG_GENERATION_FIXED, '--liftoff-only');
 }
 
 export async function startStdio(env: NodeJS.ProcessEnv, argv: readonly string[]): Promise<void> {
