@@ -8,6 +8,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { messageJson } from '../mcp/result-json.js';
 import { rpcErrorBody } from './jsonrpc.js';
 
 /** The SDK's interval: proxies drop an SSE stream that stays silent for long. */
@@ -20,7 +21,7 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const;
 
-const sseEvent = (message: JSONRPCMessage) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+const sseEvent = (message: JSONRPCMessage) => `event: message\ndata: ${messageJson(message)}\n\n`;
 
 /** Open SSE streams; one timer for all of them instead of one per request. */
 const live = new Set<SseSink>();
@@ -133,7 +134,10 @@ export class Reply {
     }
     this.#answers.push(message);
     if (done && !this.res.headersSent && !this.res.destroyed) {
-      const body = JSON.stringify(this.#answers.length === 1 ? this.#answers[0] : this.#answers);
+      const body =
+        this.#answers.length === 1
+          ? messageJson(this.#answers[0] as JSONRPCMessage)
+          : `[${this.#answers.map(messageJson).join(',')}]`;
       this.res.writeHead(200, {
         'content-type': 'application/json',
         'content-length': String(Buffer.byteLength(body)),

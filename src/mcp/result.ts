@@ -6,6 +6,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ApiError } from '../api/errors.js';
 import type { Tier } from '../catalogue/types.js';
 import { fitToBudget } from './budget.js';
+import { rememberJson } from './result-json.js';
 
 /** Lists become `{ items, pagination }`; objects pass through; anything else is `{ result }`. */
 export function successResult(data: unknown, pagination?: unknown, maxChars = 25_000): CallToolResult {
@@ -15,13 +16,14 @@ export function successResult(data: unknown, pagination?: unknown, maxChars = 25
   else structured = { result: data ?? null };
   if (pagination !== undefined && pagination !== null) structured.pagination = pagination;
   // Most results fit: their JSON is measured and sent as the text in one stringify.
-  const text = JSON.stringify(structured);
+  const text = rememberJson(structured, JSON.stringify(structured));
   if (text.length <= maxChars) return { structuredContent: structured, content: [{ type: 'text', text }] };
   return structuredResult(fitToBudget(structured, maxChars));
 }
 
 export function structuredResult(structured: Record<string, unknown>): CallToolResult {
-  return { structuredContent: structured, content: [{ type: 'text', text: JSON.stringify(structured) }] };
+  const text = rememberJson(structured, JSON.stringify(structured));
+  return { structuredContent: structured, content: [{ type: 'text', text }] };
 }
 
 export interface ToolErrorBody {
@@ -44,7 +46,7 @@ function errorResult(body: ToolErrorBody): CallToolResult {
   return {
     isError: true,
     structuredContent: structured,
-    content: [{ type: 'text', text: JSON.stringify(structured) }],
+    content: [{ type: 'text', text: rememberJson(structured, JSON.stringify(structured)) }],
   };
 }
 

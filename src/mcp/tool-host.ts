@@ -136,7 +136,10 @@ export function toolHost(ctx: ServerContext, hooks: HostHooks): ToolHost {
       maxResultChars: ctx.maxResultChars ?? 25_000,
       extra,
       progressToken,
-      onDone: (info) => log(info.ok ? 'debug' : 'warning', { event: 'tool_call', ...info }),
+      // Only when the client asked for logs: otherwise the report is not even built (call.ts).
+      onDone: logLevel
+        ? (info) => log(info.ok ? 'debug' : 'warning', { event: 'tool_call', ...info })
+        : undefined,
     };
     return callTool(call, args);
   }
