@@ -10,6 +10,8 @@ import { catalogue } from '../../src/catalogue-loader.js';
 import { buildServer } from '../../src/mcp/server.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
 
+const TOKEN_BUDGET = { all: 9_000, dev: 8_000, gtm: 7_500 } as const;
+
 const silent = { debug() {}, error() {} };
 
 const META = ['g8_whoami'];
@@ -86,6 +88,14 @@ describe('catalogue', () => {
             expect(prop.description, `${tool.name}.${field} has a description`).toBeTruthy();
           }
         }
+      });
+
+      it('tools/list stays within its context budget (tokens ≈ characters / 4, as npm run bench counts)', async () => {
+        const tokens = async (discovery: boolean) =>
+          Math.ceil(JSON.stringify({ tools: await listTools(mode, discovery) }).length / 4);
+        // Issue 8's budgets: a longer description anywhere must pay for itself elsewhere.
+        expect(await tokens(false)).toBeLessThanOrEqual(TOKEN_BUDGET[mode]);
+        expect(await tokens(true)).toBeLessThanOrEqual(4_000);
       });
 
       it('tools/list matches the checked-in snapshot', async () => {
