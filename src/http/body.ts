@@ -12,12 +12,21 @@ export type BodyOutcome =
   | { readonly ok: true; readonly body: unknown }
   | { readonly ok: false; readonly status: number; readonly code: number; readonly message: string };
 
+const NOT_RECEIVED: BodyOutcome = {
+  ok: false,
+  status: 400,
+  code: -32700,
+  message: 'Parse error: the body was not received',
+};
+
 export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyOutcome> {
   if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
     return Promise.resolve({ ok: true, body: undefined });
   }
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.resolve(tooLarge(req, limit));
+  // Gone while it was being authenticated: 'end' will never come.
+  if (req.destroyed) return Promise.resolve(NOT_RECEIVED);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -32,8 +41,9 @@ export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Prom
       chunks.push(chunk);
     };
     const onEnd = () => {
-      const text =
-        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      // A byte-order mark is not JSON, but express.json and the SDK both skip it.
+      const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
       try {
         resolve({ ok: true, body: JSON.parse(text) });
       } catch {
@@ -42,9 +52,9 @@ export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Prom
     };
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', () =>
-      resolve({ ok: false, status: 400, code: -32700, message: 'Parse error: body not received' }),
-    );
+    // Resolving twice is harmless: after 'end' these settle nothing.
+    req.once('close', () => resolve(NOT_RECEIVED));
+    req.once('error', () => resolve(NOT_RECEIVED));
   });
 }
 

@@ -19,6 +19,7 @@ import { directToolCall } from '../mcp/server.js';
 import type { HostHooks, ToolHost } from '../mcp/tool-host.js';
 import { readJsonBody } from './body.js';
 import { isInitialize } from './jsonrpc.js';
+import { isGone } from './reply.js';
 import { QueryError, type Selected, type SelectionCache } from './selection.js';
 import type { SessionRegistry } from './sessions.js';
 import { failHttp, HttpTransport, onlyToolCalls } from './transport.js';
@@ -161,6 +162,8 @@ export function mcpRoute(deps: McpRouteDeps) {
     const read = await readJsonBody(req);
     if (!read.ok) return failHttp(res, read.status, read.code, read.message);
     const { body } = read;
+    // Left while being authenticated or sending its body: nothing to start, nobody to answer.
+    if (isGone(res)) return;
     const incoming: Incoming = { req, res, query, principal, body };
     if (deps.stateless) return stateless(incoming);
 

@@ -23,6 +23,11 @@ export const SSE_HEADERS = {
 
 const sseEvent = (message: JSONRPCMessage) => `event: message\ndata: ${messageJson(message)}\n\n`;
 
+/** The client closed the connection (or the answer is already complete). */
+export function isGone(res: ServerResponse): boolean {
+  return res.destroyed || res.writableEnded || res.socket?.destroyed === true;
+}
+
 /** Open SSE streams; one timer for all of them instead of one per request. */
 const live = new Set<SseSink>();
 let ticker: NodeJS.Timeout | undefined;
@@ -46,6 +51,11 @@ export class SseSink {
     readonly res: ServerResponse,
     readonly headers: Record<string, string>,
   ) {
+    // The client may have left while the request was being authenticated: its 'close' is past.
+    if (isGone(res)) {
+      this.#ended = true;
+      return;
+    }
     watch(this);
     res.once('close', () => {
       this.#ended = true;
@@ -101,9 +111,12 @@ export class SseSink {
 
 /** The answers owed for one POST: which requests it carried, and where their answers go. */
 export class Reply {
+  readonly #ids: readonly RequestId[];
   readonly #pending: Set<RequestId>;
-  readonly #answers: JSONRPCMessage[] = [];
+  /** JSON mode: answers by request, sent in the order of the requests once all are in. */
+  readonly #answers = new Map<RequestId, JSONRPCMessage>();
   readonly #sse: SseSink | undefined;
+  readonly sessionHeader: Record<string, string>;
 
   constructor(
     readonly res: ServerResponse,
@@ -111,20 +124,23 @@ export class Reply {
     json: boolean,
     sessionId: string | undefined,
   ) {
+    this.#ids = ids;
     this.#pending = new Set(ids);
-    const session: Record<string, string> = sessionId === undefined ? {} : { 'mcp-session-id': sessionId };
-    this.#sse = json ? undefined : new SseSink(res, { ...SSE_HEADERS, ...session });
-    this.sessionHeader = session;
+    this.sessionHeader = sessionId === undefined ? {} : { 'mcp-session-id': sessionId };
+    this.#sse = json ? undefined : new SseSink(res, { ...SSE_HEADERS, ...this.sessionHeader });
   }
 
-  readonly sessionHeader: Record<string, string>;
+  /** False in JSON mode: there is no stream for notifications or server requests. */
+  get streams(): boolean {
+    return this.#sse !== undefined;
+  }
 
-  /** A notification tied to one of this POST's requests; JSON mode has nowhere to put it. */
+  /** A notification (or server request) tied to one of this POST's requests. */
   notify(message: JSONRPCMessage): void {
     this.#sse?.send(message);
   }
 
-  /** One request's answer; true once every request of the POST is answered (the reply is done). */
+  /** One request's answer; true once every request of the POST is settled (the reply is done). */
   answer(id: RequestId, message: JSONRPCMessage): boolean {
     this.#pending.delete(id);
     const done = this.#pending.size === 0;
@@ -132,20 +148,40 @@ export class Reply {
       this.#sse.send(message, done);
       return done;
     }
-    this.#answers.push(message);
-    if (done && !this.res.headersSent && !this.res.destroyed) {
-      const body =
-        this.#answers.length === 1
-          ? messageJson(this.#answers[0] as JSONRPCMessage)
-          : `[${this.#answers.map(messageJson).join(',')}]`;
-      this.res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(body)),
-        ...this.sessionHeader,
-      });
-      this.res.end(body);
-    }
+    this.#answers.set(id, message);
+    if (done) this.#sendJson();
     return done;
+  }
+
+  /** A request the client cancelled: it gets no answer, and the reply may be done without it. */
+  cancel(id: RequestId): boolean {
+    if (!this.#pending.delete(id)) return false;
+    if (this.#pending.size > 0) return false;
+    if (this.#sse) this.#sse.end();
+    else this.#sendJson();
+    return true;
+  }
+
+  #sendJson(): void {
+    if (isGone(this.res) || this.res.headersSent) return;
+    const answers = this.#ids.flatMap((id) => {
+      const a = this.#answers.get(id);
+      return a ? [a] : [];
+    });
+    if (answers.length === 0) {
+      this.res.writeHead(202, { 'content-length': '0' }).end();
+      return;
+    }
+    const body =
+      answers.length === 1
+        ? messageJson(answers[0] as JSONRPCMessage)
+        : `[${answers.map(messageJson).join(',')}]`;
+    this.res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...this.sessionHeader,
+    });
+    this.res.end(body);
   }
 
   /** The session closed before every answer was ready. */

@@ -30,7 +30,7 @@ import {
   rpcErrorBody,
   toMessages,
 } from './jsonrpc.js';
-import { Reply, SSE_HEADERS, SseSink } from './reply.js';
+import { isGone, Reply, SSE_HEADERS, SseSink } from './reply.js';
 
 /** tools/call without the Protocol: resolves to the result, rejects as the handler would throw. */
 export type DirectCall = (request: JSONRPCRequest, signal: AbortSignal) => Promise<Result>;
@@ -46,7 +46,7 @@ export interface HttpTransportOptions {
 
 /** Answers with a JSON-RPC error (no id); returns undefined so a handler can `return failHttp(…)`. */
 export function failHttp(res: ServerResponse, status: number, code: number, message: string): undefined {
-  if (res.headersSent) return;
+  if (res.headersSent || isGone(res)) return;
   const body = rpcErrorBody(code, message);
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -163,7 +163,7 @@ export class HttpTransport implements Transport {
     const ids = messages.filter(isRequest).map((m) => m.id);
     if (ids.length === 0) {
       for (const m of messages) this.#receive(m);
-      res.writeHead(202).end();
+      res.writeHead(202, { 'content-length': '0' }).end();
       return;
     }
     const entry = { reply: new Reply(res, ids, this.#opts.json, this.sessionId), ids };
@@ -187,7 +187,7 @@ export class HttpTransport implements Transport {
 
   #delete(req: IncomingMessage, res: ServerResponse): undefined {
     if (!this.#checkSession(req, res) || !checkProtocolVersion(req, res)) return;
-    res.writeHead(200).end();
+    res.writeHead(200, { 'content-length': '0' }).end();
     void this.close();
   }
 
@@ -215,10 +215,22 @@ export class HttpTransport implements Transport {
       return;
     }
     if (isNotification(message) && (message as { method: string }).method === 'notifications/cancelled') {
-      const params = (message as { params?: { requestId?: RequestId; reason?: string } }).params;
-      if (params?.requestId !== undefined) this.#inflight.get(params.requestId)?.abort(params.reason);
+      this.#cancel((message as { params?: { requestId?: RequestId; reason?: string } }).params);
     }
     this.onmessage?.(message);
+  }
+
+  /**
+   * A client's notifications/cancelled: a direct call is aborted (the Protocol aborts its own), and
+   * the request owes no answer any more, so its POST's stream can end once the others are answered.
+   */
+  #cancel(params: { requestId?: RequestId; reason?: string } | undefined): void {
+    // As the Protocol's _oncancel: a falsy id cancels nothing.
+    const id = params?.requestId;
+    if (!id) return;
+    this.#inflight.get(id)?.abort(params.reason);
+    const entry = this.#replies.get(id);
+    if (entry?.reply.cancel(id)) for (const done of entry.ids) this.#replies.delete(done);
   }
 
   #callDirect(direct: DirectCall, request: JSONRPCRequest): undefined {
@@ -256,7 +268,10 @@ export class HttpTransport implements Transport {
     const entry = this.#replies.get(id);
     if (!entry) throw new Error(`No connection established for request ID: ${String(id)}`);
     if (!response) {
-      entry.reply.notify(message);
+      // A JSON answer has no stream: a question for the client (elicitation) goes on the GET
+      // stream instead, where the SDK transport would have put it; notifications are dropped.
+      if (!entry.reply.streams && 'id' in message) this.#standalone?.send(message);
+      else entry.reply.notify(message);
       return;
     }
     if (entry.reply.answer(id, message)) for (const done of entry.ids) this.#replies.delete(done);

@@ -355,3 +355,85 @@ describe('stateless mode: tools/calls without a Server', () => {
     }
   });
 });
+
+describe('cancellation ends the stream; odd but valid bodies', () => {
+  it('a cancelled call gets no answer and its POST stream ends at once', async () => {
+    const session = await openSession();
+    const pending = post(
+      {
+        jsonrpc: '2.0',
+        id: 40,
+        method: 'tools/call',
+        params: { name: 'g8_enrich_contacts', arguments: enrichArgs(), _meta: { progressToken: 't40' } },
+      },
+      session,
+    );
+    await sleep(400);
+    const started = Date.now();
+    const cancel = await post(
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 40, reason: 'test' } },
+      session,
+    );
+    expect(cancel.status).toBe(202);
+    expect(cancel.headers.get('content-length')).toBe('0');
+    const answered = await events(await pending);
+    // The job takes ~3 s; the stream ends as soon as the cancellation is in, with no result.
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(answered.filter((m) => m.id === 40)).toEqual([]);
+  });
+
+  it('a body with a byte-order mark is read as JSON', async () => {
+    const session = await openSession();
+    const res = await post(`\uFEFF${JSON.stringify(call(41, 'g8_whoami'))}`, session);
+    expect(res.status).toBe(200);
+    expect((await events(res))[0]).toMatchObject({ id: 41, result: {} });
+  });
+});
+
+describe('JSON response mode (G8_HTTP_JSON_RESPONSE)', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = (await stack.restart({ G8_HTTP_JSON_RESPONSE: 'true', G8_DISCOVERY: 'off' })).url;
+  });
+
+  it('a batch is answered as one JSON array, in the order of the requests', async () => {
+    const init = await post(INIT, {}, url);
+    const session = { 'mcp-session-id': init.headers.get('mcp-session-id') as string };
+    await init.text();
+    const res = await post([call(1, 'g8_search_contacts', { limit: 5 }), call(2, 'g8_whoami')], session, url);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const body = (await res.json()) as { id: number }[];
+    expect(body.map((m) => m.id)).toEqual([1, 2]);
+  });
+
+  it('elicitation still reaches the user, on the GET stream', async () => {
+    const client = new Client(
+      { name: 'json-elicit', version: '1' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    const asked: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, (req) => {
+      asked.push(req.params.message);
+      return { action: 'decline' };
+    });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), {
+        requestInit: { headers: { authorization: `Bearer ${key}` } },
+      }),
+    );
+    try {
+      // The SDK client opens its GET stream right after initialize; give it a moment to be up.
+      await client.listTools();
+      await sleep(200);
+      const r = await client.callTool(
+        { name: 'g8_send_reply', arguments: { reply_id: 'thr_1', body: 'Thanks!', channel: 'email' } },
+        undefined,
+        { timeout: 10_000 },
+      );
+      expect(r.structuredContent).toMatchObject({ cancelled: true });
+      expect(asked).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  });
+});
