@@ -24,36 +24,6 @@ const unbundledBranches = {
   },
 };
 
-// undici's index loads all of undici (fetch, WebSocket, caches, mocks, proxies: ~1 MB of source)
-// where the REST client uses one class, Pool: measured, ~8 MB of the stdio server's RSS at rest.
-// In the bundle, `undici` is the Pool module plus the request API that the index attaches to
-// every dispatcher, exactly as the index does. (Remote mode, unbundled, keeps the whole of it.)
-const UNDICI_POOL = `
-const Dispatcher = require('undici/lib/dispatcher/dispatcher');
-Object.assign(Dispatcher.prototype, require('undici/lib/api'));
-module.exports = { Pool: require('undici/lib/dispatcher/pool') };
-`;
-/** Importers allowed to see that reduced undici: they import nothing but Pool from it. */
-const POOL_IMPORTERS = ['/src/api/client.ts'];
-
-const undiciPoolOnly = {
-  name: 'undici-pool-only',
-  setup(b) {
-    b.onResolve({ filter: /^undici$/ }, (args) => {
-      if (POOL_IMPORTERS.some((p) => args.importer.endsWith(p)))
-        return { path: 'undici-pool', namespace: 'g8' };
-      return {
-        errors: [{ text: `undici imported from ${args.importer}: the bundle's undici is Pool only` }],
-      };
-    });
-    b.onLoad({ filter: /^undici-pool$/, namespace: 'g8' }, () => ({
-      contents: UNDICI_POOL,
-      loader: 'js',
-      resolveDir: new URL('.', root).pathname,
-    }));
-  },
-};
-
 export async function bundle() {
   // Chunk names carry content hashes: clear the old ones so none linger in the package.
   rmSync(new URL('dist/bundle', root), { recursive: true, force: true });
@@ -72,7 +42,7 @@ export async function bundle() {
       js: "import { createRequire as __g8CreateRequire } from 'node:module'; const require = __g8CreateRequire(import.meta.url);",
     },
     external: ['better-sqlite3'],
-    plugins: [unbundledBranches, undiciPoolOnly],
+    plugins: [unbundledBranches],
     legalComments: 'none',
     // Less source to decode and parse when the real server loads (~2.5 MB → ~1.8 MB; the first
     // tools/call answers ~15% sooner). Names are kept, so stack traces stay readable.

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
 import type { HttpMethod } from '../catalogue/types.js';
 import {
   ApiError,
@@ -17,6 +16,7 @@ import {
 import { Pacer, type PacerLimits } from './pacer.js';
 import { buildPath, buildQuery, type QueryInput } from './path.js';
 import { defaultRetryPolicy, type RetryClass, type RetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
+import { Pool } from './undici-pool.js';
 
 export interface ApiLogger {
   debug(obj: object, msg: string): void;

@@ -11,7 +11,7 @@ import {
   type OAuthClientInformationFull,
   OAuthClientMetadataSchema,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 import { checkRedirectUris, isLoopbackHost } from './redirects.js';
 
 export type MetadataFetch = (
@@ -82,9 +82,12 @@ const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
 
 let guardedAgent: Agent | undefined;
 
-const networkFetch: MetadataFetch = (url, init) => {
-  guardedAgent ??= new Agent({ connect: { lookup: publicOnlyLookup, timeout: 5_000 } });
-  return undiciFetch(url, { ...init, dispatcher: guardedAgent });
+// undici as a whole (fetch) loads on the first metadata document, not at start-up: most servers
+// never fetch one, and the REST client needs only undici's Pool (src/api/undici-pool.ts).
+const networkFetch: MetadataFetch = async (url, init) => {
+  const undici = await import('undici');
+  guardedAgent ??= new undici.Agent({ connect: { lookup: publicOnlyLookup, timeout: 5_000 } });
+  return undici.fetch(url, { ...init, dispatcher: guardedAgent });
 };
 
 /** Is this client_id a metadata-document URL (as opposed to a registered id)? */
