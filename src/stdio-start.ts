@@ -34,12 +34,9 @@ async function loadServer(env: NodeJS.ProcessEnv, argv: readonly string[]) {
  *   optimizing compiles have grown the arenas too: 75 → 73.5 MB). Liftoff's code is fast enough
  *   to parse one REST answer at a time.
  *
- * The command line (`--max-semi-space-size`) is not ours — the client spawns the bin — and V8
- * reads these two when it uses them, so setting them at start-up takes effect (not every flag
- * does: `--single-threaded` set this way crashes V8). Only on the V8s known to have them: V8
- * writes "unrecognized flag" to stdout, which is the MCP channel here. Set when the real server
- * loads, not at start-up: there they cost the front ~9 ms before `initialize` (measured; changed
- * flags most likely make V8 refuse Node's code cache for the built-in modules compiled after).
+ * How and on which V8s they are set: src/v8-flags.ts. Set when the real server loads, not at
+ * start-up: there they cost the front ~9 ms before `initialize` (measured; changed flags most
+ * likely make V8 refuse Node's code cache for the built-in modules compiled after).
  */
 function lighterV8(): Promise<void> {
   return setV8Flags(YOUNG_GENERATION_FIXED, '--liftoff-only');
