@@ -111,25 +111,23 @@ export function mcpRoute(deps: McpRouteDeps) {
       return failHttp(res, 405, -32000, 'This server is stateless: only POST /mcp is served');
     }
     const transport = new HttpTransport({ json: deps.jsonResponse });
+    const selected = toolsFor(query, principal);
+    let server: Server | undefined;
     if (onlyToolCalls(body)) {
       // The common stateless request needs no Server: building and wiring one cost about as much
       // as the call itself. The tools see what a fresh Server would show them (no client
       // capabilities, no log level); their progress goes on this POST's stream.
-      const host = deps.buildHost(toolsFor(query, principal), principal.credential, hooksOn(transport));
-      transport.direct = host.direct;
-      res.once('close', () => {
-        if (!res.writableFinished) void transport.close().catch(() => {});
-      });
-      return transport.handle(req, res, body);
+      transport.direct = deps.buildHost(selected, principal.credential, hooksOn(transport)).direct;
+    } else {
+      server = await connect(selected, principal, transport);
     }
-    const server = await connect(toolsFor(query, principal), principal, transport);
     res.once('close', () => {
       // Answered in full: nothing is left running, and the pair is simply dropped (closing a
       // Server builds a "Connection closed" error with a stack trace, a real cost per request).
       // A client that went away early gets its work in flight aborted.
       if (res.writableFinished) return;
       void transport.close().catch(() => {});
-      void server.close().catch(() => {});
+      void server?.close().catch(() => {});
     });
     transport.handle(req, res, body);
   }
