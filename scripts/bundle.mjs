@@ -1,6 +1,5 @@
-// Bundles the g8-mcp-server bin with esbuild into dist/bundle/: one small entry chunk (dispatch,
-// the fast stdio front) plus chunks the entry loads lazily (the real stdio server with the SDK,
-// zod, undici and pino). One file per chunk instead of hundreds of modules saves module resolution
+// Bundles the g8-mcp-server bin with esbuild into dist/bundle/: one small entry chunk (dispatch)
+// plus chunks the entry loads lazily (the stdio server with the SDK, zod, undici and pino). One file per chunk instead of hundreds of modules saves module resolution
 // and reads at start-up. Remote mode, the sandbox and the demo are not bundled: the bundle imports
 // them from dist/src as built by tsc (express and the SQLite addon stay ordinary dependencies).
 import { rmSync } from 'node:fs';

@@ -1,11 +1,9 @@
-// After tsc: marks the bin entries executable, generates dist/catalogue.json (what initialize and
-// tools/list answer, per mode, with the zod schemas already converted: stdio's fast start-up
-// serves it) and bundles the g8-mcp-server bin into dist/bundle/ (scripts/bundle.mjs).
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+// After tsc: bundles the g8-mcp-server bin into dist/bundle/ (scripts/bundle.mjs) and marks the
+// bin entries executable. Nothing is generated from the catalogue: tool schemas are converted from
+// the zod specs of the code that runs, once per process, so no build artefact can go stale.
+import { chmodSync, existsSync } from 'node:fs';
 import { bundle } from './bundle.mjs';
 
-const { buildFastCatalogue } = await import('../dist/src/fast/catalogue-build.js');
-writeFileSync(new URL('../dist/catalogue.json', import.meta.url), JSON.stringify(await buildFastCatalogue()));
 await bundle();
 
 for (const bin of ['../dist/src/main.js', '../dist/src/cli/main.js', '../dist/bundle/main.js']) {

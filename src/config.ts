@@ -153,7 +153,7 @@ const ConfigSchema = z.object({
   readOnly: bool,
   timeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
   logLevel: z.enum(LOG_LEVELS).default('info'),
-  confirm: z.enum(['auto', 'never'], { error: 'expected auto or never' }).default('auto'),
+  confirm: z.enum(['auto', 'strict', 'never'], { error: 'expected auto, strict or never' }).default('auto'),
   pace: z
     .string()
     .regex(/^(off|\d+,\d+)$/, 'expected "off" or "<per second>,<per minute>", e.g. 50,1000')

@@ -5,12 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import { ApiClient } from './api/client.js';
 import { selectTools } from './catalogue/select.js';
 import { catalogue } from './catalogue-loader.js';
+import { Confirmations, processKey } from './mcp/confirmation.js';
 import { buildServer } from './mcp/server.js';
+import { toolHost } from './mcp/tool-host.js';
 import { USER_AGENT, VERSION } from './version.js';
 
 interface DemoOptions {
@@ -33,22 +34,36 @@ function parseArgs(argv: readonly string[]): DemoOptions {
   return opts;
 }
 
-/** One real tool call through buildServer, so the demo proves the whole path before it says "ready". */
+/**
+ * One real tool call through buildServer, served by the SDK's 2026-07-28 handler in-process and
+ * asked by the SDK's client, so the demo proves the whole path before it says "ready". The client
+ * is a dev dependency: the demo runs from a clone (it needs the sandbox's SQLite as well).
+ */
 async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
+  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
   const api = new ApiClient({ apiUrl, userAgent: USER_AGENT, timeoutMs: 10_000 });
-  const server = buildServer({
-    name: 'g8-mcp-server',
-    version: VERSION,
-    tools: selectTools(catalogue, { mode: 'all' }),
-    api,
-    credential: () => apiKey,
-    logger: { debug() {}, error() {} },
+  const tools = selectTools(catalogue, { mode: 'all' });
+  const logger = { debug() {}, error() {} };
+  const confirmations = new Confirmations({ key: processKey() });
+  const credential = () => apiKey;
+  const handler = createMcpHandler(() =>
+    buildServer(
+      { name: 'g8-mcp-server', version: VERSION, confirmations, logger },
+      {
+        host: toolHost({ tools, api, credential, who: 'demo', logger, confirmations }),
+        api,
+        credential,
+        toolNames: tools.map((t) => t.name),
+      },
+    ),
+  );
+  const transport = new StreamableHTTPClientTransport(new URL('http://demo.local/mcp'), {
+    fetch: (url, init) => handler.fetch(new Request(url, init)),
   });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'g8-demo', version: VERSION });
-  await Promise.all([server.connect(a), client.connect(b)]);
+  const client = new Client({ name: 'g8-demo', version: VERSION }, { versionNegotiation: { mode: 'auto' } });
+  await client.connect(transport);
   try {
-    const { tools } = await client.listTools();
+    const listed = await client.listTools();
     const result = await client.callTool({ name: 'g8_search_contacts', arguments: { limit: 3 } });
     if (result.isError) throw new Error(`self-check failed: ${JSON.stringify(result.content)}`);
     const data = result.structuredContent as {
@@ -56,9 +71,10 @@ async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
       pagination: { total: number };
     };
     const names = data.items.map((c) => `${c.first_name} ${c.last_name}`).join(', ');
-    return `${tools.length} tools listed; g8_search_contacts found ${data.pagination.total} contacts (${names}, …)`;
+    return `${listed.tools.length} tools listed; g8_search_contacts found ${data.pagination.total} contacts (${names}, …)`;
   } finally {
     await client.close();
+    await handler.close();
     await api.close();
   }
 }

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 /**
  * Dispatch: stdio (default) | sandbox | demo | --help | --version. Each branch imports only what
- * it needs, so a desktop client spawning the stdio server never loads the sandbox or SQLite; stdio
- * itself starts light (src/stdio-start.ts) and loads the real server when a request needs it.
+ * it needs, so a desktop client spawning the stdio server never loads the sandbox, SQLite or the
+ * HTTP side.
  */
-import { startStdio } from './stdio-start.js';
 import { setV8Flags, YOUNG_GENERATION_FIXED } from './v8-flags.js';
 
 function fail(message: string, code: number): never {
@@ -42,7 +41,10 @@ async function main(argv: string[]): Promise<void> {
     await runHttp(argv);
     return;
   }
-  await startStdio(process.env, argv);
+  // A stdio server serves one client, one request at a time: see src/v8-flags.ts for why these two.
+  await setV8Flags(YOUNG_GENERATION_FIXED, '--liftoff-only');
+  const [{ loadConfig }, { runStdio }] = await Promise.all([import('./config.js'), import('./stdio.js')]);
+  await runStdio(loadConfig(process.env, argv));
 }
 
 /** Errors whose message is already the one line a user should read. */

@@ -1,13 +1,12 @@
 /**
  * What stdio and remote mode build the same way from the validated Config: the REST client and the
- * settings every MCP server gets. One place, so a new setting cannot reach one face and not the
- * other.
+ * settings every caller's ToolHost gets. One place, so a new setting cannot reach one face and not
+ * the other.
  */
 import { ApiClient, type ApiLogger } from './api/client.js';
 import type { Mode } from './catalogue/types.js';
 import type { Config } from './config.js';
-import { discoveryOn } from './fast/config.js';
-import type { ServerContext } from './mcp/server.js';
+import type { HostContext } from './mcp/tool-host.js';
 import { USER_AGENT } from './version.js';
 
 export function apiClientFor(config: Config, logger: ApiLogger): ApiClient {
@@ -20,11 +19,16 @@ export function apiClientFor(config: Config, logger: ApiLogger): ApiClient {
   });
 }
 
-/** The buildServer settings that come from Config, for a session in `mode`. */
-export function serverSettings(
+/** Discovery `auto` is on where the full list is long: the `all` mode. */
+export function discoveryOn(discovery: Config['discovery'], mode: Mode): boolean {
+  return discovery === 'on' || (discovery === 'auto' && mode === 'all');
+}
+
+/** The ToolHost settings that come from Config, for a caller in `mode`. */
+export function hostSettings(
   config: Config,
   mode: Mode,
-): Pick<ServerContext, 'confirm' | 'maxResultChars' | 'scopeFilter' | 'discovery' | 'mode'> {
+): Pick<HostContext, 'confirm' | 'maxResultChars' | 'scopeFilter' | 'discovery' | 'mode'> {
   return {
     confirm: config.confirm,
     maxResultChars: config.maxResultChars,

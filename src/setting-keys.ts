@@ -1,7 +1,6 @@
 /**
  * Which G8_* variable and which flag set which setting: one table, read by config.ts (which
- * validates with zod) and by the zod-free fast start-up (src/fast/config.ts), so the two cannot
- * drift apart. No imports, so loading it costs nothing.
+ * validates with zod) and by the help text. No imports, so loading it costs nothing.
  */
 
 export const ENV_KEYS = {

@@ -1,7 +1,4 @@
-/**
- * The local check of stdio's API key, kept apart from stdio.ts so the fast start-up can run it
- * without loading the server (it needs nothing but a regular expression).
- */
+/** The local check of stdio's API key: a wrong one never reaches the network (or a log). */
 
 export class StartupError extends Error {}
 

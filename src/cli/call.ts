@@ -52,6 +52,6 @@ export function toCliError(error: unknown, tier: ExposedTool['spec']['tier']): u
   return error;
 }
 
-function errorBody(structured: Record<string, unknown> | undefined): ToolErrorBody {
+function errorBody(structured: unknown): ToolErrorBody {
   return (structured as { error: ToolErrorBody }).error;
 }

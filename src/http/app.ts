@@ -48,18 +48,25 @@ export function isMcpPath(url: string | undefined): boolean {
   return rest === 47 && (url.length === 5 || url.charCodeAt(5) === 63);
 }
 
-export function createRemoteApp(deps: RemoteAppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export interface RemoteApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Ends the 2026 requests in flight (sessions are closed by their registry). */
+  close(): Promise<void>;
+}
+
+export function createRemoteApp(deps: RemoteAppDeps): RemoteApp {
   const app = createExpressApp(deps);
   const host = hostCheck(deps.settings.allowedHosts);
   const origin = originCheck(deps.settings.allowedOrigins);
   const mcp = mcpRoute(deps.mcp);
-  return (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (!isMcpPath(req.url)) {
       app(req, res);
       return;
     }
     if (host(req, res) && origin(req, res)) mcp(req, res);
   };
+  return Object.assign(handle, { close: () => mcp.close() });
 }
 
 function createExpressApp(deps: RemoteAppDeps): express.Express {

@@ -1,12 +1,13 @@
 /**
- * The JSON body of a POST /mcp, read straight from the socket (no express: on the hot path its
- * router and body parser cost more than the rest of the request). Only a JSON content type is
- * read; anything else is left for the transport to refuse with 415.
+ * The JSON body of a POST /mcp, read once from the socket: the era decision (isLegacyRequest)
+ * and both legs (createMcpHandler, the 2025 session transport) take it parsed, so no second read
+ * or web-stream conversion of the bytes. The SDK asks hand-wired routing to refuse non-JSON
+ * content types itself (415), which mcp-route.ts does before calling this.
  */
 import type { IncomingMessage } from 'node:http';
-import { isJsonContentType } from './transport.js';
+import { DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType } from '@modelcontextprotocol/server';
 
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const MAX_BODY_BYTES = DEFAULT_MAX_REQUEST_BODY_SIZE;
 
 export type BodyOutcome =
   | { readonly ok: true; readonly body: unknown }

@@ -1,83 +1,88 @@
 /**
  * POST/GET/DELETE /mcp. Order: the URL's tool selection (400 for unknown values) → who is calling
- * (401 + challenge) → the body → the session (404 when unknown, expired or someone else's) → the
- * session's transport (transport.ts). Each session gets its own MCP Server from buildServer,
- * holding only the tool list it exposes (shared, cached per selection) and a closure that finds
- * the caller's upstream credential — never the MCP token.
- *
- * In stateless mode (G8_HTTP_STATELESS) every POST gets a throwaway Server and transport.
+ * (401 + challenge) → the body, read once → the era: isLegacyRequest, the SDK's own routing
+ * decision. 2026-07-28 requests go to createMcpHandler (stateless, a Server per request from the
+ * factory); 2025-era traffic to sessions (legacy.ts), or with G8_HTTP_STATELESS to the SDK's
+ * stateless fallback. Every leg builds its Server with the same factory: the caller's tools and a
+ * closure that finds its upstream credential — never the MCP token.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import {
+  type AuthInfo,
+  createMcpHandler,
+  isJsonContentType,
+  isLegacyRequest,
+  legacyStatelessFallback,
+  type McpRequestContext,
+  type Server,
+} from '@modelcontextprotocol/server';
 import type { McpAuthenticator, McpPrincipal } from '../auth/mcp-auth.js';
 import { readOnlyFor } from '../auth/scopes.js';
 import { SelectionError } from '../catalogue/select.js';
-import { directToolCall } from '../mcp/server.js';
-import type { HostHooks, ToolHost } from '../mcp/tool-host.js';
-import { readJsonBody } from './body.js';
-import { isInitialize } from './jsonrpc.js';
-import { isGone } from './reply.js';
+import { MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { legacyLeg } from './legacy.js';
+import { rpcError } from './rpc-error.js';
 import { QueryError, type Selected, type SelectionCache } from './selection.js';
 import type { SessionRegistry } from './sessions.js';
-import { failHttp, HttpTransport, onlyToolCalls } from './transport.js';
 
 export interface McpRouteDeps {
   readonly auth: McpAuthenticator;
   readonly selections: SelectionCache;
   readonly sessions: SessionRegistry;
+  /** 2025-era clients without sessions (G8_HTTP_STATELESS). */
   readonly stateless: boolean;
   readonly jsonResponse: boolean;
-  /** buildServer with everything shared already bound: only the tools and credential vary. */
-  readonly buildServer: (selected: Selected, credential: McpPrincipal['credential']) => Server;
-  /** The same tools without a Server (tool-host.ts), for a stateless POST of only tools/calls. */
-  readonly buildHost: (
-    selected: Selected,
-    credential: McpPrincipal['credential'],
-    hooks: HostHooks,
-  ) => ToolHost;
+  /** The server factory with everything shared already bound: only the tools and caller vary. */
+  readonly buildServer: (selected: Selected, principal: McpPrincipal) => Server;
   readonly logger: { error(obj: object, msg: string): void };
 }
 
-type Query = Record<string, unknown>;
-
-/** One authenticated request to /mcp, its body read. */
-interface Incoming {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly query: Query;
+/** What the route hands the SDK entries for one request, on AuthInfo's pass-through `extra`. */
+interface Caller {
+  readonly selected: Selected;
   readonly principal: McpPrincipal;
-  readonly body: unknown;
 }
+
+type Query = Record<string, unknown>;
 
 function queryOf(url: string | undefined): Query {
   const at = url?.indexOf('?') ?? -1;
   return at === -1 ? {} : (parseQuery((url as string).slice(at + 1)) as Query);
 }
 
-function sessionHeader(req: IncomingMessage): string | undefined {
-  const value = req.headers['mcp-session-id'];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** What a stateless request's tools may ask of the connection, answered by the transport alone. */
-function hooksOn(transport: HttpTransport): HostHooks {
-  const nothing = async () => {};
+/** The AuthInfo the SDK passes through to the factory. The token is never put there. */
+function authInfoFor(caller: Caller): AuthInfo {
   return {
-    clientCapabilities: () => undefined,
-    notify: (notification, relatedRequestId) =>
-      transport.send({ jsonrpc: '2.0', ...notification } as JSONRPCMessage, { relatedRequestId }),
-    log: nothing,
-    // A fresh Server would send it on the GET stream, which stateless mode does not have.
-    toolListChanged: nothing,
-    elicit: () => Promise.reject(new Error('elicitation needs a session')),
+    token: '',
+    clientId: caller.principal.owner,
+    scopes: [...(caller.principal.scopes ?? [])],
+    extra: { caller },
   };
 }
 
-export function mcpRoute(deps: McpRouteDeps) {
-  const { sessions } = deps;
+export interface McpRoute {
+  (req: IncomingMessage, res: ServerResponse): void;
+  close(): Promise<void>;
+}
+
+export function mcpRoute(deps: McpRouteDeps): McpRoute {
+  const fromContext = (ctx: McpRequestContext): Server => {
+    const caller = ctx.authInfo?.extra?.caller as Caller | undefined;
+    // Every request reaching the entries went through authenticate(); this cannot be missing.
+    if (!caller) throw new Error('MCP request without a caller');
+    return deps.buildServer(caller.selected, caller.principal);
+  };
+  const modern = createMcpHandler(fromContext, {
+    legacy: 'reject',
+    responseMode: deps.jsonResponse ? 'json' : 'auto',
+    maxRequestBodySize: MAX_BODY_BYTES,
+    onerror: (error) => deps.logger.error({ err: error.message }, 'MCP request failed'),
+  });
+  const serveModern = toNodeHandler(modern);
+  const serveStateless = toNodeHandler({ fetch: legacyStatelessFallback(fromContext) });
+  const serveSession = legacyLeg({ sessions: deps.sessions, jsonResponse: deps.jsonResponse });
 
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<McpPrincipal | undefined> {
     const outcome = await deps.auth.authenticate(req.headers);
@@ -88,101 +93,51 @@ export function mcpRoute(deps: McpRouteDeps) {
     return undefined;
   }
 
-  function toolsFor(query: Query, principal: McpPrincipal): Selected {
-    const readOnly = principal.scopes !== undefined && readOnlyFor(principal.scopes);
-    return deps.selections.select(query, readOnly);
-  }
-
-  /** A Server and its transport, connected; the transport takes tools/call directly. */
-  async function connect(
-    selected: Selected,
-    principal: McpPrincipal,
-    transport: HttpTransport,
-  ): Promise<Server> {
-    const server = deps.buildServer(selected, principal.credential);
-    await server.connect(transport);
-    transport.direct = directToolCall(server);
-    return server;
-  }
-
-  async function stateless({ req, res, query, principal, body }: Incoming): Promise<void> {
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      return failHttp(res, 405, -32000, 'This server is stateless: only POST /mcp is served');
-    }
-    const transport = new HttpTransport({ json: deps.jsonResponse });
-    const selected = toolsFor(query, principal);
-    let server: Server | undefined;
-    if (onlyToolCalls(body)) {
-      // The common stateless request needs no Server: building and wiring one cost about as much
-      // as the call itself. The tools see what a fresh Server would show them (no client
-      // capabilities, no log level); their progress goes on this POST's stream.
-      transport.direct = deps.buildHost(selected, principal.credential, hooksOn(transport)).direct;
-    } else {
-      server = await connect(selected, principal, transport);
-    }
-    res.once('close', () => {
-      // Answered in full: nothing is left running, and the pair is simply dropped (closing a
-      // Server builds a "Connection closed" error with a stack trace, a real cost per request).
-      // A client that went away early gets its work in flight aborted.
-      if (res.writableFinished) return;
-      void transport.close().catch(() => {});
-      void server?.close().catch(() => {});
-    });
-    transport.handle(req, res, body);
-  }
-
-  async function open({ req, res, query, principal, body }: Incoming): Promise<void> {
-    const transport = new HttpTransport({
-      sessionId: randomUUID(),
-      json: deps.jsonResponse,
-      onInitialized: (id) => sessions.add({ id, owner: principal.owner, transport, server }),
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.end(transport.sessionId);
-    };
-    const server = await connect(toolsFor(query, principal), principal, transport);
-    transport.handle(req, res, body);
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const query = queryOf(req.url);
     try {
       deps.selections.check(query);
     } catch (error) {
       if (error instanceof QueryError || error instanceof SelectionError) {
-        return failHttp(res, 400, -32602, error.message);
+        return rpcError(res, 400, -32602, error.message);
       }
       throw error;
     }
     const principal = await authenticate(req, res);
     if (!principal) return;
-    const read = await readJsonBody(req);
-    if (!read.ok) return failHttp(res, read.status, read.code, read.message);
-    const { body } = read;
-    // Left while being authenticated or sending its body: nothing to start, nobody to answer.
-    if (isGone(res)) return;
-    const incoming: Incoming = { req, res, query, principal, body };
-    if (deps.stateless) return stateless(incoming);
-
-    const id = sessionHeader(req);
-    if (id !== undefined) {
-      const session = sessions.claim(id, principal.owner);
-      // Unknown, expired and someone else's sessions look the same: 404, start a new one.
-      if (!session) return failHttp(res, 404, -32001, 'Session not found; initialize a new session');
-      return session.transport.handle(req, res, body);
+    if (req.method === 'POST' && !isJsonContentType(req.headers['content-type'])) {
+      return rpcError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
-    if (req.method === 'POST' && isInitialize(body)) return open(incoming);
-    return failHttp(res, 400, -32000, 'Bad Request: send Mcp-Session-Id, or initialize a session first');
+    const read = await readJsonBody(req);
+    if (!read.ok) return rpcError(res, read.status, read.code, read.message);
+    // Left while being authenticated or sending its body: nothing to start, nobody to answer.
+    if (res.destroyed) return;
+    const { body } = read;
+    const readOnly = principal.scopes !== undefined && readOnlyFor(principal.scopes);
+    const caller: Caller = { selected: deps.selections.select(query, readOnly), principal };
+    const auth = authInfoFor(caller);
+    const legacy = await isLegacyRequest(await toWebRequest(req, body), body);
+    if (!legacy) {
+      (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+      return serveModern(req, res, body);
+    }
+    if (deps.stateless) {
+      (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+      return serveStateless(req, res, body);
+    }
+    return serveSession(req, res, body, principal.owner, () =>
+      deps.buildServer(caller.selected, caller.principal),
+    );
   }
 
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       deps.logger.error(
         { err: error instanceof Error ? error.message : String(error) },
         '/mcp request failed',
       );
-      failHttp(res, 500, -32603, 'Internal server error');
+      rpcError(res, 500, -32603, 'Internal server error');
     });
   };
+  return Object.assign(route, { close: () => modern.close() });
 }

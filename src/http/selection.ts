@@ -24,6 +24,7 @@ export interface Selected {
   readonly tools: readonly ExposedTool[];
   /** Listed from the start when progressive discovery is on. */
   readonly coreTools: readonly string[];
+  readonly toolNames: readonly string[];
 }
 
 const PARAMS = ['mode', 'toolsets', 'groups', 'tools', 'read_only'] as const;
@@ -71,6 +72,7 @@ export class SelectionCache {
         mode: selection.mode,
         tools,
         coreTools: Object.freeze(coreForMode(this.catalogue, selection.mode, tools)),
+        toolNames: Object.freeze(tools.map((t) => t.name)),
       });
       if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value as string);
       this.#cache.set(key, selected);

@@ -4,6 +4,7 @@
  * pass `overrides` for what configuration must never control (test-only metadata fetches,
  * rate limits, the clock).
  */
+import { hkdfSync } from 'node:crypto';
 import {
   createServer,
   type Server as HttpServer,
@@ -29,9 +30,10 @@ import { UpstreamOAuth } from '../auth/upstream.js';
 import type { Catalogue } from '../catalogue/select.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { buildServer, type ServerContext } from '../mcp/server.js';
+import { Confirmations } from '../mcp/confirmation.js';
+import { buildServer, type ServerShared } from '../mcp/server.js';
 import { toolHost } from '../mcp/tool-host.js';
-import { apiClientFor, serverSettings } from '../serve.js';
+import { apiClientFor, hostSettings } from '../serve.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
@@ -86,10 +88,12 @@ export async function startRemoteServer(
   const port = await listen(http, config.httpPort, config.httpHost);
   let settings: RemoteSettings;
   let sealer: Sealer;
+  let secret: Buffer;
   let store: AuthStore;
   try {
     settings = resolveSettings(config, port);
-    sealer = new Sealer(loadServerSecret(config.dataDir, config.mcpSecret));
+    secret = loadServerSecret(config.dataDir, config.mcpSecret);
+    sealer = new Sealer(secret);
     store = overrides.store ?? (await openSqliteAuthStore(config.dataDir));
   } catch (error) {
     http.close();
@@ -148,16 +152,31 @@ export async function startRemoteServer(
     scopes: SUPPORTED_SCOPES,
   });
   const serverLogger = logger.child({ component: 'mcp' });
-  const contextFor = (selected: Selected, credential: McpPrincipal['credential']): ServerContext => ({
-    name: 'g8-mcp-server',
-    version: VERSION,
-    tools: selected.tools,
-    api,
-    credential,
-    logger: serverLogger,
-    ...serverSettings(config, selected.mode),
-    coreTools: selected.coreTools,
+  // Every replica derives the same key from the shared secret, so any of them verifies a
+  // confirmation another one asked for.
+  const confirmations = new Confirmations({
+    key: new Uint8Array(hkdfSync('sha256', secret, 'g8-mcp-server', 'request-state-v1', 32)),
   });
+  const shared: ServerShared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger: serverLogger };
+  // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
+  const serverFor = (selected: Selected, principal: McpPrincipal) => {
+    const host = toolHost({
+      tools: selected.tools,
+      api,
+      credential: principal.credential,
+      who: principal.owner,
+      logger: serverLogger,
+      confirmations,
+      ...hostSettings(config, selected.mode),
+      coreTools: selected.coreTools,
+    });
+    return buildServer(shared, {
+      host,
+      api,
+      credential: principal.credential,
+      toolNames: selected.toolNames,
+    });
+  };
   const app = createRemoteApp({
     settings,
     canonicalResource: canonical,
@@ -175,9 +194,7 @@ export async function startRemoteServer(
       stateless: Boolean(config.httpStateless),
       jsonResponse: Boolean(config.httpJsonResponse),
       logger,
-      // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
-      buildServer: (selected, credential) => buildServer(contextFor(selected, credential)),
-      buildHost: (selected, credential, hooks) => toolHost(contextFor(selected, credential), hooks),
+      buildServer: serverFor,
     },
   });
   handler = app;
@@ -202,6 +219,7 @@ export async function startRemoteServer(
       closed = true;
       clearInterval(sweep);
       sessions.closeAll();
+      await app.close().catch(() => {});
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

@@ -1,19 +1,20 @@
 /**
  * One tools/call, start to finish: validate → confirm → call the API (or the composite) → shape.
- * Every outcome is a CallToolResult; only an unknown tool name is a protocol error (server.ts).
+ * Every outcome is a CallToolResult (or, for a gated call, the input-required question); only an
+ * unknown tool name is a protocol error (tool-host.ts).
  */
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type {
-  CallToolResult,
-  ElicitRequestFormParams,
-  ElicitResult,
-} from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  type InputRequiredResult,
+  MissingRequiredClientCapabilityError,
+} from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { ProgressUpdate } from '../catalogue/types.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
+import type { Confirmations } from './confirmation.js';
 import { buildRestRequest } from './request.js';
 import {
   apiErrorResult,
@@ -30,36 +31,40 @@ export interface CallLogger {
   error(obj: object, msg: string): void;
 }
 
-export interface Extra {
-  signal: AbortSignal;
-  /** The tools/call's JSON-RPC id: server requests about it go out on its own stream. */
-  requestId?: string | number;
-  sendNotification: (n: {
-    method: 'notifications/progress';
-    params: Record<string, unknown>;
-  }) => Promise<void>;
+/** What one tools/call request brings from its era and transport (built in server.ts). */
+export interface CallContext {
+  readonly signal: AbortSignal;
+  readonly progressToken?: string | number | undefined;
+  /** A notification about this request (progress), on its own stream. */
+  notify(notification: { method: 'notifications/progress'; params: Record<string, unknown> }): Promise<void>;
+  /** Whether the client can answer a form elicitation (declared per request, or at initialize). */
+  readonly canElicit: boolean;
+  /** The verified requestState of a re-entry (confirmation.ts), if any. */
+  readonly requestState?: unknown;
+  readonly inputResponses?: Record<string, unknown> | undefined;
+  /** Reports the finished call to the client's log; only given when the client asked for logs. */
+  readonly onDone?: ((info: CallReport) => void) | undefined;
+}
+
+export interface CallReport {
+  tool: string;
+  ok: boolean;
+  status?: number;
+  request_id?: string;
+  ms: number;
 }
 
 export interface ToolCall {
-  /** Asks the user (MCP elicitation); only called when the client said it can. */
-  readonly elicit: (params: ElicitRequestFormParams, options?: RequestOptions) => Promise<ElicitResult>;
   readonly tool: ExposedTool;
   readonly api: ApiClient;
   readonly credential: () => string | Promise<string>;
+  /** Who is calling (a stable id of the credential's owner): confirmations are bound to it. */
+  readonly who: string;
   readonly logger: CallLogger;
   readonly confirm: ConfirmMode;
-  readonly canElicit: boolean;
+  readonly confirmations: Confirmations;
   readonly maxResultChars: number;
-  readonly extra: Extra;
-  readonly progressToken?: string | number | undefined;
-  /** Reports the finished call (status, request id, duration) to the client's log, if it asked. */
-  readonly onDone?: (info: {
-    tool: string;
-    ok: boolean;
-    status?: number;
-    request_id?: string;
-    ms: number;
-  }) => void;
+  readonly ctx: CallContext;
 }
 
 function validate(call: ToolCall, args: Record<string, unknown>) {
@@ -89,72 +94,58 @@ function validate(call: ToolCall, args: Record<string, unknown>) {
   };
 }
 
-export async function callTool(call: ToolCall, args: Record<string, unknown>): Promise<CallToolResult> {
-  const { tool } = call;
+export async function callTool(
+  call: ToolCall,
+  args: Record<string, unknown>,
+): Promise<CallToolResult | InputRequiredResult> {
+  const { tool, ctx } = call;
   const { issues, data, confirmed } = validate(call, args);
   if (issues.length || !data) return invalidArgumentsResult(tool.name, issues);
+  if (!isGated(tool.spec, call.confirm) || isDryRun(data)) return send(call, data);
 
-  if (isGated(tool.spec, call.confirm) && !isDryRun(data)) {
-    const summary = summarize(tool.name, tool.spec, data);
-    if (call.canElicit) {
-      const approved = await askUser(call, summary);
-      if (!approved) {
-        return structuredResult({
-          cancelled: true,
-          summary,
-          message: 'The user declined; nothing was done.',
-        });
-      }
-    } else if (!confirmed) {
-      return structuredResult(
-        previewStructured(tool.name, summary, data, 'dry_run' in tool.spec.input.shape),
+  const summary = summarize(tool.name, tool.spec, data);
+  const answer = call.confirmations.answer(ctx.requestState, ctx.inputResponses, call.who, tool.name, data);
+  switch (answer.kind) {
+    case 'accepted':
+      return call.confirmations.once(answer.id, () => send(call, data, answer.id));
+    case 'declined':
+      return call.confirmations.once(answer.id, async () =>
+        structuredResult({ cancelled: true, summary, message: 'The user declined; nothing was done.' }),
       );
-    }
+    case 'mismatch':
+      return usageErrorResult(
+        `This confirmation belongs to another call of ${tool.name} (other arguments or another caller); nothing was done. Call the tool again to be asked anew.`,
+      );
+    case 'none':
+      break;
   }
+  if (ctx.canElicit) return call.confirmations.ask(call.who, tool.name, data, summary);
+  if (call.confirm === 'strict') {
+    throw new MissingRequiredClientCapabilityError(
+      { requiredCapabilities: { elicitation: { form: {} } } },
+      `${tool.name} needs the user's confirmation, which this server asks for only through elicitation (G8_CONFIRM=strict): connect with a client that declares the elicitation capability.`,
+    );
+  }
+  if (confirmed) return send(call, data);
+  return structuredResult(previewStructured(tool.name, summary, data, 'dry_run' in tool.spec.input.shape));
+}
 
+/** The REST request(s); a confirmed call's state id is its upstream Idempotency-Key. */
+async function send(
+  call: ToolCall,
+  data: Record<string, unknown>,
+  idempotencyKey?: string,
+): Promise<CallToolResult> {
   const credential = await call.credential();
-  const api = bindCaller(call.api, credential, tool.spec.tier, call.extra.signal);
-  const token = call.progressToken;
+  const api = bindCaller(call.api, credential, call.tool.spec.tier, call.ctx.signal, idempotencyKey);
+  const token = call.ctx.progressToken;
   const progress =
     token === undefined
       ? undefined
       : (update: ProgressUpdate) =>
-          call.extra.sendNotification({
-            method: 'notifications/progress',
-            params: { progressToken: token, ...update },
-          });
+          call.ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
   const result = await run(call, data, api, progress);
   return withoutSecret(result, credential);
-}
-
-async function askUser(call: ToolCall, summary: string): Promise<boolean> {
-  try {
-    const answer = await call.elicit(
-      {
-        message: `${summary} Proceed?`,
-        requestedSchema: {
-          type: 'object',
-          properties: {
-            confirm: { type: 'boolean', title: 'Proceed', description: summary, default: false },
-          },
-          required: ['confirm'],
-        },
-      },
-      // Tied to the call, so over HTTP the question travels on the call's own SSE stream, which is
-      // open for sure, rather than on a GET stream the client may not have opened yet.
-      {
-        signal: call.extra.signal,
-        ...(call.extra.requestId !== undefined ? { relatedRequestId: call.extra.requestId } : {}),
-      },
-    );
-    return answer.action === 'accept' && answer.content?.confirm === true;
-  } catch (error) {
-    call.logger.debug(
-      { tool: call.tool.name, err: String(error) },
-      'elicitation failed; treating as declined',
-    );
-    return false;
-  }
 }
 
 /**
@@ -176,7 +167,7 @@ async function run(
   const { spec } = call.tool;
   const started = performance.now();
   const done = (ok: boolean, status?: number, requestId?: string) =>
-    call.onDone?.({
+    call.ctx.onDone?.({
       tool: call.tool.name,
       ok,
       ...(status !== undefined ? { status } : {}),
@@ -185,7 +176,7 @@ async function run(
     });
   try {
     const result = spec.run
-      ? await spec.run(input as never, { api, signal: call.extra.signal, ...(progress ? { progress } : {}) })
+      ? await spec.run(input as never, { api, signal: call.ctx.signal, ...(progress ? { progress } : {}) })
       : await api.call(buildRestRequest(spec.http!, input));
     done(true, result.status, result.requestId);
     return successResult(result.data, result.pagination, call.maxResultChars);

@@ -1,7 +1,8 @@
 /**
  * Binds the REST client to one credential and one tool call: picks the retry class from the
- * tool's tier and the method, adds a fresh Idempotency-Key to each POST of a non-read tool, and
- * carries the call's cancellation signal.
+ * tool's tier and the method, adds an Idempotency-Key to each POST of a non-read tool, and carries
+ * the call's cancellation signal. A confirmed call's keys derive from its confirmation state id
+ * (`baseKey`), so the same confirmation re-sent anywhere is the same request to graph8.
  */
 
 import { type ApiClient, ApiClient as Client } from '../api/client.js';
@@ -14,7 +15,19 @@ export function retryClassFor(tier: Tier, method: RestRequest['method']): RetryC
   return tier === 'external' ? 'once' : 'keyed';
 }
 
-export function bindCaller(api: ApiClient, apiKey: string, tier: Tier, signal?: AbortSignal): RestCaller {
+export function bindCaller(
+  api: ApiClient,
+  apiKey: string,
+  tier: Tier,
+  signal?: AbortSignal,
+  baseKey?: string,
+): RestCaller {
+  let posts = 0;
+  const nextKey = () => {
+    posts += 1;
+    if (!baseKey) return Client.newIdempotencyKey();
+    return posts === 1 ? baseKey : `${baseKey}.${posts}`;
+  };
   return {
     async call(request: RestRequest): Promise<RestResult> {
       const keyed = request.method === 'POST' && tier !== 'read';
@@ -22,7 +35,7 @@ export function bindCaller(api: ApiClient, apiKey: string, tier: Tier, signal?: 
         {
           ...request,
           retry: retryClassFor(tier, request.method),
-          ...(keyed ? { idempotencyKey: Client.newIdempotencyKey() } : {}),
+          ...(keyed ? { idempotencyKey: nextKey() } : {}),
           ...(signal ? { signal } : {}),
         },
         apiKey,

@@ -6,7 +6,8 @@
  */
 import type { Tier, ToolSpec } from '../catalogue/types.js';
 
-export type ConfirmMode = 'auto' | 'never';
+/** `strict` asks only through elicitation: a client without it gets the missing-capability error. */
+export type ConfirmMode = 'auto' | 'strict' | 'never';
 
 const GATED: ReadonlySet<Tier> = new Set(['destructive', 'billable', 'external']);
 

@@ -1,7 +1,7 @@
 /**
  * Tools about the catalogue rather than graph8 data: g8_whoami (who the key is and what it cannot
  * call), g8_tool_search (progressive discovery) and g8_call (run an enabled tool by name, for
- * clients that cache tool lists and ignore list_changed).
+ * tools found by g8_tool_search, which tools/list does not show).
  */
 import type { ToolDefinition } from './definition.js';
 
@@ -22,7 +22,7 @@ export const toolSearchDefinition: ToolDefinition = {
   name: TOOL_SEARCH,
   title: 'Find tools',
   description:
-    'Find more graph8 tools by what you want to do (e.g. "push audience to linkedin"). Enables the matches for this session and returns their input schemas; call them directly or through g8_call.',
+    'Find more graph8 tools by what you want to do (e.g. "push audience to linkedin"). Returns the matches with their input schemas; run them with g8_call.',
   inputSchema: {
     type: 'object',
     properties: {
@@ -49,7 +49,7 @@ export const callDefinition: ToolDefinition = {
   name: CALL,
   title: 'Call a tool by name',
   description:
-    'Run a tool enabled by g8_tool_search (or any listed tool) by name, with the same validation, scope checks and confirmation as calling it directly.',
+    'Run any graph8 tool by name (find it with g8_tool_search), with the same validation, scope checks and confirmation as calling it directly.',
   inputSchema: {
     type: 'object',
     properties: {

@@ -2,13 +2,7 @@
  * Prompt templates graph8 documents: multi-step instructions that name the tools to call, in
  * order, using the names this session actually exposes (GTM tools are g8_gtm_* in `all` mode).
  */
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  ErrorCode,
-  GetPromptRequestSchema,
-  ListPromptsRequestSchema,
-  McpError,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, type Server } from '@modelcontextprotocol/server';
 import type { RestRequest, RestResult } from '../catalogue/types.js';
 
 export interface PromptDeps {
@@ -87,7 +81,7 @@ export function registerPrompts(server: Server, deps: PromptDeps): void {
   const tool = (...candidates: string[]) =>
     candidates.find((c) => names.has(c)) ?? `${candidates[0]} (not enabled in this server's mode)`;
 
-  server.setRequestHandler(ListPromptsRequestSchema, () => ({
+  server.setRequestHandler('prompts/list', () => ({
     prompts: PROMPTS.map((p) => ({
       name: p.name,
       title: p.title,
@@ -96,18 +90,18 @@ export function registerPrompts(server: Server, deps: PromptDeps): void {
     })),
   }));
 
-  server.setRequestHandler(GetPromptRequestSchema, (request) => {
+  server.setRequestHandler('prompts/get', (request) => {
     const prompt = PROMPTS.find((p) => p.name === request.params.name);
     if (!prompt) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
         `Unknown prompt ${request.params.name}. Prompts: ${PROMPTS.map((p) => p.name).join(', ')}`,
       );
     }
     const value = request.params.arguments?.[prompt.argument.name]?.trim();
     if (!value)
-      throw new McpError(
-        ErrorCode.InvalidParams,
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
         `Prompt ${prompt.name} needs the argument ${prompt.argument.name}`,
       );
     return {

@@ -3,15 +3,7 @@
  * and briefs, and the first page of contacts and companies — with completion of the ids, so a
  * client can browse instead of guessing.
  */
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  CompleteRequestSchema,
-  ErrorCode,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  McpError,
-  ReadResourceRequestSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, type Server } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import type { RestRequest } from '../catalogue/types.js';
@@ -155,17 +147,17 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
     return api.call(request);
   };
 
-  server.setRequestHandler(ListResourcesRequestSchema, () => ({
+  server.setRequestHandler('resources/list', () => ({
     resources: STATIC.map((r) => ({ ...r, mimeType: JSON_MIME })),
   }));
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
+  server.setRequestHandler('resources/templates/list', () => ({
     resourceTemplates: TEMPLATES.map((t) => ({
       ...t,
       mimeType: t.name === 'campaign-brief' ? 'text/markdown' : JSON_MIME,
     })),
   }));
 
-  server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+  server.setRequestHandler('resources/read', async (request) => {
     const { uri } = request.params;
     for (const route of ROUTES) {
       const m = route.pattern.exec(uri);
@@ -187,8 +179,8 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
         };
       } catch (error) {
         if (error instanceof ApiError) {
-          const code = error.status === 404 ? ErrorCode.InvalidParams : ErrorCode.InternalError;
-          throw new McpError(
+          const code = error.status === 404 ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError;
+          throw new ProtocolError(
             code,
             `Could not read ${uri}: ${error.status ? `HTTP ${error.status}, ` : ''}${error.message}`,
           );
@@ -196,8 +188,8 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
         throw error;
       }
     }
-    throw new McpError(
-      ErrorCode.InvalidParams,
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
       `Unknown resource ${uri}. Resources: ${[...STATIC.map((s) => s.uri), ...TEMPLATES.map((t) => t.uriTemplate)].join(', ')}`,
     );
   });
@@ -220,7 +212,7 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
     return [];
   }
 
-  server.setRequestHandler(CompleteRequestSchema, async (request) => {
+  server.setRequestHandler('completion/complete', async (request) => {
     const { ref, argument } = request.params;
     const context = request.params.context?.arguments ?? {};
     let values: string[] = [];

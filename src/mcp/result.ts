@@ -2,11 +2,10 @@
  * The one boundary where outcomes become `CallToolResult`s: data as `structuredContent` plus the
  * same JSON as text; every failure as `isError` with a short, trusted, actionable message.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiError } from '../api/errors.js';
 import type { Tier } from '../catalogue/types.js';
 import { fitToBudget } from './budget.js';
-import { rememberJson } from './result-json.js';
 
 /** Lists become `{ items, pagination }`; objects pass through; anything else is `{ result }`. */
 export function successResult(data: unknown, pagination?: unknown, maxChars = 25_000): CallToolResult {
@@ -16,13 +15,13 @@ export function successResult(data: unknown, pagination?: unknown, maxChars = 25
   else structured = { result: data ?? null };
   if (pagination !== undefined && pagination !== null) structured.pagination = pagination;
   // Most results fit: their JSON is measured and sent as the text in one stringify.
-  const text = rememberJson(structured, JSON.stringify(structured));
+  const text = JSON.stringify(structured);
   if (text.length <= maxChars) return { structuredContent: structured, content: [{ type: 'text', text }] };
   return structuredResult(fitToBudget(structured, maxChars));
 }
 
 export function structuredResult(structured: Record<string, unknown>): CallToolResult {
-  const text = rememberJson(structured, JSON.stringify(structured));
+  const text = JSON.stringify(structured);
   return { structuredContent: structured, content: [{ type: 'text', text }] };
 }
 
@@ -46,7 +45,7 @@ function errorResult(body: ToolErrorBody): CallToolResult {
   return {
     isError: true,
     structuredContent: structured,
-    content: [{ type: 'text', text: rememberJson(structured, JSON.stringify(structured)) }],
+    content: [{ type: 'text', text: JSON.stringify(structured) }],
   };
 }
 

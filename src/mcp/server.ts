@@ -1,63 +1,79 @@
 /**
- * buildServer(context): an MCP server with a tool selection registered, knowing no transport.
- * Uses the low-level Server so tools/list serves precomputed JSON Schemas and every tools/call
- * runs one generic path (call.ts). The tools themselves — scope-aware list, discovery, meta tools —
- * live in tool-host.ts; here they are wired to the Server, with resources, prompts and logging.
+ * buildServer: the one MCP server factory, knowing no transport and no era. stdio's serveStdio
+ * calls it once per connection; remote mode once per 2026-07-28 request and once per 2025
+ * session. It uses the SDK's low-level Server, so tools/list serves JSON Schemas converted once
+ * per spec and every tools/call goes to the caller's ToolHost; what a handler needs of its request
+ * (era, client capabilities, log level, confirmation answer) is read here into a CallContext.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  SetLevelRequestSchema,
-} from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+  CLIENT_CAPABILITIES_META_KEY,
+  type CacheHint,
+  type ClientCapabilities,
+  type jsonSchemaValidator,
+  LOG_LEVEL_META_KEY,
+  type LoggingLevel,
+  Server,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { ApiClient } from '../api/client.js';
-import type { ExposedTool } from '../catalogue/select.js';
-import type { CallLogger, Extra } from './call.js';
-import type { ConfirmMode } from './confirm.js';
-import type { Identity } from './identity.js';
+import type { CallContext, CallReport } from './call.js';
+import type { Confirmations } from './confirmation.js';
+import { SERVER_ICONS } from './icon.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
-import { type ToolHost, toolHost } from './tool-host.js';
+import type { ToolHost } from './tool-host.js';
 
-export type ServerLogger = CallLogger;
-
-export interface ServerContext {
+/** What every server of a process shares: built once, at start-up. */
+export interface ServerShared {
   readonly name: string;
   readonly version: string;
-  readonly tools: readonly ExposedTool[];
-  readonly api: ApiClient;
-  /** The upstream credential for this server's calls (an API key; never the MCP token). */
-  readonly credential: () => string | Promise<string>;
-  readonly logger: ServerLogger;
   readonly instructions?: string;
-  /** `never` turns confirmation off (automation); default `auto`. */
-  readonly confirm?: ConfirmMode;
-  /** Results longer than this many characters are cut to whole records. Default 25,000. */
-  readonly maxResultChars?: number;
-  /** Hide tools whose scope the key lacks (reads GET /me once). Default true. */
-  readonly scopeFilter?: boolean;
-  /** Progressive discovery: list `coreTools` plus g8_tool_search instead of everything. */
-  readonly discovery?: boolean;
-  /** Names (in this mode) listed from the start when discovery is on. */
-  readonly coreTools?: readonly string[];
-  /** Mode name reported by g8_whoami. */
-  readonly mode?: string;
-  /**
-   * GET /me as already read for this credential (stdio's fast start-up reads it before this server
-   * exists), so it is not read twice; resolving to undefined means "read it as usual".
-   */
-  readonly identity?: Promise<Identity | undefined>;
+  readonly confirmations: Confirmations;
+  readonly logger: { debug(obj: object, msg: string): void };
 }
 
-/** Sent once at initialize; tells the model the confirmation convention the schemas do not spell out. */
+/** What one caller brings: its tools and how to reach graph8 for resources and completion. */
+export interface ServerCaller {
+  readonly host: ToolHost;
+  readonly api: ApiClient;
+  readonly credential: () => string | Promise<string>;
+  readonly toolNames: readonly string[];
+}
+
+/** Sent at initialize / server/discover; tells the model the confirmation convention. */
 export const DEFAULT_INSTRUCTIONS =
-  'graph8 go-to-market tools. Tools that send messages, launch campaigns, push to CRMs or ad platforms, delete, or spend credits do not act on a first call: they return a preview. Show it to the user and, once they approve, repeat the call with "confirm": true (or try dry_run first where a tool has it). Use g8_whoami to see what the API key can do.';
+  'graph8 go-to-market tools. Tools that send messages, launch campaigns, push to CRMs or ad platforms, delete, or spend credits do not act on a first call: they ask the user, or return a preview. Show it to the user and, once they approve, repeat the call with "confirm": true (or try dry_run first where a tool has it). Use g8_whoami to see what the API key can do.';
 
 /**
- * One Ajv for every server in the process. The SDK makes one per Server by default (~18 KB each),
- * which in HTTP mode means one per session; it only checks elicitation answers, so sharing is safe.
+ * Cache hints for the 2026-07-28 cacheable results. Every list depends on the caller (the scope
+ * filter reads the key's scopes; remote mode's URL picks the tools), so they are private; the
+ * tool list for as long as a key's scopes are remembered (identity.ts), the fixed lists longer.
+ * server/discover names only this server's version and capabilities.
+ */
+const CACHE_HINTS: Record<string, CacheHint> = {
+  'tools/list': { ttlMs: 60_000, cacheScope: 'private' },
+  'prompts/list': { ttlMs: 300_000, cacheScope: 'private' },
+  'resources/list': { ttlMs: 300_000, cacheScope: 'private' },
+  'resources/templates/list': { ttlMs: 300_000, cacheScope: 'private' },
+  'resources/read': { ttlMs: 0, cacheScope: 'private' },
+  'server/discover': { ttlMs: 3_600_000, cacheScope: 'public' },
+};
+
+const LEVELS: readonly LoggingLevel[] = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+];
+
+/**
+ * One Ajv for every server in the process. The SDK makes one per Server by default, and remote
+ * mode builds a Server per request; it only checks 2025 elicitation answers, so sharing is safe.
  */
 let ajv: AjvJsonSchemaValidator | undefined;
 const sharedValidator: jsonSchemaValidator = {
@@ -67,53 +83,67 @@ const sharedValidator: jsonSchemaValidator = {
   },
 };
 
-/**
- * tools/call without the SDK's Protocol, for transports that can tell a well-formed call apart
- * (src/http/transport.ts): the same handler, minus the zod parsing of request and result, which
- * cost more than the rest of a call. Keyed by server so buildServer's signature stays as it is.
- */
-export type DirectToolCall = ToolHost['direct'];
-const directCalls = new WeakMap<Server, DirectToolCall>();
-
-export function directToolCall(server: Server): DirectToolCall | undefined {
-  return directCalls.get(server);
+/** Form elicitation: `{}` (2025-06-18 style) or one that names `form`. */
+function canElicitForm(caps: ClientCapabilities | undefined): boolean {
+  const e = caps?.elicitation as Record<string, unknown> | undefined;
+  if (!e) return false;
+  return Object.keys(e).length === 0 || 'form' in e;
 }
 
-export function buildServer(ctx: ServerContext): Server {
-  const discovery = ctx.discovery ?? false;
+export function buildServer(shared: ServerShared, caller: ServerCaller): Server {
   const server = new Server(
-    { name: ctx.name, version: ctx.version },
+    { name: shared.name, version: shared.version, title: 'graph8', icons: SERVER_ICONS },
     {
-      capabilities: {
-        tools: { listChanged: discovery },
-        resources: {},
-        prompts: {},
-        completions: {},
-        logging: {},
-      },
-      instructions: ctx.instructions ?? DEFAULT_INSTRUCTIONS,
+      capabilities: { tools: {}, resources: {}, prompts: {}, completions: {}, logging: {} },
+      instructions: shared.instructions ?? DEFAULT_INSTRUCTIONS,
       jsonSchemaValidator: sharedValidator,
+      cacheHints: CACHE_HINTS,
+      requestState: { verify: shared.confirmations.verify },
     },
   );
-  const host = toolHost(ctx, {
-    clientCapabilities: () => server.getClientCapabilities(),
-    notify: (notification, relatedRequestId) => server.notification(notification, { relatedRequestId }),
-    log: (params) => server.sendLoggingMessage(params),
-    toolListChanged: () => server.sendToolListChanged(),
-    elicit: (params, options) => server.elicitInput(params, options),
-  });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await host.listTools() }));
-  server.setRequestHandler(SetLevelRequestSchema, (request) => {
-    host.setLogLevel(request.params.level);
+  const { host } = caller;
+  // 2025 sessions set a level for the connection; 2026 requests carry one each (or none: no logs).
+  let sessionLevel: LoggingLevel | undefined;
+
+  const logLevelOf = (ctx: ServerContext): LoggingLevel | undefined =>
+    (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY] !== undefined
+      ? ((ctx.mcpReq.envelope as Record<string, unknown>)[LOG_LEVEL_META_KEY] as LoggingLevel)
+      : sessionLevel;
+
+  function callContext(ctx: ServerContext): CallContext {
+    const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+    const caps =
+      (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) ??
+      server.getClientCapabilities();
+    const level = logLevelOf(ctx);
+    const progressToken = ctx.mcpReq._meta?.progressToken;
+    return {
+      signal: ctx.mcpReq.signal,
+      progressToken,
+      notify: (notification) => ctx.mcpReq.notify(notification),
+      canElicit: canElicitForm(caps),
+      requestState: ctx.mcpReq.requestState(),
+      inputResponses: ctx.mcpReq.inputResponses,
+      // Only when the client asked for logs: otherwise the report is not even built.
+      onDone: level
+        ? (info: CallReport) => {
+            const at: LoggingLevel = info.ok ? 'debug' : 'warning';
+            if (LEVELS.indexOf(at) < LEVELS.indexOf(level)) return;
+            void ctx.mcpReq.log(at, { event: 'tool_call', ...info }, 'g8').catch(() => {});
+          }
+        : undefined,
+    };
+  }
+
+  server.setRequestHandler('tools/list', async () => ({ tools: await host.listTools() }));
+  server.setRequestHandler('tools/call', (request, ctx) => host.callTool(request.params, callContext(ctx)));
+  server.setRequestHandler('logging/setLevel', (request) => {
+    sessionLevel = request.params.level;
     return {};
   });
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    host.callTool(request.params, extra as unknown as Extra),
-  );
-  directCalls.set(server, host.direct);
-  // Read who the key is as soon as the client is in, so the first tools/list does not wait for it.
+  // Read who the key is as soon as a 2025 client is in, so its first tools/list does not wait.
   server.oninitialized = () => host.warmUp();
-  registerResources(server, { api: ctx.api, credential: ctx.credential, logger: ctx.logger });
-  registerPrompts(server, { toolNames: ctx.tools.map((t) => t.name) });
+  registerResources(server, { api: caller.api, credential: caller.credential, logger: shared.logger });
+  registerPrompts(server, { toolNames: caller.toolNames });
   return server;
 }

@@ -1,85 +1,75 @@
 /**
- * The tools of one MCP server — listing, scope filter, discovery, g8_whoami, g8_tool_search,
- * g8_call and every tools/call — knowing neither the SDK's Server nor a transport: what they need
- * of the connection comes in as hooks. buildServer wires them to a Server; stateless HTTP builds a
- * host alone for a POST of nothing but tools/calls, which needs no Server at all.
+ * The tools of one caller — listing, scope filter, discovery, g8_whoami, g8_tool_search, g8_call
+ * and every tools/call — knowing neither the SDK's Server nor a transport: what a call needs of
+ * its request (signal, progress, the client's capabilities, a confirmation answer) comes in as a
+ * CallContext. Every tools/call of every era and transport goes through `callTool` here.
+ *
+ * `tools/list` is a function of the caller only: nothing a request does changes it. With
+ * discovery on, it lists the core tools and the meta tools; g8_tool_search returns further tools
+ * with their input schemas and g8_call runs them.
  */
-
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type {
-  CallToolRequest,
-  CallToolResult,
-  ClientCapabilities,
-  ElicitRequestFormParams,
-  ElicitResult,
-  LoggingLevel,
-  LoggingMessageNotification,
-  RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolRequestParams,
+  type CallToolResult,
+  type InputRequiredResult,
+  ProtocolError,
+  ProtocolErrorCode,
+} from '@modelcontextprotocol/server';
+import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import { callTool, type Extra, type ToolCall } from './call.js';
+import { type CallContext, type CallLogger, callTool } from './call.js';
+import type { ConfirmMode } from './confirm.js';
+import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
-import { type IdentityResult, identityReader } from './identity.js';
+import { type Identity, type IdentityResult, identityReader } from './identity.js';
 import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
 import { structuredResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
-import type { ServerContext } from './server.js';
 
-export interface HostHooks {
-  clientCapabilities(): ClientCapabilities | undefined;
-  /** A notification about one request (progress), on that request's stream. */
-  notify(
-    notification: { method: 'notifications/progress'; params: Record<string, unknown> },
-    relatedRequestId: RequestId,
-  ): Promise<void>;
-  log(params: LoggingMessageNotification['params']): Promise<void>;
-  toolListChanged(): Promise<void>;
-  elicit(params: ElicitRequestFormParams, options?: RequestOptions): Promise<ElicitResult>;
+export interface HostContext {
+  readonly tools: readonly ExposedTool[];
+  readonly api: ApiClient;
+  /** The upstream credential for this caller's calls (an API key; never the MCP token). */
+  readonly credential: () => string | Promise<string>;
+  /** A stable id of who is calling; confirmations are bound to it. */
+  readonly who: string;
+  readonly logger: CallLogger;
+  readonly confirmations: Confirmations;
+  /** `never` turns confirmation off (automation); `strict` asks through elicitation only. */
+  readonly confirm?: ConfirmMode;
+  /** Results longer than this many characters are cut to whole records. Default 25,000. */
+  readonly maxResultChars?: number;
+  /** Hide tools whose scope the key lacks (reads GET /me once). Default true. */
+  readonly scopeFilter?: boolean;
+  /** Progressive discovery: list `coreTools` plus the meta tools instead of everything. */
+  readonly discovery?: boolean;
+  readonly coreTools?: readonly string[];
+  /** Mode name reported by g8_whoami. */
+  readonly mode?: string;
+  /** GET /me as already read for this credential, so it is not read twice. */
+  readonly identity?: Promise<Identity | undefined>;
 }
 
 export interface ToolHost {
   listTools(): Promise<ToolDefinition[]>;
-  callTool(params: CallToolRequest['params'], extra: Extra): Promise<CallToolResult>;
-  /** tools/call as a transport hands it over directly (src/http/transport.ts). */
-  direct(
-    request: { readonly id: RequestId; readonly params?: Record<string, unknown> },
-    signal: AbortSignal,
-  ): Promise<CallToolResult>;
-  setLogLevel(level: LoggingLevel): void;
+  callTool(params: CallToolRequestParams, ctx: CallContext): Promise<CallToolResult | InputRequiredResult>;
   /** Starts reading GET /me, so the first tools/list does not wait for it. */
   warmUp(): void;
 }
 
-const LEVELS: LoggingLevel[] = [
-  'debug',
-  'info',
-  'notice',
-  'warning',
-  'error',
-  'critical',
-  'alert',
-  'emergency',
-];
+const NONE: ReadonlyMap<string, string> = new Map();
 
-export function toolHost(ctx: ServerContext, hooks: HostHooks): ToolHost {
+export function toolHost(ctx: HostContext): ToolHost {
   const discovery = ctx.discovery ?? false;
-  const confirm = ctx.confirm ?? 'auto';
   const byName = new Map(ctx.tools.map((t) => [t.name, t]));
   const core = new Set(ctx.coreTools ?? []);
-  const enabled = new Set<string>();
   const identity = identityReader(ctx.api, ctx.credential, ctx.identity);
-  let logLevel: LoggingLevel | undefined;
 
-  /** Clients that can ask the user themselves do not need a `confirm` argument. */
-  const canElicit = () => Boolean(hooks.clientCapabilities()?.elicitation);
-
-  /** Tools the key cannot call, with the scope each needs (empty when filtering is off or /me failed). */
   // Computed once per identity answer: scopeHidden runs on every tools/list and every tools/call.
-  const NONE = new Map<string, string>();
   let hiddenFor: { who: IdentityResult; hidden: Map<string, string> } | undefined;
-  async function scopeHidden(): Promise<Map<string, string>> {
+  /** Tools the key cannot call, with the scope each needs (empty when filtering is off or /me failed). */
+  async function scopeHidden(): Promise<ReadonlyMap<string, string>> {
     if (ctx.scopeFilter === false) return NONE;
     const who = await identity();
     if (!who.ok || who.identity.unrestricted) return NONE;
@@ -93,10 +83,7 @@ export function toolHost(ctx: ServerContext, hooks: HostHooks): ToolHost {
     return hiddenFor.hidden;
   }
 
-  const isListed = (name: string) => !discovery || core.has(name) || enabled.has(name);
-
-  // `confirm` is not advertised in schemas (it would cost ~1,750 characters of every tool list):
-  // the first call of a gated tool answers with a preview that says to repeat it with confirm: true.
+  const isListed = (name: string) => !discovery || core.has(name);
   const definitionFor = (t: ExposedTool): ToolDefinition => toolDefinition(t.name, t.spec);
 
   async function listTools(): Promise<ToolDefinition[]> {
@@ -107,41 +94,31 @@ export function toolHost(ctx: ServerContext, hooks: HostHooks): ToolHost {
     return tools;
   }
 
-  function log(level: LoggingLevel, data: Record<string, unknown>): void {
-    if (!logLevel || LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
-    void hooks.log({ level, logger: 'g8', data }).catch(() => {});
-  }
-
   async function runTool(
     tool: ExposedTool,
     args: Record<string, unknown>,
-    extra: Extra,
-    progressToken: string | number | undefined,
-  ): Promise<CallToolResult> {
-    const hidden = await scopeHidden();
-    const needs = hidden.get(tool.name);
+    call: CallContext,
+  ): Promise<CallToolResult | InputRequiredResult> {
+    const needs = (await scopeHidden()).get(tool.name);
     if (needs) {
       return usageErrorResult(
         `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
       );
     }
-    const call: ToolCall = {
-      elicit: hooks.elicit,
-      tool,
-      api: ctx.api,
-      credential: ctx.credential,
-      logger: ctx.logger,
-      confirm,
-      canElicit: canElicit(),
-      maxResultChars: ctx.maxResultChars ?? 25_000,
-      extra,
-      progressToken,
-      // Only when the client asked for logs: otherwise the report is not even built (call.ts).
-      onDone: logLevel
-        ? (info) => log(info.ok ? 'debug' : 'warning', { event: 'tool_call', ...info })
-        : undefined,
-    };
-    return callTool(call, args);
+    return callTool(
+      {
+        tool,
+        api: ctx.api,
+        credential: ctx.credential,
+        who: ctx.who,
+        logger: ctx.logger,
+        confirm: ctx.confirm ?? 'auto',
+        confirmations: ctx.confirmations,
+        maxResultChars: ctx.maxResultChars ?? 25_000,
+        ctx: call,
+      },
+      args,
+    );
   }
 
   async function whoami(): Promise<CallToolResult> {
@@ -151,7 +128,7 @@ export function toolHost(ctx: ServerContext, hooks: HostHooks): ToolHost {
       mode: ctx.mode ?? null,
       scope_filter: ctx.scopeFilter !== false,
       hidden_tools: [...hidden].map(([name, required_scope]) => ({ name, required_scope })),
-      ...(discovery ? { discovery: { listed: [...core, ...enabled].filter((n) => byName.has(n)) } } : {}),
+      ...(discovery ? { discovery: { listed: [...core].filter((n) => byName.has(n)) } } : {}),
     };
     if (!who.ok) {
       return structuredResult({
@@ -183,27 +160,27 @@ export function toolHost(ctx: ServerContext, hooks: HostHooks): ToolHost {
       query,
       ctx.tools.filter((t) => !hidden.has(t.name)),
     ).slice(0, limit);
-    const fresh = ranked.filter((r) => !isListed(r.tool.name));
-    for (const r of ranked) enabled.add(r.tool.name);
-    if (fresh.length) await hooks.toolListChanged().catch(() => {});
     return structuredResult({
       query,
       matches: ranked.map((r) => ({
         name: r.tool.name,
         title: r.tool.spec.title,
         description: r.tool.spec.description,
-        input_schema: definitionFor(r.tool).inputSchema ?? inputJsonSchema(r.tool.spec),
+        listed: isListed(r.tool.name),
+        input_schema: inputJsonSchema(r.tool.spec),
       })),
       next: ranked.length
-        ? 'These tools are now enabled: call them directly, or with g8_call {name, arguments} if your tool list has not refreshed.'
+        ? 'Run a match with g8_call {"name": …, "arguments": {…}} (arguments as its input_schema says); listed ones can also be called directly.'
         : 'No tool matched; try other words (e.g. the object: contact, sequence, inbox, audience, CRM, campaign, repo).',
     });
   }
 
-  async function handleCall(params: CallToolRequest['params'], ex: Extra): Promise<CallToolResult> {
+  async function handleCall(
+    params: CallToolRequestParams,
+    call: CallContext,
+  ): Promise<CallToolResult | InputRequiredResult> {
     const { name } = params;
     const args = params.arguments ?? {};
-    const token = params._meta?.progressToken;
     if (name === WHOAMI) {
       const extraArgs = Object.keys(args);
       if (extraArgs.length)
@@ -215,35 +192,20 @@ export function toolHost(ctx: ServerContext, hooks: HostHooks): ToolHost {
       const target = typeof args.name === 'string' ? byName.get(args.name) : undefined;
       if (!target)
         return usageErrorResult(`name: unknown tool "${String(args.name)}"; find tools with g8_tool_search`);
-      if (!isListed(target.name)) {
-        return usageErrorResult(`${target.name} is not enabled yet: find it with g8_tool_search first`);
-      }
       const inner = args.arguments ?? {};
       if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
         return usageErrorResult('arguments: expected an object');
       }
-      return runTool(target, inner as Record<string, unknown>, ex, token);
+      return runTool(target, inner as Record<string, unknown>, call);
     }
     const tool = byName.get(name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    return runTool(tool, args, ex, token);
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    return runTool(tool, args, call);
   }
 
   return {
     listTools,
     callTool: handleCall,
-    direct: (request, signal) =>
-      handleCall(request.params as CallToolRequest['params'], {
-        signal,
-        requestId: request.id,
-        // What the Protocol's extra.sendNotification does for a request's own notifications.
-        sendNotification: async (notification) => {
-          if (!signal.aborted) await hooks.notify(notification, request.id);
-        },
-      }),
-    setLogLevel: (level) => {
-      logLevel = level;
-    },
     warmUp: () => {
       if (ctx.scopeFilter !== false) void identity();
     },
