@@ -104,7 +104,7 @@ export const SCENARIO_NEEDS = {
     note: 'prompt test_input_required_result_prompt',
   },
   'input-required-result-result-type': { needs: 'fixture' },
-  'input-required-result-unsupported-methods': { needs: 'fixture' },
+  'input-required-result-unsupported-methods': { needs: 'none', note: 'only tools/list and prompts/list' },
   'input-required-result-tampered-state': { needs: 'fixture' },
   'input-required-result-capability-check': { needs: 'fixture' },
   'input-required-result-ignore-extra-params': { needs: 'fixture' },
