@@ -15,7 +15,8 @@ export class MemoryEventStore implements EventStore {
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     let stream = this.#streams.get(streamId);
     if (!stream) {
-      if (this.#streams.size >= MAX_STREAMS) this.#streams.delete(this.#streams.keys().next().value as string);
+      if (this.#streams.size >= MAX_STREAMS)
+        this.#streams.delete(this.#streams.keys().next().value as string);
       stream = { next: 1, events: [] };
       this.#streams.set(streamId, stream);
     }

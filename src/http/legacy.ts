@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { isInitializeRequest, type Server } from '@modelcontextprotocol/server';
+import { isInitializeRequest, type McpServer, type Server } from '@modelcontextprotocol/server';
 import { MemoryEventStore } from './event-store.js';
 import { rpcError } from './rpc-error.js';
 import type { Session, SessionRegistry } from './sessions.js';
@@ -70,7 +70,7 @@ export function legacyLeg(deps: LegacyDeps) {
     res: ServerResponse,
     body: unknown,
     owner: string,
-    server: Server,
+    server: McpServer | Server,
   ): Promise<void> {
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -91,7 +91,7 @@ export function legacyLeg(deps: LegacyDeps) {
     res: ServerResponse,
     body: unknown,
     owner: string,
-    server: () => Server,
+    server: () => McpServer | Server,
   ): Promise<void> {
     const firstId = requestIds(body)[0] ?? null;
     const id = sessionHeader(req);
@@ -102,6 +102,12 @@ export function legacyLeg(deps: LegacyDeps) {
       return forward(session, req, res, body);
     }
     if (req.method === 'POST' && isInitializeRequest(body)) return open(req, res, body, owner, server());
-    return rpcError(res, 400, -32000, 'Bad Request: send Mcp-Session-Id, or initialize a session first', firstId);
+    return rpcError(
+      res,
+      400,
+      -32000,
+      'Bad Request: send Mcp-Session-Id, or initialize a session first',
+      firstId,
+    );
   };
 }

@@ -16,7 +16,9 @@ import {
   isLegacyRequest,
   legacyStatelessFallback,
   type McpRequestContext,
+  type McpServer,
   type Server,
+  type ServerEventBus,
 } from '@modelcontextprotocol/server';
 import type { McpAuthenticator, McpPrincipal } from '../auth/mcp-auth.js';
 import { readOnlyFor } from '../auth/scopes.js';
@@ -35,7 +37,9 @@ export interface McpRouteDeps {
   readonly stateless: boolean;
   readonly jsonResponse: boolean;
   /** The server factory with everything shared already bound: only the tools and caller vary. */
-  readonly buildServer: (selected: Selected, principal: McpPrincipal) => Server;
+  readonly buildServer: (selected: Selected, principal: McpPrincipal) => McpServer | Server;
+  /** Where `subscriptions/listen` streams hear of list changes (default: this process only). */
+  readonly bus?: ServerEventBus;
   readonly logger: { error(obj: object, msg: string): void };
 }
 
@@ -68,7 +72,7 @@ export interface McpRoute {
 }
 
 export function mcpRoute(deps: McpRouteDeps): McpRoute {
-  const fromContext = (ctx: McpRequestContext): Server => {
+  const fromContext = (ctx: McpRequestContext): McpServer | Server => {
     const caller = ctx.authInfo?.extra?.caller as Caller | undefined;
     // Every request reaching the entries went through authenticate(); this cannot be missing.
     if (!caller) throw new Error('MCP request without a caller');
@@ -78,6 +82,7 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
     legacy: 'reject',
     responseMode: deps.jsonResponse ? 'json' : 'auto',
     maxRequestBodySize: MAX_BODY_BYTES,
+    ...(deps.bus ? { bus: deps.bus } : {}),
     onerror: (error) => deps.logger.error({ err: error.message }, 'MCP request failed'),
   });
   const serveModern = toNodeHandler(modern);

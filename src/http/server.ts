@@ -12,6 +12,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { McpServer, Server, ServerEventBus } from '@modelcontextprotocol/server';
 import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { type CimdOptions, ClientMetadataResolver } from '../auth/cimd.js';
 import { ClientRegistry } from '../auth/clients.js';
@@ -46,6 +47,14 @@ export interface RemoteOverrides {
   readonly rateLimit?: RateLimits;
   /** An already-open store (tests that inspect or seed it). */
   readonly store?: AuthStore;
+  /**
+   * Another server behind the same stack (transports, auth, stores): the conformance suite's
+   * fixture server (test/conformance) is served this way, never the product.
+   */
+  readonly serve?: {
+    readonly buildServer: (selected: Selected, principal: McpPrincipal) => McpServer | Server;
+    readonly bus?: ServerEventBus;
+  };
 }
 
 export interface RemoteServer {
@@ -157,7 +166,12 @@ export async function startRemoteServer(
   const confirmations = new Confirmations({
     key: new Uint8Array(hkdfSync('sha256', secret, 'g8-mcp-server', 'request-state-v1', 32)),
   });
-  const shared: ServerShared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger: serverLogger };
+  const shared: ServerShared = {
+    name: 'g8-mcp-server',
+    version: VERSION,
+    confirmations,
+    logger: serverLogger,
+  };
   // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
   const serverFor = (selected: Selected, principal: McpPrincipal) => {
     const host = toolHost({
@@ -194,7 +208,8 @@ export async function startRemoteServer(
       stateless: Boolean(config.httpStateless),
       jsonResponse: Boolean(config.httpJsonResponse),
       logger,
-      buildServer: serverFor,
+      buildServer: overrides.serve?.buildServer ?? serverFor,
+      ...(overrides.serve?.bus ? { bus: overrides.serve.bus } : {}),
     },
   });
   handler = app;

@@ -6,13 +6,13 @@
  * every request makes the first entry the least recently used.
  */
 import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import type { Server } from '@modelcontextprotocol/server';
+import type { McpServer, Server } from '@modelcontextprotocol/server';
 
 export interface Session {
   readonly id: string;
   readonly owner: string;
   readonly transport: NodeStreamableHTTPServerTransport;
-  readonly server: Server;
+  readonly server: McpServer | Server;
   /** JSON-RPC ids of the requests this session is answering now. */
   readonly inFlight: Set<string | number>;
   lastSeen: number;

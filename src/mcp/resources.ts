@@ -179,7 +179,8 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
         };
       } catch (error) {
         if (error instanceof ApiError) {
-          const code = error.status === 404 ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError;
+          const code =
+            error.status === 404 ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError;
           throw new ProtocolError(
             code,
             `Could not read ${uri}: ${error.status ? `HTTP ${error.status}, ` : ''}${error.message}`,

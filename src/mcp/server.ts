@@ -6,8 +6,8 @@
  * (era, client capabilities, log level, confirmation answer) is read here into a CallContext.
  */
 import {
-  CLIENT_CAPABILITIES_META_KEY,
   type CacheHint,
+  CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
   type jsonSchemaValidator,
   LOG_LEVEL_META_KEY,
