@@ -12,6 +12,7 @@
 //                          2025-06-18 and 2025-11-25; extension means the off-timeline scenarios (tasks, skills).
 //   --spec-version V[,V]   run exactly these legs instead of an era (a dated revision or `extension`)
 //   --scenario S[,S]       only these scenarios (a trailing * matches a prefix: input-required-result-*)
+//   --exclude S[,S]        not these (same patterns): --exclude 'tasks-*'
 //   --profile P            fixture (default): every scenario, for a server with the conformance fixtures;
 //                          product: only the scenarios that need no fixture (see scenarios.mjs)
 //   --pending S[,S]        report these as pending too (never fail the run)
@@ -49,6 +50,7 @@ const { values: opt } = (() => {
         era: { type: 'string', default: 'all' },
         'spec-version': { type: 'string' },
         scenario: { type: 'string' },
+        exclude: { type: 'string' },
         profile: { type: 'string', default: 'fixture' },
         pending: { type: 'string' },
         out: { type: 'string', default: join(repoRoot, 'test', 'artifacts', 'conformance', 'results.json') },
@@ -89,6 +91,7 @@ for (const leg of legs) {
   if (leg !== 'extension' && !SPEC_VERSIONS.includes(leg)) usage(`unknown spec version ${leg}`);
 }
 const scenarioPatterns = list(opt.scenario);
+const excludePatterns = list(opt.exclude);
 const extraPending = new Set(list(opt.pending));
 const timeoutMs = Number(opt.timeout);
 if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) usage('--timeout must be a positive number');
@@ -126,9 +129,10 @@ function listScenarios() {
   return map;
 }
 
+const matchesPattern = (name, p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p);
 const matches = (name) =>
-  scenarioPatterns.length === 0 ||
-  scenarioPatterns.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+  (scenarioPatterns.length === 0 || scenarioPatterns.some((p) => matchesPattern(name, p))) &&
+  !excludePatterns.some((p) => matchesPattern(name, p));
 
 function pendingReason(name) {
   if (extraPending.has(name)) return 'marked pending with --pending';

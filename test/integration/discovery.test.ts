@@ -96,15 +96,16 @@ describe('progressive discovery (the default in all mode)', () => {
     expect((trigger!.input_schema.properties as Json).config_id).toBeDefined();
   });
 
-  it('then lists it, after notifications/tools/list_changed', async () => {
-    const deadline = Date.now() + 2000;
-    while (changed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(changed).toBeGreaterThan(0);
-    const names = (await client.listTools()).tools.map((t) => t.name);
-    expect(names).toContain('g8_trigger_audience_sync');
+  it('searching changes nothing: the list stays the same and no list_changed is sent', async () => {
+    const before = (await client.listTools()).tools.map((t) => t.name);
+    await client.callTool({ name: 'g8_tool_search', arguments: { query: 'delete a sequence' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(changed).toBe(0);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(before);
+    expect(before).not.toContain('g8_trigger_audience_sync');
   });
 
-  it('g8_call runs it for a client that ignores the notification', async () => {
+  it('g8_call runs a tool found by search', async () => {
     const config = sb.db
       .prepare('SELECT id FROM aud_syncs WHERE is_active = 1 ORDER BY id LIMIT 1')
       .get() as {
@@ -118,13 +119,19 @@ describe('progressive discovery (the default in all mode)', () => {
     expect(r.structuredContent).toMatchObject({ config_id: config.id, status: 'queued' });
   });
 
-  it('g8_call refuses a tool that was not enabled yet', async () => {
-    const r = await client.callTool({
+  it('g8_call names the search tool for a name that does not exist, and validates as a direct call', async () => {
+    const unknown = await client.callTool({
+      name: 'g8_call',
+      arguments: { name: 'g8_no_such_tool', arguments: {} },
+    });
+    expect(unknown.isError).toBe(true);
+    expect(JSON.stringify(unknown.content)).toContain('g8_tool_search');
+    const invalid = await client.callTool({
       name: 'g8_call',
       arguments: { name: 'g8_delete_sequence', arguments: {} },
     });
-    expect(r.isError).toBe(true);
-    expect(JSON.stringify(r.content)).toContain('g8_tool_search');
+    expect(invalid.isError).toBe(true);
+    expect(JSON.stringify(invalid.content)).toContain('sequence_id');
   });
 });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
 import { selectTools } from '../../src/catalogue/select.js';
 import { catalogue } from '../../src/catalogue-loader.js';
-import { buildServer } from '../../src/mcp/server.js';
+import { buildTestServer } from '../helpers/server.js';
 import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
 
 describe('random arguments', () => {
@@ -22,9 +22,7 @@ describe('random arguments', () => {
   beforeAll(async () => {
     backend = await startRecordingServer();
     api = new ApiClient({ apiUrl: backend.url, userAgent: 'prop', timeoutMs: 2000, pace: false });
-    const server = buildServer({
-      name: 'g8-mcp-server',
-      version: 'test',
+    const server = buildTestServer({
       tools: selectTools(catalogue, { mode: 'all' }),
       api,
       credential: () => 'g8_test_property',

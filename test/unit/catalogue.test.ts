@@ -7,7 +7,7 @@ import { ApiClient } from '../../src/api/client.js';
 import { coreForMode, selectTools } from '../../src/catalogue/select.js';
 import type { Mode } from '../../src/catalogue/types.js';
 import { catalogue } from '../../src/catalogue-loader.js';
-import { buildServer } from '../../src/mcp/server.js';
+import { buildTestServer } from '../helpers/server.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
 
 const TOKEN_BUDGET = { all: 9_000, dev: 8_000, gtm: 7_500 } as const;
@@ -18,9 +18,7 @@ const META = ['g8_whoami'];
 
 async function listTools(mode: Mode, discovery = false): Promise<Tool[]> {
   const api = new ApiClient({ apiUrl: 'http://127.0.0.1:9', userAgent: 'test', timeoutMs: 1000 });
-  const server = buildServer({
-    name: 'g8-mcp-server',
-    version: '0.0.0-test',
+  const server = buildTestServer({
     tools: selectTools(catalogue, { mode }),
     api,
     credential: () => 'g8_test_unused',
