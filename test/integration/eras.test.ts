@@ -83,7 +83,7 @@ describe.each(ERAS.flatMap((era) => (['stdio', 'http'] as const).map((face) => (
         expect(names).toEqual(expect.arrayContaining(['g8_search_contacts', 'g8_send_reply', 'g8_whoami']));
         const r = await client.callTool('g8_search_contacts', { limit: 2 });
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
-        expect((r.structuredContent?.items as unknown[]).length).toBe(2);
+        expect(r.structuredContent?.items).toHaveLength(2);
       } finally {
         await client.close();
       }
