@@ -131,7 +131,8 @@ const sorted = [...rows.values()].sort(
 );
 const cell = (r) => {
   if (!r) return '-';
-  const checks = `${r.passed}/${r.passed + r.failed}${r.skipped ? ` +${r.skipped} skip` : ''}`;
+  const extra = [r.warnings && `${r.warnings} warn`, r.skipped && `${r.skipped} skip`].filter(Boolean);
+  const checks = `${r.passed}/${r.passed + r.failed + r.warnings}${extra.length ? ` (${extra.join(', ')})` : ''}`;
   return `${r.result}${r.pending ? ' (pending)' : ''} ${checks}`;
 };
 const header = ['scenario', 'revision', 'needs', ...names];
@@ -145,7 +146,9 @@ const line = (row) =>
 process.stdout.write(
   `${[line(table[0]), line(widths.map((w) => '-'.repeat(w))), ...table.slice(1).map(line)].join('\n')}\n\n`,
 );
-process.stdout.write('(checks passed/run; "-": not run there, needs a fixture; tasks-*: pending, not run)\n\n');
+process.stdout.write(
+  '(checks passed/checked, warnings are SHOULDs; "-": not run there, it needs a fixture; tasks-*: pending, not run)\n',
+);
 
 let blocking = 0;
 let setupError = false;
@@ -161,6 +164,11 @@ for (const name of names) {
   for (const r of bad) {
     for (const f of r.failures) {
       process.stdout.write(`${name} failure ${r.scenario} @ ${r.leg}: ${f.name}: ${f.message}\n`);
+    }
+  }
+  for (const r of o.results.results) {
+    for (const w of r.warningChecks ?? []) {
+      process.stdout.write(`${name} warning ${r.scenario} @ ${r.leg}: ${w.name}: ${w.message}\n`);
     }
   }
   const c = o.results.counts;

@@ -302,6 +302,10 @@ async function main() {
         failures: checks
           ? failed.map((c) => ({ id: c.id, name: c.name, message: c.errorMessage ?? c.description }))
           : [{ id: name, name, message: `no results: see ${logFile}` }],
+        // SHOULD-level checks the suite reports without failing the scenario.
+        warningChecks: (checks ?? [])
+          .filter((c) => c.status === 'WARNING')
+          .map((c) => ({ id: c.id, name: c.name, message: c.errorMessage ?? c.description })),
       });
     }
     log(`leg ${leg}: ${wanted.length} scenario(s) in ${((Date.now() - legStart) / 1000).toFixed(1)} s`);

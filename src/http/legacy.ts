@@ -7,7 +7,10 @@
  * - a POST whose request id is still being answered in the session is refused with that id (the
  *   transport would map both answers to one stream and leave the others hanging for good);
  * - errors about the session (unknown, someone else's, none given) carry the request's id, not
- *   `null`.
+ *   `null`;
+ * - in JSON response mode a question to the user (the confirmation's elicitation) cannot ride the
+ *   call's answer, which is one JSON body: it goes on the session's GET stream, where the SDK
+ *   transport would otherwise drop it and the call would wait for an answer that never comes.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -81,6 +84,13 @@ export function legacyLeg(deps: LegacyDeps) {
     transport.onclose = () => {
       if (transport.sessionId) sessions.end(transport.sessionId);
     };
+    if (deps.jsonResponse) {
+      const send = transport.send.bind(transport);
+      transport.send = (message, options) =>
+        'method' in message && 'id' in message && options?.relatedRequestId !== undefined
+          ? send(message, { ...options, relatedRequestId: undefined })
+          : send(message, options);
+    }
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   }

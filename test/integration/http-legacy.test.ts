@@ -1,8 +1,8 @@
 /**
- * Streamable HTTP as remote mode speaks it (src/http/transport.ts, written on node:http instead of
- * the SDK's transport): the status codes and JSON-RPC errors of every refusal, notifications,
- * batches, the GET stream, DELETE — and, through the SDK's own client, what the direct tools/call
- * path must keep: errors, progress notifications, cancellation and elicitation.
+ * Streamable HTTP for 2025-era clients, as remote mode serves it: sessions on the SDK's sessionful
+ * transport behind our guard (src/http/legacy.ts). The status codes and JSON-RPC errors of every
+ * refusal, notifications, batches, the GET stream, DELETE — and, through the SDK's own client,
+ * progress notifications, cancellation and elicitation.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -67,9 +67,13 @@ async function events(res: Response): Promise<Record<string, unknown>[]> {
     .map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
 }
 
-async function rpcError(res: Response): Promise<{ code: number; message: string }> {
-  const body = (await res.json()) as { error: { code: number; message: string }; id: null };
-  expect(body.id).toBeNull();
+/** The error of an HTTP-level refusal; `id` is the request's when the server could know it. */
+async function rpcError(
+  res: Response,
+  id: string | number | null = null,
+): Promise<{ code: number; message: string }> {
+  const body = (await res.json()) as { error: { code: number; message: string }; id: unknown };
+  expect(body.id).toBe(id);
   return body.error;
 }
 
@@ -113,8 +117,8 @@ describe('refusals: status codes and JSON-RPC errors', () => {
     const notRpc = await post({ hello: 'world' }, session);
     expect(notRpc.status).toBe(400);
     expect(await rpcError(notRpc)).toEqual({
-      code: -32700,
-      message: 'Parse error: Invalid JSON-RPC message',
+      code: -32600,
+      message: 'Bad Request: the request body is not a valid JSON-RPC message',
     });
     const extraKey = await post({ ...call(2, 'g8_whoami'), extra: true }, session);
     expect(extraKey.status).toBe(400);
@@ -126,7 +130,7 @@ describe('refusals: status codes and JSON-RPC errors', () => {
     expect((await rpcError(batch)).code).toBe(-32600);
   });
 
-  it('a second initialize in a session, an unknown protocol version, a missing session: 400', async () => {
+  it('a second initialize, an unknown protocol version, a missing or unknown session: errors with the request id', async () => {
     const session = await openSession();
     const again = await post(INIT, session);
     expect(again.status).toBe(400);
@@ -136,9 +140,10 @@ describe('refusals: status codes and JSON-RPC errors', () => {
     expect((await rpcError(version)).message).toMatch(/Unsupported protocol version: 1999-01-01/);
     const none = await post(call(2, 'g8_whoami'));
     expect(none.status).toBe(400);
-    const unknown = await post(call(2, 'g8_whoami'), { ...session, 'mcp-session-id': 'nope' });
+    expect((await rpcError(none, 2)).message).toMatch(/initialize a session first/);
+    const unknown = await post(call(3, 'g8_whoami'), { ...session, 'mcp-session-id': 'nope' });
     expect(unknown.status).toBe(404);
-    expect((await rpcError(unknown)).code).toBe(-32001);
+    expect((await rpcError(unknown, 3)).code).toBe(-32001);
   });
 
   it('PUT is 405 with Allow; a body over 4 MB is 413 and the session still answers', async () => {
@@ -196,7 +201,7 @@ describe('answers', () => {
     const [unknown] = await events(await post(call(20, 'g8_nope'), session));
     expect(unknown).toMatchObject({
       id: 20,
-      error: { code: -32602, message: 'MCP error -32602: Unknown tool: g8_nope' },
+      error: { code: -32602, message: 'Unknown tool: g8_nope' },
     });
     // No name: not a call the direct path takes; the SDK's own validation answers.
     const [noName] = await events(
@@ -375,7 +380,6 @@ describe('cancellation ends the stream; odd but valid bodies', () => {
       session,
     );
     expect(cancel.status).toBe(202);
-    expect(cancel.headers.get('content-length')).toBe('0');
     const answered = await events(await pending);
     // The job takes ~3 s; the stream ends as soon as the cancellation is in, with no result.
     expect(Date.now() - started).toBeLessThan(1500);
@@ -436,4 +440,64 @@ describe('JSON response mode (G8_HTTP_JSON_RESPONSE)', () => {
       await client.close();
     }
   });
+});
+
+describe('the guard in front of the session transport', () => {
+  it('three concurrent POSTs with one id: one is answered, the others are refused with that id', async () => {
+    const session = await openSession();
+    const slow = {
+      jsonrpc: '2.0',
+      id: 77,
+      method: 'tools/call',
+      params: { name: 'g8_enrich_contacts', arguments: enrichArgs(), _meta: { progressToken: 't77' } },
+    };
+    const answers = await Promise.all([post(slow, session), post(slow, session), post(slow, session)]);
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409, 409]);
+    for (const refused of answers.filter((r) => r.status === 409)) {
+      expect((await rpcError(refused, 77)).message).toMatch(/already being answered/);
+    }
+    const ok = answers.find((r) => r.status === 200) as Response;
+    const final = (await events(ok)).find((m) => m.id === 77);
+    expect(final).toMatchObject({ id: 77, result: { structuredContent: { status: 'completed' } } });
+    // Once answered, the id is free again.
+    const again = await post(call(77, 'g8_whoami'), session);
+    expect(again.status).toBe(200);
+  }, 20_000);
+
+  it('a client that lost its stream resumes it with Last-Event-ID and gets what it missed', async () => {
+    const session = await openSession();
+    const controller = new AbortController();
+    const res = await post(
+      {
+        jsonrpc: '2.0',
+        id: 88,
+        method: 'tools/call',
+        params: { name: 'g8_enrich_contacts', arguments: enrichArgs(), _meta: { progressToken: 't88' } },
+      },
+      session,
+    );
+    // Read up to the first progress event, then drop the connection.
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!/"progress"/.test(text)) text += decoder.decode((await reader.read()).value);
+    controller.abort();
+    await reader.cancel();
+    const ids = [...text.matchAll(/^id: (.+)$/gm)].map((m) => m[1] as string);
+    expect(ids.length).toBeGreaterThan(0);
+    const resumed = await fetch(mcp, {
+      headers: {
+        authorization: `Bearer ${key}`,
+        accept: 'text/event-stream',
+        'last-event-id': ids.at(-1) as string,
+        ...session,
+      },
+    });
+    expect(resumed.status).toBe(200);
+    const replayed = await events(resumed);
+    expect(replayed.find((m) => m.id === 88)).toMatchObject({
+      result: { structuredContent: { status: 'completed' } },
+    });
+  }, 20_000);
 });
