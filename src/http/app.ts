@@ -75,7 +75,6 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
     metadataRouter({
       publicUrl: settings.publicUrl,
       canonicalResource: deps.canonicalResource,
-      provider: deps.provider,
       scopes: deps.scopes,
       documentationUrl: DOCUMENTATION_URL,
     }),
