@@ -8,6 +8,8 @@
 
 import type { OAuthMetadata, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/server';
 import express, { type Request, type Response } from 'express';
+import { ENDPOINT_PATHS } from '../auth/endpoints/index.js';
+import { allowedMethods, openCors } from '../auth/endpoints/shared.js';
 
 export interface MetadataOptions {
   readonly publicUrl: URL;
@@ -29,16 +31,16 @@ export function authorizationServerMetadata(opts: MetadataOptions): OAuthMetadat
   return {
     issuer: opts.publicUrl.href,
     service_documentation: new URL(opts.documentationUrl).href,
-    authorization_endpoint: at('/authorize'),
+    authorization_endpoint: at(ENDPOINT_PATHS.authorize),
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint: at('/token'),
+    token_endpoint: at(ENDPOINT_PATHS.token),
     token_endpoint_auth_methods_supported: ['none'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
     scopes_supported: [...opts.scopes],
-    revocation_endpoint: at('/revoke'),
+    revocation_endpoint: at(ENDPOINT_PATHS.revoke),
     revocation_endpoint_auth_methods_supported: ['none'],
-    registration_endpoint: at('/register'),
+    registration_endpoint: at(ENDPOINT_PATHS.register),
     client_id_metadata_document_supported: true,
     authorization_response_iss_parameter_supported: true,
   };
@@ -63,9 +65,22 @@ function sendJson(body: object) {
 
 export function metadataRouter(opts: MetadataOptions): express.Router {
   const protectedResource = protectedResourceMetadata(opts);
+  const documents = express.Router();
+  documents.get('/.well-known/oauth-protected-resource', sendJson(protectedResource));
+  documents.get('/.well-known/oauth-protected-resource/mcp', sendJson(protectedResource));
+  documents.get('/.well-known/oauth-authorization-server', sendJson(authorizationServerMetadata(opts)));
+
+  // Other methods on (and below) the two documents the SDK used to serve: CORS-open 405s, as then.
+  // A separate router, so `documents` still answers OPTIONS itself (200 with Allow: GET, HEAD).
+  const rsPath = new URL(opts.canonicalResource).pathname;
+  const refusals = express.Router();
+  for (const path of [
+    `/.well-known/oauth-protected-resource${rsPath === '/' ? '' : rsPath}`,
+    '/.well-known/oauth-authorization-server',
+  ]) {
+    refusals.use(path, openCors(), allowedMethods(['GET', 'OPTIONS']));
+  }
   const router = express.Router();
-  router.get('/.well-known/oauth-protected-resource', sendJson(protectedResource));
-  router.get('/.well-known/oauth-protected-resource/mcp', sendJson(protectedResource));
-  router.get('/.well-known/oauth-authorization-server', sendJson(authorizationServerMetadata(opts)));
+  router.use(documents, refusals);
   return router;
 }
