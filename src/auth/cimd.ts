@@ -6,12 +6,10 @@
  */
 import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { InvalidClientError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import {
-  type OAuthClientInformationFull,
-  OAuthClientMetadataSchema,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationFull } from '@modelcontextprotocol/server';
 import type { Agent } from 'undici';
+import { ClientMetadataSchema } from './clients.js';
+import { InvalidClientError } from './errors.js';
 import { checkRedirectUris, isLoopbackHost } from './redirects.js';
 
 export type MetadataFetch = (
@@ -132,7 +130,7 @@ export function clientFromDocument(clientId: string, body: unknown): OAuthClient
   if ('client_secret' in doc || 'client_secret_expires_at' in doc) {
     throw new InvalidClientError('client metadata document must not contain a client secret');
   }
-  const parsed = OAuthClientMetadataSchema.safeParse(doc);
+  const parsed = ClientMetadataSchema.safeParse(doc);
   if (!parsed.success) {
     throw new InvalidClientError(`client metadata document is invalid: ${parsed.error.issues[0]?.message}`);
   }

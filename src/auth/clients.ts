@@ -1,21 +1,29 @@
 /**
- * The clients store the SDK's router asks: dynamically registered clients (RFC 7591) from the
+ * The clients the endpoints ask about: dynamically registered clients (RFC 7591) from the
  * AuthStore, and metadata-document clients (an https client_id) through the resolver.
  *
  * Every client is public (token_endpoint_auth_method "none"): MCP clients are desktop apps and
  * CLIs that cannot keep a secret, PKCE protects the code, and no client secret then needs storing.
  */
 
-import type { OAuthRegisteredClientsStore } from '@modelcontextprotocol/sdk/server/auth/clients.js';
-import { InvalidClientMetadataError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type { OAuthClientInformationFull } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { OAuthClientMetadataSchema } from '@modelcontextprotocol/core';
+import type { OAuthClientInformationFull } from '@modelcontextprotocol/server';
 import type { ClientMetadataResolver } from './cimd.js';
+import { InvalidClientMetadataError } from './errors.js';
+import type { ClientsStore } from './provider.js';
 import { checkRedirectUris } from './redirects.js';
 import type { AuthStore } from './store.js';
 
 const GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
-export class ClientRegistry implements OAuthRegisteredClientsStore {
+/**
+ * RFC 7591 client metadata as this server reads it (registration and metadata documents).
+ * application_type (OpenID DCR, new in the v2 schema) is dropped like any unknown field, as it
+ * was: nothing here reads it, and a stored client looks as it did before.
+ */
+export const ClientMetadataSchema = OAuthClientMetadataSchema.omit({ application_type: true });
+
+export class ClientRegistry implements ClientsStore {
   constructor(
     private readonly store: AuthStore,
     private readonly resolver: ClientMetadataResolver,
@@ -27,10 +35,7 @@ export class ClientRegistry implements OAuthRegisteredClientsStore {
     return this.store.getClient(clientId);
   }
 
-  async registerClient(
-    client: Omit<OAuthClientInformationFull, 'client_id' | 'client_id_issued_at'>,
-  ): Promise<OAuthClientInformationFull> {
-    const info = client as OAuthClientInformationFull;
+  async registerClient(info: OAuthClientInformationFull): Promise<OAuthClientInformationFull> {
     checkRedirectUris(info.redirect_uris);
     const grants = info.grant_types ?? GRANT_TYPES;
     if (grants.some((g) => !GRANT_TYPES.includes(g))) {
@@ -41,7 +46,7 @@ export class ClientRegistry implements OAuthRegisteredClientsStore {
     }
     if ((info.client_name?.length ?? 0) > 200)
       throw new InvalidClientMetadataError('client_name is too long');
-    // The SDK minted a secret before calling us; a public client gets none.
+    // Whatever the client asked for, it is public: no secret is kept or returned.
     const { client_secret: _secret, client_secret_expires_at: _expiry, ...rest } = info;
     const saved: OAuthClientInformationFull = {
       ...rest,

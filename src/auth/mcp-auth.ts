@@ -6,11 +6,11 @@
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { looksLikeJwt } from '../config.js';
 import { type ApiKeyVerifier, looksLikeApiKey } from './api-keys.js';
 import type { CredentialVault } from './credentials.js';
 import { sha256Hex } from './crypto.js';
+import { InvalidTokenError } from './errors.js';
 import type { TokenService } from './tokens.js';
 
 export interface McpPrincipal {

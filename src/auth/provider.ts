@@ -1,28 +1,58 @@
 /**
- * Our OAuthServerProvider for the SDK's mcpAuthRouter: /authorize goes to the consent flow; codes,
- * tokens and revocation go to the TokenService. PKCE is verified by the TokenService itself, after
- * the code is spent, so a failed verifier also burns the code (hence skipLocalPkceValidation).
+ * What the OAuth endpoints (./endpoints) need from the authorization server, and our one
+ * implementation: /authorize goes to the consent flow; codes, tokens and revocation go to the
+ * TokenService. PKCE is verified by the TokenService itself, after the code is spent, so a failed
+ * verifier also burns the code; the /token endpoint therefore only checks a verifier was sent.
  */
-import { ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type {
-  AuthorizationParams,
-  OAuthServerProvider,
-} from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type {
   OAuthClientInformationFull,
   OAuthTokenRevocationRequest,
   OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+} from '@modelcontextprotocol/server';
 import type { Response } from 'express';
 import type { ClientRegistry } from './clients.js';
 import type { ConsentFlow } from './consent/flow.js';
 import type { CredentialVault } from './credentials.js';
 import type { TokenService } from './tokens.js';
 
-export class G8OAuthProvider implements OAuthServerProvider {
-  readonly skipLocalPkceValidation = true;
+export type OAuthClient = OAuthClientInformationFull;
 
+/** A validated authorization request: client_id and redirect_uri already checked. */
+export interface AuthorizationParams {
+  readonly state?: string | undefined;
+  readonly scopes?: string[] | undefined;
+  readonly codeChallenge: string;
+  readonly redirectUri: string;
+  readonly resource?: URL | undefined;
+}
+
+export interface ClientsStore {
+  getClient(clientId: string): Promise<OAuthClient | undefined>;
+  /** RFC 7591: `client` is the validated metadata with a fresh client_id; returns what is kept. */
+  registerClient(client: OAuthClient): Promise<OAuthClient>;
+}
+
+export interface OAuthServerProvider {
+  readonly clientsStore: ClientsStore;
+  /** Answers the browser (consent page, or a redirect); throws an OAuthError to refuse. */
+  authorize(client: OAuthClient, params: AuthorizationParams, res: Response): Promise<void>;
+  exchangeAuthorizationCode(
+    client: OAuthClient,
+    code: string,
+    codeVerifier: string,
+    redirectUri?: string,
+    resource?: URL,
+  ): Promise<OAuthTokens>;
+  exchangeRefreshToken(
+    client: OAuthClient,
+    refreshToken: string,
+    scopes?: string[],
+    resource?: URL,
+  ): Promise<OAuthTokens>;
+  revokeToken(client: OAuthClient, request: OAuthTokenRevocationRequest): Promise<void>;
+}
+
+export class G8OAuthProvider implements OAuthServerProvider {
   constructor(
     private readonly clients: ClientRegistry,
     private readonly consent: ConsentFlow,
@@ -34,19 +64,14 @@ export class G8OAuthProvider implements OAuthServerProvider {
     return this.clients;
   }
 
-  authorize(client: OAuthClientInformationFull, params: AuthorizationParams, res: Response): Promise<void> {
+  authorize(client: OAuthClient, params: AuthorizationParams, res: Response): Promise<void> {
     return this.consent.begin(client, params, res);
   }
 
-  async challengeForAuthorizationCode(): Promise<string> {
-    // Never called while skipLocalPkceValidation is set; refusing beats answering wrongly.
-    throw new ServerError('PKCE is verified during the code exchange');
-  }
-
   exchangeAuthorizationCode(
-    client: OAuthClientInformationFull,
+    client: OAuthClient,
     code: string,
-    codeVerifier?: string,
+    codeVerifier: string,
     redirectUri?: string,
     resource?: URL,
   ): Promise<OAuthTokens> {
@@ -60,7 +85,7 @@ export class G8OAuthProvider implements OAuthServerProvider {
   }
 
   exchangeRefreshToken(
-    client: OAuthClientInformationFull,
+    client: OAuthClient,
     refreshToken: string,
     scopes?: string[],
     resource?: URL,
@@ -68,11 +93,7 @@ export class G8OAuthProvider implements OAuthServerProvider {
     return this.tokens.refresh({ clientId: client.client_id, refreshToken, scopes, resource });
   }
 
-  verifyAccessToken(token: string): Promise<AuthInfo> {
-    return this.tokens.verify(token);
-  }
-
-  async revokeToken(client: OAuthClientInformationFull, request: OAuthTokenRevocationRequest): Promise<void> {
+  async revokeToken(client: OAuthClient, request: OAuthTokenRevocationRequest): Promise<void> {
     const grantId = await this.tokens.revoke(client.client_id, request.token);
     if (grantId) await this.vault.revokeUpstream(grantId);
   }

@@ -2,9 +2,10 @@
  * Which redirect URIs a client may register (by dynamic registration or a metadata document):
  * https anywhere; plain http only on a loopback host, on any port (RFC 8252 §7.3 — native clients
  * such as Claude Code listen on an ephemeral port); and private-use schemes (cursor://…) for
- * desktop apps. Matching at /authorize is exact, except the port of a loopback URI (the SDK's rule).
+ * desktop apps. Matching at /authorize is exact, except the port of a loopback URI (the rule
+ * the v1 SDK applied, which clients rely on).
  */
-import { InvalidClientMetadataError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { InvalidClientMetadataError } from './errors.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'about:', 'blob:', 'ftp:']);
@@ -38,6 +39,30 @@ export function checkRedirectUris(uris: readonly string[]): void {
     const problem = redirectProblem(uri);
     if (problem) throw new InvalidClientMetadataError(problem);
   }
+}
+
+/**
+ * Whether a requested redirect_uri is the registered one. RFC 8252 §7.3: a loopback URI may name
+ * any port (native clients listen on an ephemeral one); scheme, host, path and query still match
+ * exactly, and localhost is not 127.0.0.1.
+ */
+export function redirectUriMatches(requested: string, registered: string): boolean {
+  if (requested === registered) return true;
+  let req: URL;
+  let reg: URL;
+  try {
+    req = new URL(requested);
+    reg = new URL(registered);
+  } catch {
+    return false;
+  }
+  if (!isLoopbackHost(req.hostname) || !isLoopbackHost(reg.hostname)) return false;
+  return (
+    req.protocol === reg.protocol &&
+    req.hostname === reg.hostname &&
+    req.pathname === reg.pathname &&
+    req.search === reg.search
+  );
 }
 
 /** What the consent page shows as "you will be sent back to". */

@@ -3,7 +3,7 @@
  * (`<public url>/mcp`). A client may name it with or without a trailing slash, with a query (the
  * tool selection, which is not part of the resource) or not at all; any other resource is refused.
  */
-import { InvalidTargetError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { InvalidTargetError } from './errors.js';
 
 export function canonicalResource(publicUrl: URL): string {
   return new URL('/mcp', publicUrl).href;

@@ -2,7 +2,7 @@
  * The scopes this authorization server grants to MCP clients. They narrow which tools a session
  * exposes; what the upstream graph8 credential itself may do is still enforced by graph8.
  */
-import { InvalidScopeError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { InvalidScopeError } from './errors.js';
 
 export const SCOPE_READ = 'graph8:read';
 export const SCOPE_WRITE = 'graph8:write';

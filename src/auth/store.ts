@@ -7,7 +7,7 @@
  * Every method is async so a networked backend can implement the same interface; the SQLite one
  * (sqlite-store.ts) is the first.
  */
-import type { OAuthClientInformationFull } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationFull } from '@modelcontextprotocol/server';
 
 export interface PendingAuthorization {
   readonly idHash: string;

@@ -4,14 +4,9 @@
  * are short-lived and bound to this server's canonical URL; refresh tokens rotate on every use and
  * a reused one revokes the grant (OAuth 2.1 §4.3.1).
  */
-import {
-  InvalidGrantError,
-  InvalidScopeError,
-  InvalidTokenError,
-} from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { AuthInfo, OAuthTokens } from '@modelcontextprotocol/server';
 import { pkceMatches, randomToken, sha256Hex } from './crypto.js';
+import { InvalidGrantError, InvalidScopeError, InvalidTokenError } from './errors.js';
 import { checkResource, sameResource } from './resource.js';
 import type { AuthStore, Grant, PendingAuthorization } from './store.js';
 

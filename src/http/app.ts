@@ -4,25 +4,25 @@
  * per call than the rest of the request. Everything else is an express app; mount order matters:
  *   health (before the Host check: probes use the pod address)
  *   → Host allow-list (DNS rebinding)
- *   → discovery metadata → consent endpoints → the SDK's mcpAuthRouter (/authorize, /token,
- *     /register, /revoke) with our provider
+ *   → discovery metadata → consent endpoints → the OAuth endpoints (/authorize, /token,
+ *     /register, /revoke; src/auth/endpoints) with our provider
  *   → JSON 404 and a last-resort error handler that never shows a stack.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { OAuthServerProvider } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ConsentFlow } from '../auth/consent/flow.js';
 import { consentRouter } from '../auth/consent/routes.js';
+import { oauthEndpoints, type RateLimitOption } from '../auth/endpoints/index.js';
+import type { OAuthServerProvider } from '../auth/provider.js';
 import { hostCheck, hostGuard, originCheck } from './guard.js';
 import { healthRouter } from './health.js';
 import { type McpRouteDeps, mcpRoute } from './mcp-route.js';
 import { metadataRouter } from './metadata.js';
 import type { RemoteSettings } from './options.js';
 
-/** Per-IP limits of the SDK's OAuth endpoints; `false` turns them off (tests). */
-export type RateLimits = false | undefined;
+/** Per-IP limits of the OAuth endpoints; `false` turns them off (tests). */
+export type RateLimits = RateLimitOption;
 
 export interface RemoteAppDeps {
   readonly settings: RemoteSettings;
@@ -82,28 +82,12 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
     metadataRouter({
       publicUrl: settings.publicUrl,
       canonicalResource: deps.canonicalResource,
-      provider: deps.provider,
       scopes: deps.scopes,
       documentationUrl: DOCUMENTATION_URL,
     }),
   );
   app.use(consentRouter(deps.consent));
-  const limits = deps.rateLimit === false ? { rateLimit: false as const } : {};
-  app.use(
-    mcpAuthRouter({
-      provider: deps.provider,
-      issuerUrl: settings.publicUrl,
-      resourceServerUrl: new URL(deps.canonicalResource),
-      scopesSupported: [...deps.scopes],
-      resourceName: 'graph8 MCP server',
-      serviceDocumentationUrl: new URL(DOCUMENTATION_URL),
-      authorizationOptions: limits,
-      tokenOptions: limits,
-      revocationOptions: limits,
-      // Public clients only (see clients.ts): the SDK's secret expiry does not apply.
-      clientRegistrationOptions: { ...limits, clientSecretExpirySeconds: 0 },
-    }),
-  );
+  app.use(oauthEndpoints({ provider: deps.provider, rateLimit: deps.rateLimit }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'Not Found' });

@@ -7,8 +7,7 @@
  * client's: the two legs never share a secret.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuthorizationParams } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { OAuthClientInformationFull } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationFull } from '@modelcontextprotocol/server';
 import type { Request, Response } from 'express';
 import * as oauth from 'oauth4webapi';
 import { type ApiKeyVerifier, looksLikeApiKey, subjectOf } from '../api-keys.js';
@@ -20,6 +19,7 @@ import {
   type UpstreamCredential,
 } from '../credentials.js';
 import { randomToken, type Sealer, safeEqual, sha256Hex } from '../crypto.js';
+import type { AuthorizationParams } from '../provider.js';
 import { redirectLabel, redirectSource } from '../redirects.js';
 import { checkResource } from '../resource.js';
 import { grantedScopes, SCOPES } from '../scopes.js';
@@ -73,9 +73,9 @@ export class ConsentFlow {
     this.#secure = deps.publicUrl.protocol === 'https:';
   }
 
-  /** GET /authorize, after the SDK validated client_id and redirect_uri. */
+  /** GET /authorize, after the endpoint validated client_id and redirect_uri. */
   async begin(client: OAuthClientInformationFull, params: AuthorizationParams, res: Response): Promise<void> {
-    // Both throw OAuth errors the SDK turns into a redirect back to the client.
+    // Both throw OAuth errors the endpoint turns into a redirect back to the client.
     const resource = checkResource(params.resource, this.#d.canonicalResource);
     const scopes = grantedScopes(params.scopes);
     const browser = readCookie(res.req.headers.cookie, CONSENT_COOKIE) ?? randomToken();

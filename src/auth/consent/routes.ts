@@ -1,4 +1,4 @@
-/** The consent flow's own endpoints (GET /authorize itself is the SDK's, calling the provider). */
+/** The consent flow's own endpoints (GET /authorize itself is endpoints/authorize.ts, calling the provider). */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ConsentFlow } from './flow.js';
 
