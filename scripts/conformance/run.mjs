@@ -2,7 +2,8 @@
 // Runs the official MCP conformance suite's server scenarios against a running MCP server over HTTP.
 //
 //   node scripts/conformance/run.mjs --url http://127.0.0.1:3000/mcp
-//   node scripts/conformance/run.mjs --serve 'node dist/conformance/bare-harness.js'   (starts it, reads its URL)
+//   node scripts/conformance/run.mjs --serve 'node dist/conformance/test/conformance/fixture-remote.js'
+//       (starts it, reads its URL; `npm run conformance`, scripts/conformance/ci.mjs, runs both profiles this way)
 //
 // Options:
 //   --url URL              the MCP endpoint (Streamable HTTP)
