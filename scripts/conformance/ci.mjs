@@ -9,7 +9,7 @@
 //
 // Both entries sit behind test/conformance/auth-proxy.ts, which adds the sandbox's demo API key (the suite cannot
 // send one). First compiles test/conformance/tsconfig.json (the entries and the src/ they import) into
-// dist/conformance. Prints one table (scenario × revision, product and fixture columns), writes
+// dist/conformance and installs the suite if its cache lacks it (install.mjs, from the npm registry). Prints one table (scenario × revision, product and fixture columns), writes
 // test/artifacts/conformance/{product,fixture}/results.json, and exits 1 when a non-pending scenario failed in
 // either run (2 on a setup error).
 //
@@ -23,6 +23,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureConformance } from './install.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -76,6 +77,14 @@ if (!opt['no-build']) {
     log('conformance: the build failed');
     process.exit(2);
   }
+}
+
+// Once, before the two runs: each would otherwise install into the same cache folder at the same time.
+try {
+  ensureConformance({ log });
+} catch (err) {
+  log(`conformance install failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
 }
 
 /** One run.mjs; its own table and log go to <artifacts>/<name>/run.log, progress lines to stderr. */
