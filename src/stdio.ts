@@ -4,7 +4,7 @@
  * buildServer for the connection. Nothing else writes to stdout.
  */
 import { createHash } from 'node:crypto';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { coreForMode, selectTools } from './catalogue/select.js';
 import { catalogue } from './catalogue-loader.js';
 import type { Config } from './config.js';
@@ -14,6 +14,7 @@ import { buildServer } from './mcp/server.js';
 import { toolHost } from './mcp/tool-host.js';
 import { apiClientFor, hostSettings } from './serve.js';
 import { checkApiKey } from './stdio-key.js';
+import { withVersionGuard } from './stdio-version-guard.js';
 import { VERSION } from './version.js';
 
 export { checkApiKey, StartupError } from './stdio-key.js';
@@ -41,6 +42,7 @@ export async function runStdio(config: Config): Promise<void> {
   // Who the key is matters to the first tools/list: read it while the client starts up.
   host.warmUp();
   const handle = serveStdio(() => buildServer(shared, caller), {
+    transport: withVersionGuard(new StdioServerTransport()),
     onerror: (error) => logger.debug({ err: error.message }, 'stdio protocol error'),
   });
 

@@ -79,6 +79,8 @@ export function legacyLeg(deps: LegacyDeps) {
       sessionIdGenerator: randomUUID,
       enableJsonResponse: deps.jsonResponse,
       eventStore: new MemoryEventStore(),
+      // Told to clients in the priming event: how soon to come back after a stream ends early.
+      retryInterval: 1000,
       onsessioninitialized: (id) => sessions.add({ id, owner, transport, server }),
     });
     transport.onclose = () => {

@@ -184,6 +184,7 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
           throw new ProtocolError(
             code,
             `Could not read ${uri}: ${error.status ? `HTTP ${error.status}, ` : ''}${error.message}`,
+            { uri },
           );
         }
         throw error;
@@ -192,6 +193,7 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
     throw new ProtocolError(
       ProtocolErrorCode.InvalidParams,
       `Unknown resource ${uri}. Resources: ${[...STATIC.map((s) => s.uri), ...TEMPLATES.map((t) => t.uriTemplate)].join(', ')}`,
+      { uri },
     );
   });
 

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
 import { selectTools } from '../../src/catalogue/select.js';
 import { catalogue } from '../../src/catalogue-loader.js';
-import { buildTestServer } from '../helpers/server.js';
 import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
+import { buildTestServer } from '../helpers/server.js';
 
 describe('random arguments', () => {
   let backend: RecordingServer;

@@ -7,8 +7,8 @@ import { ApiClient } from '../../src/api/client.js';
 import { coreForMode, selectTools } from '../../src/catalogue/select.js';
 import type { Mode } from '../../src/catalogue/types.js';
 import { catalogue } from '../../src/catalogue-loader.js';
-import { buildTestServer } from '../helpers/server.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
+import { buildTestServer } from '../helpers/server.js';
 
 const TOKEN_BUDGET = { all: 9_000, dev: 8_000, gtm: 7_500 } as const;
 
