@@ -1,6 +1,9 @@
-// The HTTP half of the bench: remote mode (`g8-mcp-server --http`) against the bench backend, and
-// a load generator with N concurrent MCP sessions over Streamable HTTP — or the same REST request
-// sent straight to the backend with undici, for the ratio. Every loop is bounded by a deadline.
+// The HTTP half of the bench: remote mode (`node dist/src/main.js --http`) and the references
+// against the bench backend, and a load generator of raw MCP requests over undici — 2026-07-28
+// (one POST per call, the per-request `_meta` envelope and the MCP-Protocol-Version / Mcp-Method /
+// Mcp-Name headers) or 2025-era sessions (initialize, then calls with Mcp-Session-Id) — or the same
+// REST request sent straight to the backend, for the added latency. No client SDK on the hot path;
+// every loop is bounded by a deadline.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +12,17 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { DIST_MAIN, freePort, GC_PRELOAD, KEY, percentile, sleep } from './lib.mjs';
 
-const PROTOCOL = '2025-06-18';
+export const LEGACY = '2025-06-18';
+export const MODERN = '2026-07-28';
+
+/** The call every HTTP figure makes: a cheap read tool, one row. */
+export const CALL = { name: 'g8_search_contacts', arguments: { limit: 1 } };
+
+export const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': MODERN,
+  'io.modelcontextprotocol/clientInfo': { name: 'g8-bench', version: '1.0.0' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
 
 async function waitHealthy(child, origin) {
   const deadline = Date.now() + 20_000;
@@ -33,37 +46,15 @@ async function stopChild(child) {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-/** A reference server: bench/reference-sdk.mjs (bare SDK) or bench/reference-proxy.mjs (a floor). */
-export async function startReference(script, backendUrl) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
-    env: { PATH: process.env.PATH ?? '', BACKEND: backendUrl, PORT: String(port) },
-    stdio: ['pipe', 'ignore', 'inherit'],
+/**
+ * Spawns a server with bench/gc-on-signal.cjs preloaded (SIGUSR2: full GC, memory report on
+ * stderr) and waits for GET /healthz. Other stderr lines go through to ours.
+ */
+async function startServer(args, env, port, cleanup = () => {}) {
+  const child = spawn(process.execPath, ['--expose-gc', '--require', GC_PRELOAD, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
-  const origin = `http://127.0.0.1:${port}`;
-  await waitHealthy(child, origin);
-  return { url: `${origin}/mcp`, pid: child.pid, stop: () => stopChild(child) };
-}
-
-/** Starts remote mode on a free loopback port; API keys only (no OAuth issuer), no pacing. */
-export async function startRemote(backendUrl, { stateless = false } = {}) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'g8-bench-'));
-  const child = spawn(process.execPath, ['--expose-gc', '--require', GC_PRELOAD, DIST_MAIN, '--http'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      G8_API_URL: backendUrl,
-      G8_HTTP_PORT: String(port),
-      G8_DATA_DIR: dataDir,
-      G8_MCP_SECRET: 'bench-secret-bench-secret-bench-secret-0001',
-      G8_LOG_LEVEL: 'warn',
-      G8_PACE: 'off',
-      G8_MAX_SESSIONS: '2000',
-      ...(stateless ? { G8_HTTP_STATELESS: 'true' } : {}),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  // The memory reports of bench/gc-on-signal.cjs; everything else goes through to our stderr.
   let onMemory = () => {};
   let pending = '';
   child.stderr.setEncoding('utf8');
@@ -80,9 +71,8 @@ export async function startRemote(backendUrl, { stateless = false } = {}) {
   await waitHealthy(child, origin);
   return {
     origin,
-    url: `${origin}/mcp`,
     pid: child.pid,
-    /** Full GC in the server (bench/gc-on-signal.cjs); resolves to its process.memoryUsage(). */
+    /** Full GC in the server; resolves to its process.memoryUsage() (undefined on timeout). */
     gc: async () => {
       const report = new Promise((resolve) => {
         onMemory = resolve;
@@ -94,44 +84,90 @@ export async function startRemote(backendUrl, { stateless = false } = {}) {
     },
     stop: async () => {
       await stopChild(child);
-      rmSync(dataDir, { recursive: true, force: true });
+      cleanup();
     },
   };
 }
 
-const CALL = {
-  name: 'g8_search_contacts',
-  arguments: { limit: 10 },
-};
-
-/** The JSON-RPC message in a Streamable HTTP answer: a JSON body, or the first SSE `data:` line. */
-function rpcFrom(text, contentType) {
-  if (contentType?.startsWith('application/json')) return JSON.parse(text);
-  const line = text.split('\n').find((l) => l.startsWith('data: '));
-  return line ? JSON.parse(line.slice(6)) : undefined;
+/** A reference server script of bench/ (reference-sdk2.mjs, reference-proxy.mjs) on a free port. */
+export async function startReference(script, backendUrl) {
+  const port = await freePort();
+  const server = await startServer(
+    [fileURLToPath(new URL(script, import.meta.url))],
+    { BACKEND: backendUrl, PORT: String(port), KEY },
+    port,
+  );
+  return { ...server, url: `${server.origin}/mcp` };
 }
 
+/**
+ * Remote mode on a free loopback port: API keys only (no OAuth issuer), no pacing, logs at warn.
+ * `query` is the URL's tool selection, e.g. `?mode=gtm&toolsets=contacts`.
+ */
+export async function startRemote(backendUrl, { query = '', env = {} } = {}) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'g8-bench-'));
+  const server = await startServer(
+    [DIST_MAIN, '--http'],
+    {
+      G8_API_URL: backendUrl,
+      G8_HTTP_PORT: String(port),
+      G8_DATA_DIR: dataDir,
+      G8_MCP_SECRET: 'bench-secret-bench-secret-bench-secret-0001',
+      G8_LOG_LEVEL: 'warn',
+      G8_PACE: 'off',
+      G8_MAX_SESSIONS: '5000',
+      ...env,
+    },
+    port,
+    () => rmSync(dataDir, { recursive: true, force: true }),
+  );
+  return { ...server, url: `${server.origin}/mcp${query}` };
+}
+
+/** The JSON-RPC messages in a Streamable HTTP answer: a JSON body, or the SSE `data:` lines. */
+function rpcFrom(text, contentType) {
+  if (contentType?.startsWith('application/json')) return JSON.parse(text);
+  const lines = text.split('\n').filter((l) => l.startsWith('data: ') && l.length > 6);
+  const messages = lines.map((l) => JSON.parse(l.slice(6)));
+  return messages.find((m) => 'result' in m || 'error' in m);
+}
+
+/** Throws unless `res` answers CALL with a one-row page. */
+function checkCall(res, label) {
+  if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+  const msg = rpcFrom(res.text, res.headers['content-type']);
+  const items = msg?.result?.structuredContent?.items;
+  if (msg?.result?.isError || !Array.isArray(items) || items.length !== 1) {
+    throw new Error(`${label} did not return the one-row page: ${res.text.slice(0, 300)}`);
+  }
+}
+
+/** A raw MCP client over an undici pool: the 2026-07-28 era (no session) or a 2025-era session. */
 export class McpHttpClient {
   #pool;
   #path;
-  #origin;
+  #apiKey;
+  #era;
   #next = 1;
   sessionId;
 
-  constructor(pool, url) {
+  constructor(pool, url, { era, apiKey = KEY }) {
     const u = new URL(url);
     this.#pool = pool;
-    this.#origin = u.origin;
-    this.#path = u.pathname;
+    this.#path = `${u.pathname}${u.search}`;
+    this.#apiKey = apiKey;
+    this.#era = era;
   }
 
-  async #post(message) {
+  async #post(message, extraHeaders = {}) {
     const headers = {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
-      authorization: `Bearer ${KEY}`,
-      'mcp-protocol-version': PROTOCOL,
+      'x-api-key': this.#apiKey,
+      'mcp-protocol-version': this.#era,
       ...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}),
+      ...extraHeaders,
     };
     const res = await this.#pool.request({
       method: 'POST',
@@ -143,37 +179,53 @@ export class McpHttpClient {
     return { status: res.statusCode, headers: res.headers, text };
   }
 
-  async initialize() {
+  /** 2025: initialize + notifications/initialized. 2026: nothing to open. */
+  async open() {
+    if (this.#era === MODERN) return;
     const res = await this.#post({
       jsonrpc: '2.0',
       id: this.#next++,
       method: 'initialize',
-      params: {
-        protocolVersion: PROTOCOL,
-        capabilities: {},
-        clientInfo: { name: 'g8-bench', version: '1.0.0' },
-      },
+      params: { protocolVersion: LEGACY, capabilities: {}, clientInfo: { name: 'g8-bench', version: '1.0.0' } },
     });
     if (res.status !== 200) throw new Error(`initialize: HTTP ${res.status} ${res.text.slice(0, 200)}`);
     this.sessionId = res.headers['mcp-session-id'];
+    if (!this.sessionId) throw new Error('initialize: no Mcp-Session-Id');
     const note = await this.#post({ jsonrpc: '2.0', method: 'notifications/initialized' });
     if (note.status !== 202) throw new Error(`notifications/initialized: HTTP ${note.status}`);
   }
 
-  /** One tools/call; throws unless it is a successful 10-row page. */
+  #request(method, params) {
+    const modern = this.#era === MODERN;
+    const message = {
+      jsonrpc: '2.0',
+      id: this.#next++,
+      method,
+      params: modern ? { ...params, _meta: ENVELOPE } : params,
+    };
+    const headers = modern
+      ? { 'mcp-method': method, ...(params?.name ? { 'mcp-name': params.name } : {}) }
+      : {};
+    return this.#post(message, headers);
+  }
+
+  async listTools() {
+    const res = await this.#request('tools/list', {});
+    if (res.status !== 200) throw new Error(`tools/list: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+    const msg = rpcFrom(res.text, res.headers['content-type']);
+    if (!Array.isArray(msg?.result?.tools)) throw new Error(`tools/list: ${res.text.slice(0, 200)}`);
+    return msg.result.tools;
+  }
+
+  /** One tools/call of CALL; with `check`, throws unless it is a successful one-row page. */
   async call(check = false) {
-    const id = this.#next++;
-    const res = await this.#post({ jsonrpc: '2.0', id, method: 'tools/call', params: CALL });
-    if (res.status !== 200) throw new Error(`tools/call: HTTP ${res.status} ${res.text.slice(0, 200)}`);
-    if (check) {
-      const msg = rpcFrom(res.text, res.headers['content-type']);
-      const items = msg?.result?.structuredContent?.items;
-      if (msg?.result?.isError || !Array.isArray(items) || items.length !== 10) {
-        throw new Error(`tools/call did not return the 10-row page: ${res.text.slice(0, 300)}`);
-      }
-    }
+    const res = await this.#request('tools/call', CALL);
+    if (check) checkCall(res, `tools/call (${this.#era})`);
+    else if (res.status !== 200) throw new Error(`tools/call: HTTP ${res.status} ${res.text.slice(0, 200)}`);
   }
 }
+
+const round2 = (x) => Math.round(x * 100) / 100;
 
 /**
  * Runs `concurrency` loops for warmupMs + durationMs; counts and times what finishes in the
@@ -216,15 +268,13 @@ async function drive(concurrency, warmupMs, durationMs, makeWorker) {
   };
 }
 
-const round2 = (x) => Math.round(x * 100) / 100;
-
-/** tools/call over Streamable HTTP: one session per loop (or none, stateless). */
-export async function mcpThroughput(url, { concurrency, warmupMs, durationMs, stateless }) {
+/** tools/call over Streamable HTTP, `concurrency` loops: one 2025 session per loop, or 2026 requests. */
+export async function mcpThroughput(url, { concurrency, warmupMs, durationMs, era, apiKey }) {
   const pool = new Pool(new URL(url).origin, { connections: concurrency, pipelining: 1 });
   try {
     return await drive(concurrency, warmupMs, durationMs, async () => {
-      const client = new McpHttpClient(pool, url);
-      if (!stateless) await client.initialize();
+      const client = new McpHttpClient(pool, url, { era, apiKey });
+      await client.open();
       await client.call(true);
       return () => client.call();
     });
@@ -243,9 +293,9 @@ export async function directThroughput(backendUrl, { concurrency, warmupMs, dura
   };
   try {
     return await drive(concurrency, warmupMs, durationMs, async () => async () => {
-      const res = await pool.request({ method: 'GET', path: '/api/v1/contacts?limit=10', headers });
+      const res = await pool.request({ method: 'GET', path: `/api/v1/contacts?limit=${CALL.arguments.limit}`, headers });
       const body = JSON.parse(await res.body.text());
-      if (res.statusCode !== 200 || body.data.length !== 10)
+      if (res.statusCode !== 200 || body.data.length !== CALL.arguments.limit)
         throw new Error(`direct: HTTP ${res.statusCode}`);
     });
   } finally {
@@ -253,8 +303,11 @@ export async function directThroughput(backendUrl, { concurrency, warmupMs, dura
   }
 }
 
-/** Opens `sessions` sessions (`concurrency` at a time), each making `calls` calls; leaves them open. */
-export async function openSessions(url, { sessions, calls, concurrency }) {
+/**
+ * Opens `sessions` 2025 sessions (`concurrency` at a time) the way a client starts one —
+ * initialize, notifications/initialized, tools/list, one tools/call — and leaves them open, idle.
+ */
+export async function openSessions(url, { sessions, concurrency, apiKey }) {
   const pool = new Pool(new URL(url).origin, { connections: concurrency, pipelining: 1 });
   let next = 0;
   try {
@@ -262,9 +315,10 @@ export async function openSessions(url, { sessions, calls, concurrency }) {
       Array.from({ length: concurrency }, async () => {
         while (next < sessions) {
           next++;
-          const client = new McpHttpClient(pool, url);
-          await client.initialize();
-          for (let i = 0; i < calls; i++) await client.call(i === 0);
+          const client = new McpHttpClient(pool, url, { era: LEGACY, apiKey });
+          await client.open();
+          await client.listTools();
+          await client.call(true);
         }
       }),
     );

@@ -44,7 +44,10 @@ describe('Confirmations', () => {
     const result = await a.ask('alice', 'g8_send_reply', ARGS, 'Send it.');
     const state = result.requestState as string;
     await expect(b.verify(state)).rejects.toThrow();
-    await expect(a.verify(`${state.slice(0, -1)}${state.endsWith('A') ? 'B' : 'A'}`)).rejects.toThrow();
+    // One character in the middle of the MAC (the last one may carry only padding bits).
+    const at = state.length - 10;
+    const altered = `${state.slice(0, at)}${state[at] === 'A' ? 'B' : 'A'}${state.slice(at + 1)}`;
+    await expect(a.verify(altered)).rejects.toThrow();
     await expect(a.verify(state)).resolves.toMatchObject({ v: 1, tool: 'g8_send_reply' });
   });
 
