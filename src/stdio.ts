@@ -39,9 +39,17 @@ export async function runStdio(config: Config): Promise<void> {
   });
   const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger };
   const caller = { host, api, credential, toolNames: tools.map((t) => t.name) };
-  // Who the key is matters to the first tools/list: read it while the client starts up.
-  host.warmUp();
-  const handle = serveStdio(() => buildServer(shared, caller), {
+  // Who the key is matters to the first tools/list: read it (which loads the HTTP client) right
+  // after the first answer has gone out, while the client reads it and asks for the tools.
+  let warm = false;
+  const factory = () => {
+    if (!warm) {
+      warm = true;
+      setImmediate(() => host.warmUp());
+    }
+    return buildServer(shared, caller);
+  };
+  const handle = serveStdio(factory, {
     transport: withVersionGuard(new StdioServerTransport()),
     onerror: (error) => logger.debug({ err: error.message }, 'stdio protocol error'),
   });

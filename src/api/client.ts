@@ -16,7 +16,7 @@ import {
 import { Pacer, type PacerLimits } from './pacer.js';
 import { buildPath, buildQuery, type QueryInput } from './path.js';
 import { defaultRetryPolicy, type RetryClass, type RetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
-import { Pool } from './undici-pool.js';
+import type { Pool } from './undici-pool.js';
 
 export interface ApiLogger {
   debug(obj: object, msg: string): void;
@@ -59,7 +59,10 @@ export interface ApiResponse {
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
 export class ApiClient {
-  readonly #pool: Pool;
+  /** undici loads on the first request, not with the client: stdio answers its first messages sooner. */
+  #pool: Pool | undefined;
+  #opening: Promise<Pool> | undefined;
+  readonly #origin: string;
   readonly #prefix: string;
   readonly #opts: ApiClientOptions;
   readonly #pacer: Pacer | undefined;
@@ -67,18 +70,26 @@ export class ApiClient {
   constructor(opts: ApiClientOptions) {
     const url = new URL(opts.apiUrl);
     this.#prefix = `${url.pathname.replace(/\/+$/, '')}/api/v1`;
-    this.#pool = new Pool(url.origin, {
-      connections: opts.connections ?? 64,
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 120_000,
-      pipelining: 1,
-    });
+    this.#origin = url.origin;
     this.#opts = opts;
     this.#pacer = opts.pace === false ? undefined : new Pacer(opts.pace);
   }
 
   static newIdempotencyKey(): string {
     return randomUUID();
+  }
+
+  #openPool(): Promise<Pool> {
+    this.#opening ??= import('./undici-pool.js').then(({ Pool }) => {
+      this.#pool = new Pool(this.#origin, {
+        connections: this.#opts.connections ?? 64,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 120_000,
+        pipelining: 1,
+      });
+      return this.#pool;
+    });
+    return this.#opening;
   }
 
   async request(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
@@ -132,7 +143,8 @@ export class ApiClient {
     try {
       // undici's own timers bound the wait for headers and each gap in the body: per request they
       // cost a fraction of AbortSignal.timeout + AbortSignal.any (a timer, two signals, a weak ref).
-      res = await this.#pool.request({
+      const pool = this.#pool ?? (await this.#openPool());
+      res = await pool.request({
         method: req.method,
         path,
         headers,
@@ -219,7 +231,7 @@ export class ApiClient {
   }
 
   async close(): Promise<void> {
-    await this.#pool.close();
+    if (this.#opening) await (await this.#opening).close();
   }
 }
 
