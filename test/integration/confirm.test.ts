@@ -1,14 +1,19 @@
 /**
  * Confirmation before money or messages leave, through the built stdio server: a client that can
  * elicit is asked (accept and decline); one that cannot gets a preview and must send confirm:true.
- * Nothing reaches the backend before approval.
+ * Nothing reaches the backend before approval. Driven by the 2025-era client (SDK v1), whose
+ * elicitation arrives within the call; eras.test.ts runs the same flows for both eras.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
-import { MAIN, type StdioSession, startStdio } from '../helpers/stdio.js';
+import {
+  MAIN,
+  type StdioSession2025 as StdioSession,
+  startStdio2025 as startStdio,
+} from '../helpers/stdio.js';
 
 const KEY = 'g8_test_confirmtestkey0000000000';
 const SEND = {

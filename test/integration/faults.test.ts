@@ -160,7 +160,6 @@ describe('faults', () => {
     const controller = new AbortController();
     const pending = session.client.callTool(
       { name: 'g8_get_company', arguments: { company_id: 1 } },
-      undefined,
       {
         signal: controller.signal,
       },

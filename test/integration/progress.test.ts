@@ -47,7 +47,6 @@ describe('progress notifications', () => {
     const updates: Progress[] = [];
     const r = await session.client.callTool(
       { name: 'g8_enrich_contacts', arguments: enrichArgs() },
-      undefined,
       { onprogress: (p) => updates.push(p), timeout: 30_000 },
     );
     expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
@@ -82,7 +81,6 @@ describe('progress notifications', () => {
     const updates: Progress[] = [];
     const r = await session.client.callTool(
       { name: 'g8_trigger_audience_sync', arguments: { config_id: config.id } },
-      undefined,
       { onprogress: (p) => updates.push(p), timeout: 30_000 },
     );
     expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
