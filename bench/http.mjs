@@ -186,7 +186,11 @@ export class McpHttpClient {
       jsonrpc: '2.0',
       id: this.#next++,
       method: 'initialize',
-      params: { protocolVersion: LEGACY, capabilities: {}, clientInfo: { name: 'g8-bench', version: '1.0.0' } },
+      params: {
+        protocolVersion: LEGACY,
+        capabilities: {},
+        clientInfo: { name: 'g8-bench', version: '1.0.0' },
+      },
     });
     if (res.status !== 200) throw new Error(`initialize: HTTP ${res.status} ${res.text.slice(0, 200)}`);
     this.sessionId = res.headers['mcp-session-id'];
@@ -293,7 +297,11 @@ export async function directThroughput(backendUrl, { concurrency, warmupMs, dura
   };
   try {
     return await drive(concurrency, warmupMs, durationMs, async () => async () => {
-      const res = await pool.request({ method: 'GET', path: `/api/v1/contacts?limit=${CALL.arguments.limit}`, headers });
+      const res = await pool.request({
+        method: 'GET',
+        path: `/api/v1/contacts?limit=${CALL.arguments.limit}`,
+        headers,
+      });
       const body = JSON.parse(await res.body.text());
       if (res.statusCode !== 200 || body.data.length !== CALL.arguments.limit)
         throw new Error(`direct: HTTP ${res.statusCode}`);

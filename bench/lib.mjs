@@ -8,10 +8,20 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 export const DIST_MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 export const FLOOR = fileURLToPath(new URL('./floor.mjs', import.meta.url));
+export const REFERENCE_STDIO = fileURLToPath(new URL('./reference-stdio.mjs', import.meta.url));
 export const GC_PRELOAD = fileURLToPath(new URL('./gc-on-signal.cjs', import.meta.url));
 
-/** A key of the shape remote mode accepts on /mcp; the bench backend accepts any. */
+/** A key of the shape remote mode accepts on /mcp; the bench backend accepts any, unrestricted. */
 export const KEY = 'g8_test_bench0000000000000000';
+/** A key the bench backend's GET /me answers with three scopes: the product's scope filter hides tools. */
+export const KEY_SCOPED = 'g8_test_scoped_bench00000000000';
+
+/** The 2026-07-28 per-request envelope (stdio: in params._meta of every request). */
+export const STDIO_ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'g8-bench', version: '1.0.0' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -157,12 +167,14 @@ export class StdioClient {
     this.#child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method, ...(params ? { params } : {}) })}\n`);
   }
 
-  request(method, params) {
+  /** A request; `modern` puts the 2026-07-28 envelope in its params._meta. */
+  request(method, params, { modern = false } = {}) {
     const id = this.#next++;
+    const p = modern ? { ...(params ?? {}), _meta: STDIO_ENVELOPE } : params;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       this.#child.stdin.write(
-        `${JSON.stringify({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) })}\n`,
+        `${JSON.stringify({ jsonrpc: '2.0', id, method, ...(p ? { params: p } : {}) })}\n`,
       );
     });
   }
@@ -173,6 +185,21 @@ export class StdioClient {
       capabilities: {},
       clientInfo: { name: 'g8-bench', version: '1.0.0' },
     });
+  }
+
+  /**
+   * The opening exchange of an era, then tools/list: 2025 (initialize → notifications/initialized
+   * → tools/list) or 2026-07-28 (server/discover → tools/list, both with the envelope).
+   */
+  async handshake(modern) {
+    let first;
+    if (modern) first = await this.request('server/discover', {}, { modern: true });
+    else {
+      first = await this.initialize();
+      this.notify('notifications/initialized');
+    }
+    const list = await this.request('tools/list', {}, { modern });
+    return { first, list };
   }
 
   close() {
@@ -188,15 +215,14 @@ export class StdioClient {
   }
 }
 
-/** Spawn → initialize → tools/list (→ a first tools/call), the way a desktop client starts a server. */
-export async function coldStart(command, args, env, { firstCall = false } = {}) {
+/** Spawn → the era's opening answer → tools/list answered, the way a desktop client starts a server. */
+export async function coldStart(command, args, env, { modern = false } = {}) {
   const client = new StdioClient(command, args, env);
-  const init = await client.initialize();
-  client.notify('notifications/initialized');
-  const list = await client.request('tools/list');
-  const call = firstCall
-    ? await client.request('tools/call', { name: 'g8_search_contacts', arguments: { limit: 10 } })
-    : undefined;
-  await client.close();
-  return { initializeMs: init.at, toolsListMs: list.at, ...(call ? { firstCallMs: call.at } : {}) };
+  try {
+    const { first, list } = await client.handshake(modern);
+    if (!Array.isArray(list.result?.tools)) throw new Error('cold start: tools/list without tools');
+    return { firstMs: first.at, toolsListMs: list.at };
+  } finally {
+    await client.close();
+  }
 }

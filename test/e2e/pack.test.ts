@@ -8,6 +8,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client as ModernClient } from '@modelcontextprotocol/client';
+import { StdioClientTransport as ModernStdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,5 +67,25 @@ describe('npm pack → install → run', () => {
     );
     expect(tools.length).toBeLessThanOrEqual(23);
     await client.close();
+
+    // The same installed bin for a 2026-07-28 client (server/discover, no initialize).
+    const modern = new ModernClient(
+      { name: 'pack-check-2026', version: '1.0.0' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    await modern.connect(
+      new ModernStdioClientTransport({
+        command: join(app, 'node_modules', '.bin', 'g8-mcp-server'),
+        env: {
+          PATH: process.env.PATH ?? '',
+          G8_API_KEY: 'g8_test_packcheck',
+          G8_API_URL: 'http://127.0.0.1:9',
+        },
+        stderr: 'pipe',
+      }),
+    );
+    expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect((await modern.listTools()).tools.map((t) => t.name)).toEqual(names);
+    await modern.close();
   });
 });
