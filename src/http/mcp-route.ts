@@ -1,19 +1,17 @@
 /**
  * POST/GET/DELETE /mcp. Order: the URL's tool selection (400 for unknown values) → who is calling
- * (401 + challenge) → the body, read once → the era: isLegacyRequest, the SDK's own routing
- * decision. 2026-07-28 requests go to createMcpHandler (stateless, a Server per request from the
+ * (401 + challenge) → the body, read once → the era: the SDK's own routing decision. 2026-07-28 requests go to createMcpHandler (stateless, a Server per request from the
  * factory); 2025-era traffic to sessions (legacy.ts), or with G8_HTTP_STATELESS to the SDK's
  * stateless fallback. Every leg builds its Server with the same factory: the caller's tools and a
  * closure that finds its upstream credential — never the MCP token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
   type AuthInfo,
   createMcpHandler,
   isJsonContentType,
-  isLegacyRequest,
   legacyStatelessFallback,
   type McpRequestContext,
   type McpServer,
@@ -24,6 +22,7 @@ import type { McpAuthenticator, McpPrincipal } from '../auth/mcp-auth.js';
 import { readOnlyFor } from '../auth/scopes.js';
 import { SelectionError } from '../catalogue/select.js';
 import { MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { isLegacy } from './era.js';
 import { legacyLeg } from './legacy.js';
 import { rpcError } from './rpc-error.js';
 import { QueryError, type Selected, type SelectionCache } from './selection.js';
@@ -121,8 +120,7 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
     const readOnly = principal.scopes !== undefined && readOnlyFor(principal.scopes);
     const caller: Caller = { selected: deps.selections.select(query, readOnly), principal };
     const auth = authInfoFor(caller);
-    const legacy = await isLegacyRequest(await toWebRequest(req, body), body);
-    if (!legacy) {
+    if (!isLegacy(req, body)) {
       (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
       return serveModern(req, res, body);
     }
