@@ -2,7 +2,10 @@
 // plus chunks the entry loads lazily (the stdio server with the SDK, zod, undici and pino). One file per chunk instead of hundreds of modules saves module resolution
 // and reads at start-up. Remote mode, the sandbox and the demo are not bundled: the bundle imports
 // them from dist/src as built by tsc (express and the SQLite addon stay ordinary dependencies).
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -23,7 +26,55 @@ const unbundledBranches = {
   },
 };
 
+/**
+ * Every spec's input JSON Schema, converted by the code about to be bundled: a throwaway bundle of
+ * tools/ and src/mcp/definition.ts from the same source files, run here. Refuses a catalogue where
+ * two specs share a schema key.
+ */
+async function convertSchemas() {
+  const dir = mkdtempSync(join(tmpdir(), 'g8-schemas-'));
+  try {
+    const entry = join(dir, 'entry.ts');
+    const src = new URL('.', root).pathname;
+    writeFileSync(
+      entry,
+      `import { sharedTools, devTools, gtmTools } from '${src}tools/index.ts';
+import { convertInputSchema, schemaKey } from '${src}src/mcp/definition.ts';
+const out = {};
+for (const spec of [...sharedTools, ...devTools, ...gtmTools]) {
+  const key = schemaKey(spec);
+  if (key in out) throw new Error('two tool specs share the schema key ' + key);
+  out[key] = convertInputSchema(spec);
+}
+export default out;
+`,
+    );
+    await build({
+      entryPoints: [entry],
+      outfile: join(dir, 'schemas.mjs'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'warning',
+    });
+    return (await import(pathToFileURL(join(dir, 'schemas.mjs')).href)).default;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function bundle() {
+  const schemas = await convertSchemas();
+  const prebuilt = {
+    name: 'prebuilt-schemas',
+    setup(b) {
+      b.onLoad({ filter: /src\/mcp\/prebuilt-schemas\.ts$/ }, () => ({
+        contents: `export const PREBUILT_SCHEMAS = ${JSON.stringify(schemas)};`,
+        loader: 'js',
+      }));
+    },
+  };
   // Chunk names carry content hashes: clear the old ones so none linger in the package.
   rmSync(new URL('dist/bundle', root), { recursive: true, force: true });
   await build({
@@ -41,7 +92,7 @@ export async function bundle() {
       js: "import { createRequire as __g8CreateRequire } from 'node:module'; const require = __g8CreateRequire(import.meta.url);",
     },
     external: ['better-sqlite3'],
-    plugins: [unbundledBranches],
+    plugins: [unbundledBranches, prebuilt],
     legalComments: 'none',
     // Less source to decode and parse when the real server loads (~2.5 MB → ~1.8 MB; the first
     // tools/call answers ~15% sooner). Names are kept, so stack traces stay readable.

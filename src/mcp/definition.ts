@@ -1,9 +1,12 @@
 /**
  * What `tools/list` shows for a tool: name, title, description, JSON Schema and annotations.
- * Built once per spec and cached, so listing tools costs no zod conversion after the first time.
+ * Converted from the zod spec once per spec and cached. The bundled bin carries the conversions
+ * made when it was bundled, from the same source (prebuilt-schemas.ts), so its first tools/list
+ * converts nothing.
  */
 import { z } from 'zod';
 import type { HttpMethod, Tier, ToolSpec } from '../catalogue/types.js';
+import { PREBUILT_SCHEMAS } from './prebuilt-schemas.js';
 
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
@@ -22,16 +25,29 @@ export interface ToolDefinition {
 
 const schemaCache = new WeakMap<ToolSpec, ToolDefinition['inputSchema']>();
 
+/**
+ * Names a spec among all specs of the catalogue: the same tool name can exist in two modes with
+ * different bindings (dev and gtm `g8_list_campaigns`). scripts/bundle.mjs refuses a catalogue in
+ * which two specs share a key.
+ */
+export function schemaKey(spec: ToolSpec): string {
+  return `${spec.toolset}/${spec.name}/${spec.http ? `${spec.http.method} ${spec.http.path}` : 'run'}`;
+}
+
+/** The zod → JSON Schema conversion itself (what prebuilt-schemas.ts holds for the bundle). */
+export function convertInputSchema(spec: ToolSpec): ToolDefinition['inputSchema'] {
+  const json = z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  // `$schema` repeats on every tool and tells a model nothing: it only costs context.
+  const { $schema: _drop, ...rest } = json;
+  return { ...(compact(rest) as Record<string, unknown>), type: 'object' };
+}
+
 export function inputJsonSchema(spec: ToolSpec): ToolDefinition['inputSchema'] {
   let schema = schemaCache.get(spec);
   if (!schema) {
-    const json = z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }) as Record<
-      string,
-      unknown
-    >;
-    // `$schema` repeats on every tool and tells a model nothing: it only costs context.
-    const { $schema: _drop, ...rest } = json;
-    schema = { ...(compact(rest) as Record<string, unknown>), type: 'object' };
+    schema =
+      (PREBUILT_SCHEMAS?.[schemaKey(spec)] as ToolDefinition['inputSchema'] | undefined) ??
+      convertInputSchema(spec);
     schemaCache.set(spec, schema);
   }
   return schema;
