@@ -2,7 +2,7 @@
 // same run, against a fast local backend (bench/backend.mjs, port 0); printed as a table with
 // PASS/FAIL per target row and written to bench/results.json.
 //
-//   node bench/run.mjs [--repeat N] [--duration-ms N] [--runs N] [--sessions N]
+//   node bench/run.mjs [--repeat N] [--duration-ms N] [--warmup-ms N] [--runs N] [--sessions N]
 //                      [--only stdio,size,http,memory] [--out FILE]
 //
 // - HTTP, 2026-07-28: tools/call (g8_search_contacts, limit 1) over remote mode — API-key auth with
@@ -49,11 +49,11 @@ const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i === -1 ? fallback : args[i + 1];
 };
-const REPEAT = Number(opt('repeat', 3));
-const DURATION_MS = Number(opt('duration-ms', 4000));
+const REPEAT = Number(opt('repeat', 5));
+const DURATION_MS = Number(opt('duration-ms', 3000));
 const COLD_RUNS = Number(opt('runs', 9));
 const SESSIONS = Number(opt('sessions', 500));
-const WARMUP_MS = 1500;
+const WARMUP_MS = Number(opt('warmup-ms', 1000));
 const CONCURRENCY = 32;
 const ONLY = new Set(String(opt('only', 'stdio,size,http,memory')).split(','));
 const OUT = opt('out', new URL('./results.json', import.meta.url).pathname);
@@ -215,73 +215,68 @@ async function benchSizes(backend) {
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
-/** Throughput of one server in one era, with the server's CPU per call (warm-up included). */
-async function measure(server, era, apiKey) {
+/** One slice: `server` under the load generator in one era, with its CPU per call (warm-up included). */
+async function slice(server, era, apiKey, warmupMs = WARMUP_MS) {
   const cpuBefore = cpuMs(server.pid);
-  const load = { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
+  const load = { concurrency: CONCURRENCY, warmupMs, durationMs: DURATION_MS };
   const result = await mcpThroughput(server.url, { ...load, era, apiKey });
   result.cpuMsPerCall = round((cpuMs(server.pid) - cpuBefore) / result.completed, 3);
   return result;
 }
 
-async function measureProduct(backend) {
-  const remote = await startRemote(backend.url, { query: PRODUCT_QUERY });
-  try {
-    const out = {};
-    for (const era of [MODERN, LEGACY]) {
-      const before = await backend.counts();
-      out[era] = await measure(remote, era, KEY_SCOPED);
-      const after = await backend.counts();
-      // REST calls the backend saw per tool call (GET /me included): 1 is the floor.
-      out[era].backendCallsPerToolCall = round(
-        (after.me + after.contacts - before.me - before.contacts) / (after.contacts - before.contacts),
-        3,
-      );
-    }
-    return out;
-  } finally {
-    await remote.stop();
-  }
-}
-
-async function measureReference(backend) {
-  const reference = await startReference('./reference-sdk2.mjs', backend.url);
-  try {
-    const out = {};
-    for (const era of [MODERN, LEGACY]) out[era] = await measure(reference, era);
-    return out;
-  } finally {
-    await reference.stop();
-  }
-}
-
+/**
+ * The servers are started once and stay up; each round measures, back to back, direct REST and
+ * then per era the product and the reference in adjacent slices (their order flips every round),
+ * so a burst of load from elsewhere on the machine lands on both sides of a comparison alike.
+ * Ratios are taken per round (adjacent slices), then the median over rounds.
+ */
 async function benchHttp(backend) {
-  const rounds = [];
-  for (let r = 0; r < REPEAT; r++) {
-    const load = { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
-    log(`http round ${r + 1}/${REPEAT}: direct REST`);
-    const direct = await directThroughput(backend.url, load);
-    const order = r % 2 === 0 ? ['reference', 'product'] : ['product', 'reference'];
-    const round_ = { direct };
-    for (const name of order) {
-      log(`http round ${r + 1}/${REPEAT}: ${name} (2026-07-28, then 2025 sessions)`);
-      round_[name] = name === 'product' ? await measureProduct(backend) : await measureReference(backend);
+  const product = await startRemote(backend.url, { query: PRODUCT_QUERY });
+  const reference = await startReference('./reference-sdk2.mjs', backend.url);
+  const proxy = await startReference('./reference-proxy.mjs', backend.url);
+  const servers = { product, reference };
+  const keys = { product: KEY_SCOPED, reference: undefined };
+  try {
+    log('http: warming up every server in both eras (untimed)');
+    for (const era of [MODERN, LEGACY]) {
+      for (const name of ['product', 'reference']) await slice(servers[name], era, keys[name], 2000);
     }
-    log(`http round ${r + 1}/${REPEAT}: minimal proxy (2026-07-28 requests)`);
-    const proxy = await startReference('./reference-proxy.mjs', backend.url);
-    try {
-      round_.proxy = await measure(proxy, MODERN);
-    } finally {
-      await proxy.stop();
+    await slice(proxy, MODERN, undefined, 2000);
+    const rounds = [];
+    for (let r = 0; r < REPEAT; r++) {
+      log(`http round ${r + 1}/${REPEAT}`);
+      const load = { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
+      const row = { direct: await directThroughput(backend.url, load), product: {}, reference: {} };
+      for (const era of [MODERN, LEGACY]) {
+        for (const name of r % 2 === 0 ? ['reference', 'product'] : ['product', 'reference']) {
+          const before = name === 'product' ? await backend.counts() : undefined;
+          row[name][era] = await slice(servers[name], era, keys[name]);
+          if (before) {
+            const after = await backend.counts();
+            // REST calls the backend saw per tool call (GET /me included): 1 is the floor.
+            row[name][era].backendCallsPerToolCall = round(
+              (after.me + after.contacts - before.me - before.contacts) / (after.contacts - before.contacts),
+              3,
+            );
+          }
+        }
+      }
+      row.proxy = await slice(proxy, MODERN);
+      rounds.push(row);
     }
-    rounds.push(round_);
+    return summarizeHttp(rounds);
+  } finally {
+    await Promise.all([product.stop(), reference.stop(), proxy.stop()]);
   }
+}
+
+function summarizeHttp(rounds) {
   const pick = (get) => median(rounds.map(get));
   const fig = (get) => ({
     perSecond: pick((r) => get(r).perSecond),
     p50Ms: pick((r) => get(r).p50Ms),
     p99Ms: pick((r) => get(r).p99Ms),
-    // Added latency is taken within a round (same machine state as its direct REST run).
+    // Added latency is taken within a round (next to its own direct REST run).
     addedP50Ms: round(
       pick((r) => get(r).p50Ms - r.direct.p50Ms),
       2,
@@ -292,23 +287,21 @@ async function benchHttp(backend) {
     concurrency: CONCURRENCY,
     durationMs: DURATION_MS,
     warmupMs: WARMUP_MS,
-    rounds: REPEAT,
+    rounds: rounds.length,
     productUrl: `/mcp${PRODUCT_QUERY}`,
     direct: fig((r) => r.direct),
     proxy: fig((r) => r.proxy),
   };
   for (const era of [MODERN, LEGACY]) {
+    const ratios = rounds.map((r) => round(r.product[era].perSecond / r.reference[era].perSecond, 3));
     out[era] = {
       product: {
         ...fig((r) => r.product[era]),
         backendCallsPerToolCall: pick((r) => r.product[era].backendCallsPerToolCall),
       },
       reference: fig((r) => r.reference[era]),
-      // Per round, then the median: both servers saw the same stretch of machine time.
-      throughputRatio: round(
-        pick((r) => r.product[era].perSecond / r.reference[era].perSecond),
-        3,
-      ),
+      throughputRatio: median(ratios),
+      throughputRatios: ratios,
     };
     out[era].addedP50Ratio = round(out[era].product.addedP50Ms / out[era].reference.addedP50Ms, 2);
   }
@@ -405,12 +398,12 @@ function table(res) {
     const l = h[LEGACY];
     add(
       'HTTP 2026 tools/call throughput (32 conc.)',
-      `${m.product.perSecond}/s`,
+      `${m.product.perSecond}/s (${m.throughputRatio}×)`,
       `${m.reference.perSecond}/s`,
       `≥ ${T.throughputRatio}× ref`,
       m.throughputRatio >= T.throughputRatio,
     );
-    add('  ratio to reference (median of rounds)', `${m.throughputRatio}×`);
+    add('  ratio per round', m.throughputRatios.join(', '));
     add('  server CPU per call', `${m.product.cpuMsPerCall} ms`, `${m.reference.cpuMsPerCall} ms`);
     add(
       '  latency p50 / p99',
@@ -432,6 +425,7 @@ function table(res) {
       `≥ ${T.throughputRatio}× ref`,
       l.throughputRatio >= T.throughputRatio,
     );
+    add('  ratio per round', l.throughputRatios.join(', '));
     add('  server CPU per call', `${l.product.cpuMsPerCall} ms`, `${l.reference.cpuMsPerCall} ms`);
     add(
       '  latency p50 / p99; added p50',
@@ -611,7 +605,7 @@ async function main() {
   process.stdout.write(
     `\ng8-mcp-server bench — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}\n` +
       `load average before ${m.loadAverageBefore.join(' ')}, after ${m.loadAverageAfter.join(' ')}\n` +
-      `HTTP: ${REPEAT} rounds × ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up), ${CONCURRENCY} concurrent, product at /mcp${PRODUCT_QUERY} with a scoped API key; ` +
+      `HTTP: ${REPEAT} rounds of adjacent ${DURATION_MS / 1000} s slices (+${WARMUP_MS / 1000} s warm-up each), ${CONCURRENCY} concurrent, product at /mcp${PRODUCT_QUERY} with a scoped API key; ` +
       `cold start: median of ${COLD_RUNS} interleaved runs\n\n${table(results)}\n\n` +
       `written to ${OUT.replace(ROOT, '')} (${results.seconds} s)\n`,
   );
