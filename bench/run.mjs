@@ -496,11 +496,13 @@ function table(res) {
   const ps = res.sessions;
   if (ps) {
     add(
-      `per idle 2025 session (${ps.product.sessions}, after GC)`,
+      `per idle 2025 session (+${ps.product.sessions}, after GC)`,
       `${ps.product.rssKb} KB RSS, ${ps.product.heapKb} KB heap`,
       `${ps.reference.rssKb} KB RSS, ${ps.reference.heapKb} KB heap`,
-      `≤ ${T.perSessionKb} KB`,
-      ps.product.rssKb <= T.perSessionKb,
+      `both ≤ ${T.perSessionKb} KB`,
+      // RSS moves in steps (pages reserved during the warm-up get filled later), so it can read
+      // below the heap it holds: the verdict takes the larger of the two.
+      Math.max(ps.product.rssKb, ps.product.heapKb ?? 0) <= T.perSessionKb,
     );
     add(
       `  RSS: start → ${ps.product.warmSessions} warm-up → +${ps.product.sessions}`,
