@@ -6,7 +6,6 @@
  * closure that finds its upstream credential — never the MCP token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
   type AuthInfo,
@@ -48,11 +47,9 @@ interface Caller {
   readonly principal: McpPrincipal;
 }
 
-type Query = Record<string, unknown>;
-
-function queryOf(url: string | undefined): Query {
+function searchOf(url: string | undefined): string {
   const at = url?.indexOf('?') ?? -1;
-  return at === -1 ? {} : (parseQuery((url as string).slice(at + 1)) as Query);
+  return at === -1 ? '' : (url as string).slice(at + 1);
 }
 
 /** The AuthInfo the SDK passes through to the factory. The token is never put there. */
@@ -98,9 +95,9 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const query = queryOf(req.url);
+    const search = searchOf(req.url);
     try {
-      deps.selections.check(query);
+      deps.selections.forSearch(search);
     } catch (error) {
       if (error instanceof QueryError || error instanceof SelectionError) {
         return rpcError(res, 400, -32602, error.message);
@@ -118,7 +115,7 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
     if (res.destroyed) return;
     const { body } = read;
     const readOnly = principal.scopes !== undefined && readOnlyFor(principal.scopes);
-    const caller: Caller = { selected: deps.selections.select(query, readOnly), principal };
+    const caller: Caller = { selected: deps.selections.forSearch(search, readOnly), principal };
     const auth = authInfoFor(caller);
     if (!isLegacy(req, body)) {
       (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;

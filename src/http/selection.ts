@@ -6,6 +6,7 @@
  *
  * Selections are computed once per distinct query and shared by every session that uses it.
  */
+import { parse as parseQuery } from 'node:querystring';
 import {
   type Catalogue,
   coreForMode,
@@ -55,6 +56,7 @@ function csv(value: string | undefined): string[] | undefined {
 
 export class SelectionCache {
   readonly #cache = new Map<string, Selected>();
+  readonly #bySearch = new Map<string, Selected>();
 
   constructor(
     private readonly catalogue: Catalogue,
@@ -80,9 +82,20 @@ export class SelectionCache {
     return selected;
   }
 
-  /** Validates the query alone (no cache), so a bad URL is answered before authentication. */
-  check(query: Query): void {
-    this.select(query);
+  /**
+   * The tools for a URL's raw query string (what follows `?`), parsed once per distinct string: every
+   * request of a client sends the same URL, and parsing it cost more per call than the rest of the
+   * selection. Throws QueryError/SelectionError as `select` does (refusals are not cached).
+   */
+  forSearch(search: string, forceReadOnly = false): Selected {
+    const key = `${forceReadOnly ? 'r' : 'w'}${search}`;
+    const hit = this.#bySearch.get(key);
+    if (hit) return hit;
+    const selected = this.select(search ? (parseQuery(search) as Query) : {}, forceReadOnly);
+    if (this.#bySearch.size >= MAX_CACHED)
+      this.#bySearch.delete(this.#bySearch.keys().next().value as string);
+    this.#bySearch.set(key, selected);
+    return selected;
   }
 
   parse(query: Query, forceReadOnly = false): Selection {

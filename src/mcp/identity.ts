@@ -32,8 +32,16 @@ const SHARED_TTL_MS = 60_000;
 const SHARED_MAX = 10_000;
 const shared = new Map<string, { until: number; identity: Identity }>();
 
+// The last credential's key: remote mode builds a reader per request, mostly for the same key.
+let lastCredential: string | undefined;
+let lastKey = '';
+
 function credentialKey(credential: string): string {
-  return createHash('sha256').update(credential).digest('base64url');
+  if (credential !== lastCredential) {
+    lastKey = createHash('sha256').update(credential).digest('base64url');
+    lastCredential = credential;
+  }
+  return lastKey;
 }
 
 /** The identity in a GET /me answer's `data`: scopes kept only if strings; no scopes means unrestricted. */
@@ -59,10 +67,11 @@ export function identityReader(
   let failedAt = 0;
   const read = async (): Promise<IdentityResult> => {
     try {
-      const key = credentialKey(await credential());
+      const secret = await credential();
+      const key = credentialKey(secret);
       const hit = shared.get(key);
       if (hit && hit.until > Date.now()) return { ok: true, identity: hit.identity };
-      const res = await api.request({ method: 'GET', path: '/me', retry: 'safe' }, await credential());
+      const res = await api.request({ method: 'GET', path: '/me', retry: 'safe' }, secret);
       const identity = identityFromData(res.data);
       if (shared.size >= SHARED_MAX) shared.delete(shared.keys().next().value as string);
       shared.set(key, { until: Date.now() + SHARED_TTL_MS, identity });

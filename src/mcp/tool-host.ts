@@ -60,27 +60,52 @@ export interface ToolHost {
 
 const NONE: ReadonlyMap<string, string> = new Map();
 
+/**
+ * Per tool list, built once and shared by every host over the same list (remote mode builds a
+ * host per request, over one of a few cached selections): the tools by name, and for each key
+ * identity (shared for a minute by identity.ts) the tools it cannot call.
+ */
+const byNameOf = new WeakMap<readonly ExposedTool[], Map<string, ExposedTool>>();
+const hiddenOf = new WeakMap<readonly ExposedTool[], WeakMap<Identity, Map<string, string>>>();
+
+function toolsByName(tools: readonly ExposedTool[]): Map<string, ExposedTool> {
+  let map = byNameOf.get(tools);
+  if (!map) {
+    map = new Map(tools.map((t) => [t.name, t]));
+    byNameOf.set(tools, map);
+  }
+  return map;
+}
+
+function hiddenFor(tools: readonly ExposedTool[], identity: Identity): Map<string, string> {
+  let perIdentity = hiddenOf.get(tools);
+  if (!perIdentity) {
+    perIdentity = new WeakMap();
+    hiddenOf.set(tools, perIdentity);
+  }
+  let hidden = perIdentity.get(identity);
+  if (!hidden) {
+    hidden = new Map();
+    for (const t of tools) {
+      if (!scopeAllows(identity.scopes, t.spec.scope)) hidden.set(t.name, t.spec.scope);
+    }
+    perIdentity.set(identity, hidden);
+  }
+  return hidden;
+}
+
 export function toolHost(ctx: HostContext): ToolHost {
   const discovery = ctx.discovery ?? false;
-  const byName = new Map(ctx.tools.map((t) => [t.name, t]));
+  const byName = toolsByName(ctx.tools);
   const core = new Set(ctx.coreTools ?? []);
   const identity = identityReader(ctx.api, ctx.credential, ctx.identity);
 
-  // Computed once per identity answer: scopeHidden runs on every tools/list and every tools/call.
-  let hiddenFor: { who: IdentityResult; hidden: Map<string, string> } | undefined;
   /** Tools the key cannot call, with the scope each needs (empty when filtering is off or /me failed). */
   async function scopeHidden(): Promise<ReadonlyMap<string, string>> {
     if (ctx.scopeFilter === false) return NONE;
     const who = await identity();
     if (!who.ok || who.identity.unrestricted) return NONE;
-    if (hiddenFor?.who !== who) {
-      const hidden = new Map<string, string>();
-      for (const t of ctx.tools) {
-        if (!scopeAllows(who.identity.scopes, t.spec.scope)) hidden.set(t.name, t.spec.scope);
-      }
-      hiddenFor = { who, hidden };
-    }
-    return hiddenFor.hidden;
+    return hiddenFor(ctx.tools, who.identity);
   }
 
   const isListed = (name: string) => !discovery || core.has(name);
