@@ -4,7 +4,12 @@
  * it needs, so a desktop client spawning the stdio server never loads the sandbox, SQLite or the
  * HTTP side.
  */
+import module from 'node:module';
 import { setV8Flags, YOUNG_GENERATION_FIXED } from './v8-flags.js';
+
+// Node ≥ 22.1 keeps V8's compiled code of what loads next between starts (in os.tmpdir()), which
+// spares every later stdio start the compilation of the SDK and zod. Node 20 has no such cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 function fail(message: string, code: number): never {
   process.stderr.write(`g8-mcp-server: ${message}\n`);
