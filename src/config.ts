@@ -49,7 +49,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'G8_CONFIRM',
     flag: '--confirm',
     default: 'auto',
-    help: 'auto: ask before destructive, billable, external calls; never: automation',
+    help: 'auto: ask before destructive, billable, external calls; strict: only via elicitation; never: automation',
   },
   {
     env: 'G8_MAX_RESULT_CHARS',
@@ -87,7 +87,11 @@ export const SETTINGS: readonly Setting[] = [
     default: '(public origin)',
     help: 'Remote mode: browser Origins accepted on /mcp (CORS)',
   },
-  { env: 'G8_HTTP_STATELESS', default: 'false', help: 'Remote mode: no sessions, one server per request' },
+  {
+    env: 'G8_HTTP_STATELESS',
+    default: 'false',
+    help: 'Remote mode: 2025 clients without sessions too (2026 is always stateless)',
+  },
   {
     env: 'G8_HTTP_JSON_RESPONSE',
     default: 'false',
