@@ -9,25 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type Era, type Face } from '../helpers/era-clients.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
+import { emailReply, enrichArgs } from '../helpers/sandbox-picks.js';
 
 let stack: Stack;
-let thread: string;
-let mailbox: string;
 
 beforeAll(async () => {
   stack = await startStack({ env: { G8_DISCOVERY: 'off' } });
-  thread = (
-    stack.sandbox.db.prepare("SELECT id FROM inbox_threads WHERE store = 'email' LIMIT 1").get() as {
-      id: string;
-    }
-  ).id;
-  mailbox = (
-    stack.sandbox.db
-      .prepare(
-        "SELECT email FROM mailboxes WHERE connection_status = 'connected' AND is_archived = 0 LIMIT 1",
-      )
-      .get() as { email: string }
-  ).email;
 }, 30_000);
 
 afterAll(async () => {
@@ -35,27 +22,8 @@ afterAll(async () => {
 });
 
 const sends = () => stack.proxy.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/send'));
-
-function reply(tag: string) {
-  return {
-    reply_id: thread,
-    body: `Thanks (${tag})`,
-    channel: 'email',
-    to: 'ada@example.com',
-    from_address: mailbox,
-  };
-}
-
-/** A small enrichment job of the sandbox (~3 s: queued → running → completed). */
-function enrichArgs(): Record<string, unknown> {
-  const config = stack.sandbox.db
-    .prepare('SELECT list_id FROM enrichment_configs WHERE is_active = 1 LIMIT 1')
-    .get() as { list_id: number };
-  const members = stack.sandbox.db
-    .prepare('SELECT contact_id FROM list_members WHERE list_id = ? LIMIT 2')
-    .all(config.list_id) as { contact_id: number }[];
-  return { contact_ids: members.map((m) => m.contact_id), list_id: config.list_id, confirm: true };
-}
+const reply = (tag: string) => emailReply(stack.sandbox.db, `Thanks (${tag})`);
+const enrich = () => ({ ...enrichArgs(stack.sandbox.db), confirm: true });
 
 const FACES: Record<'stdio' | 'http', () => Face> = {
   stdio: () => ({
@@ -147,7 +115,7 @@ describe.each(ERAS.flatMap((era) => (['stdio', 'http'] as const).map((face) => (
       const client = await connectClient(era, FACES[face](), { elicit: 'accept' });
       try {
         const updates: { progress: number; message?: string }[] = [];
-        const r = await client.callTool('g8_enrich_contacts', enrichArgs(), (p) => updates.push(p));
+        const r = await client.callTool('g8_enrich_contacts', enrich(), (p) => updates.push(p));
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
         expect(r.structuredContent).toMatchObject({ status: 'completed' });
         // The job's own stages (the v2 client may add notes of its own about input rounds).

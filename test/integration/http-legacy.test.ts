@@ -10,6 +10,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../helpers/http-stack.js';
+import { enrichArgs } from '../helpers/sandbox-picks.js';
 
 let stack: Stack;
 let mcp: string;
@@ -84,16 +85,7 @@ const call = (id: number, name: string, args: Record<string, unknown> = {}) => (
   params: { name, arguments: args },
 });
 
-/** A small enrichment job of the sandbox (~3 s: queued → running → completed). */
-function enrichArgs(): Record<string, unknown> {
-  const config = stack.sandbox.db
-    .prepare('SELECT list_id FROM enrichment_configs WHERE is_active = 1 LIMIT 1')
-    .get() as { list_id: number };
-  const members = stack.sandbox.db
-    .prepare('SELECT contact_id FROM list_members WHERE list_id = ? LIMIT 2')
-    .all(config.list_id) as { contact_id: number }[];
-  return { contact_ids: members.map((m) => m.contact_id), list_id: config.list_id, confirm: true };
-}
+const enrichArgsOf = () => ({ ...enrichArgs(stack.sandbox.db), confirm: true });
 
 describe('refusals: status codes and JSON-RPC errors', () => {
   it('406 without both media types in Accept, 415 for a non-JSON body', async () => {
@@ -261,7 +253,7 @@ describe('through the SDK client: progress, cancellation, elicitation', () => {
     const client = await connect();
     try {
       const updates: { progress: number; message?: string }[] = [];
-      const r = await client.callTool({ name: 'g8_enrich_contacts', arguments: enrichArgs() }, undefined, {
+      const r = await client.callTool({ name: 'g8_enrich_contacts', arguments: enrichArgsOf() }, undefined, {
         onprogress: (p) => updates.push(p),
         timeout: 30_000,
       });
@@ -278,7 +270,7 @@ describe('through the SDK client: progress, cancellation, elicitation', () => {
     const client = await connect();
     try {
       const controller = new AbortController();
-      const pending = client.callTool({ name: 'g8_enrich_contacts', arguments: enrichArgs() }, undefined, {
+      const pending = client.callTool({ name: 'g8_enrich_contacts', arguments: enrichArgsOf() }, undefined, {
         onprogress: () => {},
         signal: controller.signal,
         timeout: 30_000,
@@ -345,7 +337,7 @@ describe('stateless mode: tools/calls without a Server', () => {
           jsonrpc: '2.0',
           id: 5,
           method: 'tools/call',
-          params: { name: 'g8_enrich_contacts', arguments: enrichArgs(), _meta: { progressToken: 'p5' } },
+          params: { name: 'g8_enrich_contacts', arguments: enrichArgsOf(), _meta: { progressToken: 'p5' } },
         },
         {},
         url,
@@ -372,7 +364,7 @@ describe('cancellation ends the stream; odd but valid bodies', () => {
         jsonrpc: '2.0',
         id: 40,
         method: 'tools/call',
-        params: { name: 'g8_enrich_contacts', arguments: enrichArgs(), _meta: { progressToken: 't40' } },
+        params: { name: 'g8_enrich_contacts', arguments: enrichArgsOf(), _meta: { progressToken: 't40' } },
       }),
       signal: controller.signal,
     });
@@ -467,7 +459,7 @@ describe('the guard in front of the session transport', () => {
       jsonrpc: '2.0',
       id: 77,
       method: 'tools/call',
-      params: { name: 'g8_enrich_contacts', arguments: enrichArgs(), _meta: { progressToken: 't77' } },
+      params: { name: 'g8_enrich_contacts', arguments: enrichArgsOf(), _meta: { progressToken: 't77' } },
     };
     const answers = await Promise.all([post(slow, session), post(slow, session), post(slow, session)]);
     const statuses = answers.map((r) => r.status).sort();
@@ -490,7 +482,7 @@ describe('the guard in front of the session transport', () => {
         jsonrpc: '2.0',
         id: 88,
         method: 'tools/call',
-        params: { name: 'g8_enrich_contacts', arguments: enrichArgs(), _meta: { progressToken: 't88' } },
+        params: { name: 'g8_enrich_contacts', arguments: enrichArgsOf(), _meta: { progressToken: 't88' } },
       },
       session,
     );

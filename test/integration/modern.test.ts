@@ -8,25 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODERN_VERSIONS } from '../../src/stdio-version-guard.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 import { httpRaw, type RawClient, stdioRaw } from '../helpers/modern-raw.js';
+import { emailReply } from '../helpers/sandbox-picks.js';
 
 let stack: Stack;
-let thread: string;
-let mailbox: string;
 
 beforeAll(async () => {
   stack = await startStack({ env: { G8_DISCOVERY: 'off' } });
-  thread = (
-    stack.sandbox.db.prepare("SELECT id FROM inbox_threads WHERE store = 'email' LIMIT 1").get() as {
-      id: string;
-    }
-  ).id;
-  mailbox = (
-    stack.sandbox.db
-      .prepare(
-        "SELECT email FROM mailboxes WHERE connection_status = 'connected' AND is_archived = 0 LIMIT 1",
-      )
-      .get() as { email: string }
-  ).email;
 }, 30_000);
 
 afterAll(async () => {
@@ -37,13 +24,7 @@ const sends = () => stack.proxy.requests.filter((r) => r.method === 'POST' && r.
 const ELICIT = { elicitation: { form: {} } };
 const reply = (tag: string) => ({
   name: 'g8_send_reply',
-  arguments: {
-    reply_id: thread,
-    body: `Hello (${tag})`,
-    channel: 'email',
-    to: 'ada@example.com',
-    from_address: mailbox,
-  },
+  arguments: emailReply(stack.sandbox.db, `Hello (${tag})`),
 });
 
 const FACES = {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { enrichArgs as pickEnrichArgs } from '../helpers/sandbox-picks.js';
 import { type StdioSession, startStdio } from '../helpers/stdio.js';
 
 interface Progress {
@@ -31,17 +32,7 @@ describe('progress notifications', () => {
     await sb.stop();
   });
 
-  const enrichArgs = () => {
-    const config = sb.db
-      .prepare('SELECT list_id FROM enrichment_configs WHERE is_active = 1 LIMIT 1')
-      .get() as {
-      list_id: number;
-    };
-    const members = sb.db
-      .prepare('SELECT contact_id FROM list_members WHERE list_id = ? LIMIT 2')
-      .all(config.list_id) as { contact_id: number }[];
-    return { contact_ids: members.map((m) => m.contact_id), list_id: config.list_id };
-  };
+  const enrichArgs = () => pickEnrichArgs(sb.db);
 
   it('g8_enrich_contacts with a progressToken follows the job to the end', async () => {
     const updates: Progress[] = [];
