@@ -4,8 +4,10 @@
  * session from the same factory as 2026 requests.
  *
  * In front of the transport, a thin guard for what it gets wrong:
- * - a POST whose request id is still being answered in the session is refused with that id (the
- *   transport would map both answers to one stream and leave the others hanging for good);
+ * - a POST whose request id is still being answered in the session (or repeated within the POST)
+ *   is refused with that id: the transport would map both answers to one stream and leave the
+ *   others hanging for good. An id is in use from its request until the transport sends its
+ *   answer, or the client cancels it (a cancelled request is never answered);
  * - errors about the session (unknown, someone else's, none given) carry the request's id, not
  *   `null`;
  * - in JSON response mode a question to the user (the confirmation's elicitation) cannot ride the
@@ -27,6 +29,26 @@ export interface LegacyDeps {
 
 type RequestId = string | number;
 
+/** The request ids a body cancels (`notifications/cancelled`). */
+function cancelledIds(body: unknown): RequestId[] {
+  const messages = Array.isArray(body) ? body : [body];
+  const ids: RequestId[] = [];
+  for (const m of messages) {
+    const n = m as { method?: unknown; params?: { requestId?: unknown } } | null;
+    const id = n?.params?.requestId;
+    if (n?.method === 'notifications/cancelled' && (typeof id === 'string' || typeof id === 'number'))
+      ids.push(id);
+  }
+  return ids;
+}
+
+/** What the guard tracks of a session's transport. */
+interface Live {
+  readonly inFlight: Set<RequestId>;
+  /** Open GET streams: where a question to the user can go in JSON response mode. */
+  gets: number;
+}
+
 /** The ids of the JSON-RPC requests in a body (a message or a batch); notifications have none. */
 function requestIds(body: unknown): RequestId[] {
   const messages = Array.isArray(body) ? body : [body];
@@ -46,10 +68,13 @@ function sessionHeader(req: IncomingMessage): string | undefined {
 export function legacyLeg(deps: LegacyDeps) {
   const { sessions } = deps;
 
+  const live = new WeakMap<NodeStreamableHTTPServerTransport, Live>();
+
   /** Forwards to the session's transport, holding the request ids while they are answered. */
   async function forward(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown) {
+    const state = live.get(session.transport) as Live;
     const ids = req.method === 'POST' ? requestIds(body) : [];
-    const taken = ids.find((id) => session.inFlight.has(id));
+    const taken = ids.find((id, i) => state.inFlight.has(id) || ids.indexOf(id) !== i);
     if (taken !== undefined) {
       return rpcError(
         res,
@@ -59,10 +84,12 @@ export function legacyLeg(deps: LegacyDeps) {
         taken,
       );
     }
-    for (const id of ids) session.inFlight.add(id);
-    if (ids.length) {
+    for (const id of ids) state.inFlight.add(id);
+    for (const id of req.method === 'POST' ? cancelledIds(body) : []) state.inFlight.delete(id);
+    if (req.method === 'GET' && req.headers['last-event-id'] === undefined) {
+      state.gets += 1;
       res.once('close', () => {
-        for (const id of ids) session.inFlight.delete(id);
+        state.gets -= 1;
       });
     }
     await session.transport.handleRequest(req, res, body);
@@ -86,13 +113,26 @@ export function legacyLeg(deps: LegacyDeps) {
     transport.onclose = () => {
       if (transport.sessionId) sessions.end(transport.sessionId);
     };
-    if (deps.jsonResponse) {
-      const send = transport.send.bind(transport);
-      transport.send = (message, options) =>
-        'method' in message && 'id' in message && options?.relatedRequestId !== undefined
-          ? send(message, { ...options, relatedRequestId: undefined })
-          : send(message, options);
-    }
+    const state: Live = { inFlight: new Set(), gets: 0 };
+    live.set(transport, state);
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      if ('id' in message && message.id !== undefined && ('result' in message || 'error' in message)) {
+        state.inFlight.delete(message.id);
+      }
+      if (
+        deps.jsonResponse &&
+        'method' in message &&
+        'id' in message &&
+        options?.relatedRequestId !== undefined
+      ) {
+        // Nowhere to put the question: fail the call now rather than let it wait for an answer.
+        if (state.gets === 0)
+          return Promise.reject(new Error('JSON response mode: open the GET stream to be asked'));
+        return send(message, { ...options, relatedRequestId: undefined });
+      }
+      return send(message, options);
+    };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   }

@@ -1,8 +1,7 @@
 /**
  * Open 2025-era MCP sessions: one SDK transport and one Server each, bound to the credential owner
- * that opened it, with the ids of the requests it is answering (legacy.ts refuses a second request
- * with an id still in flight). Sessions end when idle for too long, and there are at most `max` of them (the least recently
- * used one is closed to make room). A Map keeps insertion order, so moving a session to the end on
+ * that opened it. Sessions end when idle for too long, and there are at most `max` of them (the
+ * least recently used one is closed to make room). A Map keeps insertion order, so moving a session to the end on
  * every request makes the first entry the least recently used.
  */
 import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
@@ -13,8 +12,6 @@ export interface Session {
   readonly owner: string;
   readonly transport: NodeStreamableHTTPServerTransport;
   readonly server: McpServer | Server;
-  /** JSON-RPC ids of the requests this session is answering now. */
-  readonly inFlight: Set<string | number>;
   lastSeen: number;
 }
 
@@ -62,8 +59,8 @@ export class SessionRegistry {
     return session;
   }
 
-  add(entry: Omit<Session, 'lastSeen' | 'inFlight'>): void {
-    const session: Session = { ...entry, inFlight: new Set(), lastSeen: this.#now() };
+  add(entry: Omit<Session, 'lastSeen'>): void {
+    const session: Session = { ...entry, lastSeen: this.#now() };
     while (this.#sessions.size >= this.#opts.max) {
       const oldest = this.#sessions.values().next().value as Session;
       this.#opts.logger.info({ session: oldest.id }, 'session limit reached; closing the least recent');

@@ -15,6 +15,7 @@ import type { ProgressUpdate } from '../catalogue/types.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
+import { schemaKey } from './definition.js';
 import { buildRestRequest } from './request.js';
 import {
   apiErrorResult,
@@ -104,10 +105,14 @@ export async function callTool(
   if (!isGated(tool.spec, call.confirm) || isDryRun(data)) return send(call, data);
 
   const summary = summarize(tool.name, tool.spec, data);
-  const answer = call.confirmations.answer(ctx.requestState, ctx.inputResponses, call.who, tool.name, data);
+  // Bound to the binding, not the name alone: one name can mean another endpoint in another mode.
+  const binding = schemaKey(tool.spec);
+  const answer = call.confirmations.answer(ctx.requestState, ctx.inputResponses, call.who, binding, data);
   switch (answer.kind) {
     case 'accepted':
-      return call.confirmations.once(answer.id, () => send(call, data, answer.id));
+      // Not tied to the client's connection: the user approved it, and a client that lost its
+      // stream and asks again must get this outcome, not an abort (confirmation.ts, single use).
+      return call.confirmations.once(answer.id, () => send(call, data, { idempotencyKey: answer.id, detached: true }));
     case 'declined':
       return call.confirmations.once(answer.id, async () =>
         structuredResult({ cancelled: true, summary, message: 'The user declined; nothing was done.' }),
@@ -119,7 +124,7 @@ export async function callTool(
     case 'none':
       break;
   }
-  if (ctx.canElicit) return call.confirmations.ask(call.who, tool.name, data, summary);
+  if (ctx.canElicit) return call.confirmations.ask(call.who, binding, data, summary);
   if (call.confirm === 'strict') {
     throw new MissingRequiredClientCapabilityError(
       { requiredCapabilities: { elicitation: { form: {} } } },
@@ -130,21 +135,25 @@ export async function callTool(
   return structuredResult(previewStructured(tool.name, summary, data, 'dry_run' in tool.spec.input.shape));
 }
 
-/** The REST request(s); a confirmed call's state id is its upstream Idempotency-Key. */
+/**
+ * The REST request(s); a confirmed call's state id is its upstream Idempotency-Key, and it runs
+ * `detached` from the request's cancellation (each attempt keeps its own timeout).
+ */
 async function send(
   call: ToolCall,
   data: Record<string, unknown>,
-  idempotencyKey?: string,
+  opts: { idempotencyKey?: string; detached?: boolean } = {},
 ): Promise<CallToolResult> {
   const credential = await call.credential();
-  const api = bindCaller(call.api, credential, call.tool.spec.tier, call.ctx.signal, idempotencyKey);
+  const signal = opts.detached ? undefined : call.ctx.signal;
+  const api = bindCaller(call.api, credential, call.tool.spec.tier, signal, opts.idempotencyKey);
   const token = call.ctx.progressToken;
   const progress =
     token === undefined
       ? undefined
       : (update: ProgressUpdate) =>
           call.ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
-  const result = await run(call, data, api, progress);
+  const result = await run(call, data, api, progress, signal);
   return withoutSecret(result, credential);
 }
 
@@ -163,6 +172,7 @@ async function run(
   input: Record<string, unknown>,
   api: ReturnType<typeof bindCaller>,
   progress: ((u: ProgressUpdate) => Promise<void>) | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<CallToolResult> {
   const { spec } = call.tool;
   const started = performance.now();
@@ -176,7 +186,11 @@ async function run(
     });
   try {
     const result = spec.run
-      ? await spec.run(input as never, { api, signal: call.ctx.signal, ...(progress ? { progress } : {}) })
+      ? await spec.run(input as never, {
+          api,
+          ...(signal ? { signal } : {}),
+          ...(progress ? { progress } : {}),
+        })
       : await api.call(buildRestRequest(spec.http!, input));
     done(true, result.status, result.requestId);
     return successResult(result.data, result.pagination, call.maxResultChars);

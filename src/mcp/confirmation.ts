@@ -20,6 +20,7 @@ import {
   inputRequired,
   type RequestStateCodec,
 } from '@modelcontextprotocol/server';
+import { usageErrorResult } from './result.js';
 import { type UsedStates, usedStatesInMemory } from './used-states.js';
 
 export interface ConfirmState {
@@ -113,7 +114,7 @@ export class Confirmations {
     });
   }
 
-  /** Reads a re-entry: the verified state (if any) and the user's answer. */
+  /** Reads a re-entry: the verified state (if any) and the user's answer. `tool` names the binding. */
   answer(
     state: unknown,
     responses: Record<string, unknown> | undefined,
@@ -138,7 +139,11 @@ export class Confirmations {
    * waits for it while it is still running) and `act` is not called again.
    */
   once(id: string, act: () => Promise<CallToolResult>): Promise<CallToolResult> {
-    return this.#used.once(id, this.#ttlMs, act);
+    return this.#used.once(id, this.#ttlMs, act, () =>
+      usageErrorResult(
+        'Too many confirmations are being remembered on this server right now; nothing was done. Call the tool again in a few minutes.',
+      ),
+    );
   }
 }
 

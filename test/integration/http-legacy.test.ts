@@ -410,6 +410,28 @@ describe('JSON response mode (G8_HTTP_JSON_RESPONSE)', () => {
     url = (await stack.restart({ G8_HTTP_JSON_RESPONSE: 'true', G8_DISCOVERY: 'off' })).url;
   });
 
+  it('a question with no GET stream open to carry it fails the call at once instead of waiting', async () => {
+    const init = await post(
+      { ...INIT, params: { ...INIT.params, capabilities: { elicitation: { form: {} } } } },
+      {},
+      url,
+    );
+    const session = { 'mcp-session-id': init.headers.get('mcp-session-id') as string };
+    await init.text();
+    await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session, url);
+    const started = Date.now();
+    const res = await post(
+      call(5, 'g8_send_reply', { reply_id: 'thr_1', body: 'Thanks!', channel: 'email', to: 'a@b.co' }),
+      session,
+      url,
+    );
+    const answer = (await res.json()) as { id: number; result?: { isError?: boolean }; error?: unknown };
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(answer.id).toBe(5);
+    expect(answer.error ?? answer.result?.isError).toBeTruthy();
+    expect(stack.proxy.requests.filter((r) => r.url.endsWith('/send'))).toHaveLength(0);
+  });
+
   it('a batch is answered as one JSON array, in the order of the requests', async () => {
     const init = await post(INIT, {}, url);
     const session = { 'mcp-session-id': init.headers.get('mcp-session-id') as string };
@@ -453,6 +475,13 @@ describe('JSON response mode (G8_HTTP_JSON_RESPONSE)', () => {
 });
 
 describe('the guard in front of the session transport', () => {
+  it('one id twice in one batch is refused with that id', async () => {
+    const session = await openSession();
+    const res = await post([call(61, 'g8_whoami'), call(61, 'g8_whoami')], session);
+    expect(res.status).toBe(409);
+    expect((await rpcError(res, 61)).message).toMatch(/already being answered/);
+  });
+
   it('three concurrent POSTs with one id: one is answered, the others are refused with that id', async () => {
     const session = await openSession();
     const slow = {

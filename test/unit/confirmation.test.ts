@@ -1,6 +1,7 @@
 /** The sealed confirmation state: bound to caller, tool and arguments; acting once per state. */
 import { describe, expect, it } from 'vitest';
 import { Confirmations, processKey } from '../../src/mcp/confirmation.js';
+import { usedStatesInMemory } from '../../src/mcp/used-states.js';
 
 const ARGS = { reply_id: 't1', body: 'Hi', channel: 'email' };
 const ACCEPT = { confirm: { action: 'accept', content: { confirm: true } } };
@@ -65,6 +66,25 @@ describe('Confirmations', () => {
     expect(second).toBe(first);
     expect(third).toBe(first);
     await c.once('s2', act);
+    expect(runs).toBe(2);
+  });
+});
+
+describe('usedStatesInMemory', () => {
+  const result = (text: string) => ({ content: [{ type: 'text' as const, text }] });
+
+  it('remembers a state past its lifetime (the codec verifies up to a second later)', async () => {
+    let t = 1_000_000;
+    const used = usedStatesInMemory(() => t);
+    let runs = 0;
+    const act = async () => result(`run ${++runs}`);
+    const full = () => result('full');
+    await used.once('s', 300_000, act, full);
+    t += 301_500;
+    await used.once('s', 300_000, act, full);
+    expect(runs).toBe(1);
+    t += 10_000;
+    await used.once('s', 300_000, act, full);
     expect(runs).toBe(2);
   });
 });
