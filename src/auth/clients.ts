@@ -30,8 +30,8 @@ export class ClientRegistry implements ClientsStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async getClient(clientId: string): Promise<OAuthClientInformationFull | undefined> {
-    if (this.resolver.handles(clientId)) return this.resolver.resolve(clientId);
+  async getClient(clientId: string, requester?: string): Promise<OAuthClientInformationFull | undefined> {
+    if (this.resolver.handles(clientId)) return this.resolver.resolve(clientId, requester);
     return this.store.getClient(clientId);
   }
 

@@ -27,7 +27,8 @@ export interface AuthorizationParams {
 }
 
 export interface ClientsStore {
-  getClient(clientId: string): Promise<OAuthClient | undefined>;
+  /** `requester`: the HTTP client's address, which bounds the metadata-document fetches it causes. */
+  getClient(clientId: string, requester?: string): Promise<OAuthClient | undefined>;
   /** RFC 7591: `client` is the validated metadata with a fresh client_id; returns what is kept. */
   registerClient(client: OAuthClient): Promise<OAuthClient>;
 }

@@ -1,14 +1,19 @@
 /**
- * Which redirect URIs a client may register (by dynamic registration or a metadata document):
- * https anywhere; plain http only on a loopback host, on any port (RFC 8252 §7.3 — native clients
- * such as Claude Code listen on an ephemeral port); and private-use schemes (cursor://…) for
- * desktop apps. Matching at /authorize is exact, except the port of a loopback URI (the rule
- * the v1 SDK applied, which clients rely on).
+ * Which redirect URIs a client may register (by dynamic registration or a metadata document), an
+ * allowlist: https anywhere; plain http only on a loopback host, on any port (RFC 8252 §7.3 —
+ * native clients such as Claude Code listen on an ephemeral port); private-use schemes in
+ * reverse-domain form with at least one dot (RFC 8252 §7.1: com.example.app:/cb); and the few
+ * named desktop-app schemes MCP clients in the field use (cursor://…). Every other scheme (ws:,
+ * intent:, view-source:, javascript:, …) is refused. Matching at /authorize is exact, except the
+ * port of a loopback URI (the rule the v1 SDK applied, which clients rely on).
  */
 import { InvalidClientMetadataError } from './errors.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'about:', 'blob:', 'ftp:']);
+/** RFC 8252 §7.1: a private-use scheme is a reversed domain name the app controls (≥ one dot). */
+const REVERSE_DOMAIN_SCHEME = /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+:$/;
+/** Desktop MCP clients whose (older, undotted) scheme is in use today. */
+const KNOWN_APP_SCHEMES = new Set(['cursor:']);
 
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.has(hostname);
@@ -28,8 +33,8 @@ export function redirectProblem(uri: string): string | undefined {
   if (url.protocol === 'http:') {
     return isLoopbackHost(url.hostname) ? undefined : `${uri}: plain http is only allowed on a loopback host`;
   }
-  if (FORBIDDEN_SCHEMES.has(url.protocol)) return `${uri}: the ${url.protocol} scheme is not allowed`;
-  return undefined;
+  if (REVERSE_DOMAIN_SCHEME.test(url.protocol) || KNOWN_APP_SCHEMES.has(url.protocol)) return undefined;
+  return `${uri}: the ${url.protocol} scheme is not allowed (use https, http on a loopback host, or a private-use scheme in reverse-domain form such as com.example.app:)`;
 }
 
 export function checkRedirectUris(uris: readonly string[]): void {

@@ -1,19 +1,76 @@
 /**
  * The server secret that seals upstream credentials: G8_MCP_SECRET when set, else a random one
  * generated on first start and kept in the data directory (mode 0600), so grants survive restarts.
+ *
+ * The data directory and the secret file are checked, not trusted: a directory others can write
+ * (they could swap the secret or the database) or a secret others can read or write is tightened
+ * when this user owns it (0700 / 0600), and otherwise refused with the fix in the message.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  type Stats,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export const SECRET_FILE = 'mcp-secret';
 
 export class SecretError extends Error {}
 
-/** Creates the data directory (0700) if needed; returns its path. */
+const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+
+function octal(mode: number): string {
+  return (mode & 0o777).toString(8).padStart(3, '0');
+}
+
+function ownedByUs(stat: Stats): boolean {
+  return uid === undefined || stat.uid === uid;
+}
+
+/** Creates the data directory (0700) if needed, or makes sure others cannot write it; returns its path. */
 export function ensureDataDir(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return dataDir;
+  const stat = lstatSync(dataDir);
+  if (!stat.isDirectory()) {
+    throw new SecretError(`G8_DATA_DIR ${dataDir} is not a directory; point G8_DATA_DIR at a directory.`);
+  }
+  if ((stat.mode & 0o022) !== 0) {
+    if (!ownedByUs(stat)) {
+      throw new SecretError(
+        `G8_DATA_DIR ${dataDir} is writable by other users (mode ${octal(stat.mode)}) and not owned by this user; run \`chmod 700 ${dataDir}\` as its owner, or set G8_DATA_DIR to a directory of your own.`,
+      );
+    }
+    chmodSync(dataDir, 0o700);
+  }
   return dataDir;
+}
+
+/** Reads the kept secret from an open file, after making sure only its owner (us) can use it. */
+function readKept(file: string, fd: number): Buffer {
+  const stat = fstatSync(fd);
+  if (!stat.isFile())
+    throw new SecretError(`${file} is not a regular file; delete it to generate a new secret.`);
+  if ((stat.mode & 0o077) !== 0) {
+    if (!ownedByUs(stat)) {
+      throw new SecretError(
+        `${file} can be read or written by other users (mode ${octal(stat.mode)}) and is not owned by this user; as its owner run \`chmod 600 ${file}\`, or delete it (sealed grants are then lost).`,
+      );
+    }
+    fchmodSync(fd, 0o600); // tightened before a byte is read
+  }
+  const kept = Buffer.from(readFileSync(fd, 'utf8').trim(), 'base64url');
+  if (kept.length < 32) throw new SecretError(`${file} is damaged; delete it to generate a new secret.`);
+  return kept;
 }
 
 export function loadServerSecret(dataDir: string, configured: string | undefined): Buffer {
@@ -26,12 +83,22 @@ export function loadServerSecret(dataDir: string, configured: string | undefined
   }
   ensureDataDir(dataDir);
   const file = join(dataDir, SECRET_FILE);
+  let fd: number | undefined;
   try {
-    const kept = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-    if (kept.length < 32) throw new SecretError(`${file} is damaged; delete it to generate a new secret.`);
-    return kept;
+    // O_NOFOLLOW: a symlink planted in place of the secret is not followed.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP')
+      throw new SecretError(`${file} is a symbolic link; replace it with the secret file itself.`);
+    if (code !== 'ENOENT') throw error;
+  }
+  if (fd !== undefined) {
+    try {
+      return readKept(file, fd);
+    } finally {
+      closeSync(fd);
+    }
   }
   const secret = randomBytes(32);
   try {

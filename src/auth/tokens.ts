@@ -102,6 +102,17 @@ export class TokenService {
     if (known?.kind !== 'refresh' || known.clientId !== req.clientId) {
       throw new InvalidGrantError('refresh token is invalid');
     }
+    // The request is checked before the token is spent too: a refresh refused for a wrong resource
+    // or a wider scope leaves the token usable, so the client's next, correct refresh still works.
+    // A token already used skips this, so that reuse is caught (and the grant revoked) below.
+    const asked = req.scopes?.filter((s) => s !== '') ?? [];
+    if (known.usedAt === null) {
+      if (known.revokedAt !== null) throw new InvalidGrantError('refresh token was revoked');
+      if (known.expiresAt <= now) throw new InvalidGrantError('refresh token expired');
+      checkResource(req.resource, this.policy.canonicalResource);
+      const wider = asked.filter((s) => !known.scopes.includes(s));
+      if (wider.length) throw new InvalidScopeError(`scope ${wider.join(' ')} was not granted`);
+    }
     const consumed = await this.store.consumeRefreshToken(hash, now);
     if (consumed.status === 'missing') throw new InvalidGrantError('refresh token is invalid');
     const token = consumed.record;
@@ -116,7 +127,6 @@ export class TokenService {
     if (token.revokedAt !== null) throw new InvalidGrantError('refresh token was revoked');
     if (token.expiresAt <= now) throw new InvalidGrantError('refresh token expired');
     checkResource(req.resource, this.policy.canonicalResource);
-    const asked = req.scopes?.filter((s) => s !== '') ?? [];
     const wider = asked.filter((s) => !token.scopes.includes(s));
     if (wider.length) throw new InvalidScopeError(`scope ${wider.join(' ')} was not granted`);
     const grant = await this.liveGrant(token.grantId);

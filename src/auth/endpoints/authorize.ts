@@ -1,14 +1,24 @@
 /**
  * GET/POST /authorize (OAuth 2.1 §4.1.1). Two phases, as in RFC 6749 §4.1.2.1: until client_id
- * and redirect_uri are known good, a refusal is answered here (400 JSON), never redirected — the
- * redirect target is not trusted yet. After that, every refusal goes back to the client's
- * redirect_uri with `error`, `error_description` and its `state`.
+ * and redirect_uri are known good, a refusal is answered here — an error page for a browser, the
+ * OAuth error as JSON for anything else — and never redirected: the redirect target is not trusted
+ * yet. "Known good" includes the redirect URI itself passing today's rules (redirects.ts), so a
+ * client stored under older, looser rules is never redirected to a scheme now refused. After
+ * that, every refusal goes back to the client's redirect_uri with `error`, `error_description`
+ * and its `state`.
  */
 import express, { type Request, type Response } from 'express';
 import * as z from 'zod';
-import { InvalidClientError, InvalidRequestError, OAuthError, ServerError } from '../errors.js';
+import { pageHeaders, renderMessage } from '../consent/page.js';
+import {
+  InvalidClientError,
+  InvalidRequestError,
+  OAuthError,
+  ServerError,
+  TooManyRequestsError,
+} from '../errors.js';
 import type { OAuthClient, OAuthServerProvider } from '../provider.js';
-import { redirectUriMatches } from '../redirects.js';
+import { redirectProblem, redirectUriMatches } from '../redirects.js';
 import { allowedMethods, limit, parseOr, type RateLimitOption, sendOAuthError } from './shared.js';
 
 const ClientParamsSchema = z.object({
@@ -40,21 +50,51 @@ export interface AuthorizeOptions {
 async function knownClient(
   provider: OAuthServerProvider,
   params: unknown,
+  requester: string | undefined,
 ): Promise<{ client: OAuthClient; redirectUri: string }> {
   const { client_id, redirect_uri } = parseOr(ClientParamsSchema, params);
-  const client = await provider.clientsStore.getClient(client_id);
+  const client = await provider.clientsStore.getClient(client_id, requester);
   if (!client) throw new InvalidClientError('Invalid client_id');
+  let target: string;
   if (redirect_uri !== undefined) {
     if (!client.redirect_uris.some((registered) => redirectUriMatches(redirect_uri, registered))) {
       throw new InvalidRequestError('Unregistered redirect_uri');
     }
-    return { client, redirectUri: redirect_uri };
+    target = redirect_uri;
+  } else {
+    const only = client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined;
+    if (only === undefined) {
+      throw new InvalidRequestError(
+        'redirect_uri must be specified when client has multiple registered URIs',
+      );
+    }
+    target = only;
   }
-  const only = client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined;
-  if (only === undefined) {
-    throw new InvalidRequestError('redirect_uri must be specified when client has multiple registered URIs');
+  if (redirectProblem(target) !== undefined) {
+    throw new InvalidRequestError('The redirect_uri registered for this client is not allowed');
   }
-  return { client, redirectUri: only };
+  return { client, redirectUri: target };
+}
+
+/** Phase 1 refusal: a page for a browser (it must not be sent on anywhere), else the JSON error. */
+function refuseHere(req: Request, res: Response, error: unknown): void {
+  if (req.accepts(['json', 'html']) !== 'html') {
+    sendOAuthError(res, error);
+    return;
+  }
+  const known = error instanceof OAuthError ? error : new ServerError('Internal Server Error');
+  const status = known instanceof TooManyRequestsError ? 429 : known instanceof ServerError ? 500 : 400;
+  if (status === 429) res.setHeader('Retry-After', '1');
+  res
+    .status(status)
+    .set(pageHeaders([]))
+    .type('html')
+    .send(
+      renderMessage(
+        'Sign-in request refused',
+        `This sign-in request cannot be completed: ${known.message} (${known.code}). Start again from your app; if it keeps happening, the app is misconfigured.`,
+      ),
+    );
 }
 
 function errorRedirect(redirectUri: string, error: OAuthError, state: string | undefined): string {
@@ -76,9 +116,9 @@ export function authorizeEndpoint(opts: AuthorizeOptions): express.Router {
     const params: unknown = req.method === 'POST' ? req.body : req.query;
     let found: Awaited<ReturnType<typeof knownClient>>;
     try {
-      found = await knownClient(opts.provider, params);
+      found = await knownClient(opts.provider, params, req.ip);
     } catch (error) {
-      sendOAuthError(res, error);
+      refuseHere(req, res, error);
       return;
     }
     let state: string | undefined;
@@ -97,6 +137,7 @@ export function authorizeEndpoint(opts: AuthorizeOptions): express.Router {
         res,
       );
     } catch (error) {
+      if (res.headersSent) return;
       const reported = error instanceof OAuthError ? error : new ServerError('Internal Server Error');
       res.redirect(302, errorRedirect(found.redirectUri, reported, state));
     }

@@ -21,8 +21,12 @@ import type { ClientsStore, OAuthClient } from '../provider.js';
 /** Per-endpoint rate limits; `false` turns them off (tests). */
 export type RateLimitOption = false | undefined;
 
-/** 400 for a refusal, 500 for ServerError or anything that is not an OAuth error. */
+/** 400 for a refusal, 429 (+ Retry-After) when busy, 500 for ServerError or anything else. */
 export function sendOAuthError(res: Response, error: unknown): void {
+  if (error instanceof TooManyRequestsError) {
+    res.status(429).set('Retry-After', '1').json(error.toResponseObject());
+    return;
+  }
   if (error instanceof OAuthError) {
     res.status(error instanceof ServerError ? 500 : 400).json(error.toResponseObject());
     return;
@@ -94,7 +98,7 @@ export function authenticateClient(clients: ClientsStore): RequestHandler {
       const parsed = ClientCredentialsSchema.safeParse(req.body);
       if (!parsed.success) throw new InvalidRequestError(String(parsed.error));
       const { client_id, client_secret } = parsed.data;
-      const client = await clients.getClient(client_id);
+      const client = await clients.getClient(client_id, req.ip);
       if (!client) throw new InvalidClientError('Invalid client_id');
       if (client.client_secret) {
         if (!client_secret) throw new InvalidClientError('Client secret is required');
