@@ -98,7 +98,16 @@ export const SETTINGS: readonly Setting[] = [
     help: 'Remote mode: answer POST /mcp with JSON instead of an SSE stream',
   },
   { env: 'G8_SESSION_IDLE_SEC', default: '1800', help: 'Remote mode: idle time after which a session ends' },
-  { env: 'G8_MAX_SESSIONS', default: '1000', help: 'Remote mode: open sessions kept (least recent evicted)' },
+  {
+    env: 'G8_MAX_SESSIONS',
+    default: '1000',
+    help: 'Remote mode: open sessions kept in all (least recent of the owner with the most evicted)',
+  },
+  {
+    env: 'G8_MAX_SESSIONS_PER_OWNER',
+    default: '50',
+    help: 'Remote mode: open sessions kept per credential owner (its least recent evicted)',
+  },
   {
     env: 'G8_OAUTH_ISSUER',
     default: '(none: API keys only)',
@@ -122,6 +131,11 @@ export const SETTINGS: readonly Setting[] = [
     help: 'Remote mode: lifetime of MCP refresh tokens (they rotate)',
   },
   { env: 'G8_API_KEY_CACHE_SEC', default: '300', help: 'Remote mode: how long a checked API key is trusted' },
+  {
+    env: 'G8_AUTH_FAILURES_PER_MIN',
+    default: '30',
+    help: 'Remote mode: failed credential checks on /mcp allowed per client address and per key prefix a minute, then 429 (0: no limit)',
+  },
   {
     env: 'G8_TRUST_PROXY',
     default: 'false',
@@ -189,6 +203,7 @@ const ConfigSchema = z.object({
   httpJsonResponse: bool,
   sessionIdleSec: z.coerce.number().int().min(1).max(86_400).default(1800),
   maxSessions: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  maxSessionsPerOwner: z.coerce.number().int().min(1).max(1_000_000).default(50),
   oauthIssuer: z.url({ protocol: /^https?$/ }).optional(),
   oauthClientId: z.string().min(1).optional(),
   oauthClientSecret: z.string().min(1).optional(),
@@ -196,6 +211,7 @@ const ConfigSchema = z.object({
   accessTokenTtlSec: z.coerce.number().int().min(1).max(86_400).default(3600),
   refreshTokenTtlSec: z.coerce.number().int().min(60).max(31_536_000).default(2_592_000),
   apiKeyCacheSec: z.coerce.number().int().min(0).max(3600).default(300),
+  authFailuresPerMin: z.coerce.number().int().min(0).max(1_000_000).default(30),
   trustProxy: bool,
 });
 

@@ -28,6 +28,7 @@ export const ENV_KEYS = {
   G8_HTTP_JSON_RESPONSE: 'httpJsonResponse',
   G8_SESSION_IDLE_SEC: 'sessionIdleSec',
   G8_MAX_SESSIONS: 'maxSessions',
+  G8_MAX_SESSIONS_PER_OWNER: 'maxSessionsPerOwner',
   G8_OAUTH_ISSUER: 'oauthIssuer',
   G8_OAUTH_CLIENT_ID: 'oauthClientId',
   G8_OAUTH_CLIENT_SECRET: 'oauthClientSecret',
@@ -35,6 +36,7 @@ export const ENV_KEYS = {
   G8_ACCESS_TOKEN_TTL_SEC: 'accessTokenTtlSec',
   G8_REFRESH_TOKEN_TTL_SEC: 'refreshTokenTtlSec',
   G8_API_KEY_CACHE_SEC: 'apiKeyCacheSec',
+  G8_AUTH_FAILURES_PER_MIN: 'authFailuresPerMin',
   G8_TRUST_PROXY: 'trustProxy',
 } as const;
 

@@ -2,7 +2,9 @@
  * graph8 API keys as credentials: pasted on the consent page, or sent directly on /mcp by headless
  * clients (`Authorization: Bearer g8_…` / `X-API-Key: g8_…`). A key is checked with GET /me, and
  * the answer is cached by the key's SHA-256 for a few minutes so a busy client costs one check
- * per window, not one per request.
+ * per window, not one per request. A refusal is cached for a few seconds only (a key just created
+ * upstream must not stay refused for long), and concurrent checks of one key share one GET /me.
+ * Repeated failures are throttled in front of this (mcp-auth.ts, throttle.ts).
  */
 import type { ApiClient } from '../api/client.js';
 import { ApiError, ConnectionError, TimeoutError } from '../api/errors.js';
@@ -27,7 +29,8 @@ export function looksLikeApiKey(value: string): boolean {
 }
 
 const MAX_ENTRIES = 10_000;
-const NEGATIVE_TTL_MS = 30_000;
+/** How long a refusal is remembered: long enough to absorb a burst, short enough for a new key. */
+export const NEGATIVE_TTL_MS = 10_000;
 
 export interface ApiKeyVerifierOptions {
   readonly ttlMs: number;
@@ -56,6 +59,7 @@ export class ApiKeyVerifier {
   readonly #ttlMs: number;
   readonly #now: () => number;
   readonly #cache = new Map<string, { expiresAt: number; check: KeyCheck }>();
+  readonly #pending = new Map<string, Promise<KeyCheck>>();
 
   constructor(api: ApiClient, opts: ApiKeyVerifierOptions) {
     this.#api = api;
@@ -90,15 +94,27 @@ export class ApiKeyVerifier {
         message: 'not a graph8 API key (expected g8_live_… or g8_test_…)',
       };
     }
-    const now = this.#now();
     const hit = this.#cache.get(hash);
-    if (hit && hit.expiresAt > now) return hit.check;
-    const check = await this.describe(key);
-    // An outage is not an answer about the key: it is not cached.
-    if (check.ok || check.reason === 'refused') {
-      if (this.#cache.size >= MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string);
-      this.#cache.set(hash, { expiresAt: now + (check.ok ? this.#ttlMs : NEGATIVE_TTL_MS), check });
-    }
-    return check;
+    if (hit && hit.expiresAt > this.#now()) return hit.check;
+    const pending = this.#pending.get(hash);
+    if (pending) return pending;
+    const checking = this.describe(key).then((check) => {
+      this.#pending.delete(hash);
+      // An outage is not an answer about the key: it is not cached.
+      if (check.ok || check.reason === 'refused') {
+        if (this.#cache.size >= MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string);
+        const ttl = check.ok ? this.#ttlMs : Math.min(this.#ttlMs, NEGATIVE_TTL_MS);
+        this.#cache.set(hash, { expiresAt: this.#now() + ttl, check });
+      }
+      return check;
+    });
+    this.#pending.set(hash, checking);
+    return checking;
+  }
+
+  /** The cached answer for a key known to be good (no upstream call), else undefined. */
+  knownGood(hash: string): KeyCheck | undefined {
+    const hit = this.#cache.get(hash);
+    return hit && hit.expiresAt > this.#now() && hit.check.ok ? hit.check : undefined;
   }
 }

@@ -3,6 +3,10 @@
  * path for headless clients — a graph8 API key in `Authorization: Bearer g8_…` or `X-API-Key`.
  * Failures are answered the RFC 6750 / RFC 9728 way: 401 with a WWW-Authenticate naming the
  * protected-resource metadata and the scope, so a client knows where to sign in.
+ *
+ * Failed checks are counted per client address and per API-key prefix (throttle.ts); a caller
+ * over the limit gets 429 + Retry-After and its credential is not checked upstream — only an
+ * OAuth token (checked locally) or an API key already known good still passes.
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
@@ -11,6 +15,7 @@ import { type ApiKeyVerifier, looksLikeApiKey } from './api-keys.js';
 import type { CredentialVault } from './credentials.js';
 import { sha256Hex } from './crypto.js';
 import { InvalidTokenError } from './errors.js';
+import { FailureThrottle, failureBuckets } from './throttle.js';
 import type { TokenService } from './tokens.js';
 
 export interface McpPrincipal {
@@ -37,7 +42,12 @@ export interface McpAuthOptions {
   readonly vault: CredentialVault;
   readonly resourceMetadataUrl: string;
   readonly scopes: readonly string[];
+  /** Failed checks allowed per client address and per key prefix a minute (0: no limit). */
+  readonly failuresPerMinute?: number;
 }
+
+/** The window of the failed-check throttle. */
+const THROTTLE_WINDOW_MS = 60_000;
 
 function headerText(value: string | string[] | undefined): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -45,20 +55,47 @@ function headerText(value: string | string[] | undefined): string | undefined {
 }
 
 export class McpAuthenticator {
-  constructor(private readonly opts: McpAuthOptions) {}
+  readonly #throttle: FailureThrottle;
 
-  async authenticate(headers: IncomingHttpHeaders): Promise<AuthOutcome> {
+  constructor(private readonly opts: McpAuthOptions) {
+    this.#throttle = new FailureThrottle({
+      limit: opts.failuresPerMinute ?? 0,
+      windowMs: THROTTLE_WINDOW_MS,
+    });
+  }
+
+  /** `client`: the caller's address (client-address.ts), for the failed-check throttle. */
+  async authenticate(headers: IncomingHttpHeaders, client?: string): Promise<AuthOutcome> {
     const authorization = headerText(headers.authorization);
     const apiKeyHeader = headerText(headers['x-api-key']);
+    if (!authorization && !apiKeyHeader) return this.#challenge();
+    const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
+    const key = apiKeyHeader ?? bearer;
+    const buckets = failureBuckets(client, key);
+    const wait = this.#throttle.retryAfter(buckets);
+    const outcome = await this.#check(authorization, apiKeyHeader, bearer, wait > 0);
+    if (outcome.ok) return outcome;
+    if (wait > 0) return this.#throttled(wait);
+    // An outage upstream says nothing about the caller.
+    if (outcome.status !== 503) this.#throttle.fail(buckets);
+    return outcome;
+  }
+
+  async #check(
+    authorization: string | undefined,
+    apiKeyHeader: string | undefined,
+    bearer: string | undefined,
+    throttled: boolean,
+  ): Promise<AuthOutcome> {
     if (authorization && apiKeyHeader) {
       return this.#fail(400, 'invalid_request', 'Send either Authorization or X-API-Key, not both');
     }
-    if (apiKeyHeader) return this.#apiKey(apiKeyHeader);
-    if (!authorization) return this.#challenge();
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match) return this.#fail(401, 'invalid_request', "Expected 'Authorization: Bearer <token>'");
-    const token = match[1] as string;
-    if (/^g8_(live|test)_/.test(token)) return this.#apiKey(token);
+    if (apiKeyHeader) return this.#apiKey(apiKeyHeader, throttled);
+    if (bearer === undefined) {
+      return this.#fail(401, 'invalid_request', "Expected 'Authorization: Bearer <token>'");
+    }
+    const token = bearer;
+    if (/^g8_(live|test)_/.test(token)) return this.#apiKey(token, throttled);
     if (looksLikeJwt(token)) {
       return this.#fail(
         401,
@@ -84,12 +121,15 @@ export class McpAuthenticator {
     }
   }
 
-  async #apiKey(key: string): Promise<AuthOutcome> {
+  async #apiKey(key: string, throttled: boolean): Promise<AuthOutcome> {
     if (!looksLikeApiKey(key)) {
       return this.#fail(401, 'invalid_token', 'Not a graph8 API key (expected g8_live_… or g8_test_…)');
     }
     const hash = this.#hashOf(key);
-    const check = await this.opts.apiKeys.verify(key, hash);
+    // Over the limit, only a key already known good passes: nothing is asked upstream.
+    const known = throttled ? this.opts.apiKeys.knownGood(hash) : undefined;
+    if (throttled && !known) return this.#fail(401, 'invalid_token', 'throttled');
+    const check = known ?? (await this.opts.apiKeys.verify(key, hash));
     if (!check.ok) {
       return check.reason === 'refused'
         ? this.#fail(401, 'invalid_token', 'graph8 refused this API key')
@@ -141,6 +181,18 @@ export class McpAuthenticator {
       body: {
         error: 'invalid_token',
         error_description: 'Authentication required: sign in with OAuth, or send a graph8 API key',
+      },
+    };
+  }
+
+  #throttled(seconds: number): AuthOutcome {
+    return {
+      ok: false,
+      status: 429,
+      headers: { 'Retry-After': String(seconds) },
+      body: {
+        error: 'too_many_requests',
+        error_description: `Too many failed credential checks; retry in ${seconds} s`,
       },
     };
   }

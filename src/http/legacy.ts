@@ -8,8 +8,11 @@
  *   is refused with that id: the transport would map both answers to one stream and leave the
  *   others hanging for good. An id is in use from its request until the transport sends its
  *   answer, or the client cancels it (a cancelled request is never answered);
- * - errors about the session (unknown, someone else's, none given) carry the request's id, not
- *   `null`;
+ * - a session is bound to its owner and to the scopes of the token that opened it: a request
+ *   whose own token lacks one of them (the same grant refreshed down to `graph8:read`) is not
+ *   served by it — 404, so the client opens a session that its token's scopes build;
+ * - every HTTP-level error carries the request's id, not `null`, whenever the body is one request
+ *   (ours, and the transport's own 400/406/409/… answers);
  * - in JSON response mode a question to the user (the confirmation's elicitation) cannot ride the
  *   call's answer, which is one JSON body: it goes on the session's GET stream, where the SDK
  *   transport would otherwise drop it and the call would wait for an answer that never comes.
@@ -21,6 +24,13 @@ import { isInitializeRequest, type McpServer, type Server } from '@modelcontextp
 import { MemoryEventStore } from './event-store.js';
 import { rpcError } from './rpc-error.js';
 import type { Session, SessionRegistry } from './sessions.js';
+
+/** The caller of one request, as the session leg needs it. */
+export interface LegacyCaller {
+  readonly owner: string;
+  /** The scopes of this request's token (undefined: an API key, every scope). */
+  readonly scopes: readonly string[] | undefined;
+}
 
 export interface LegacyDeps {
   readonly sessions: SessionRegistry;
@@ -60,6 +70,74 @@ function requestIds(body: unknown): RequestId[] {
   return ids;
 }
 
+/** Whether a token with `have` carries every scope of a session opened with `opened`. */
+function covers(have: readonly string[] | undefined, opened: readonly string[] | undefined): boolean {
+  if (have === undefined) return true;
+  if (opened === undefined) return false;
+  return opened.every((s) => have.includes(s));
+}
+
+/** The id of a body that is one request; `null` for batches, notifications and responses. */
+function singleId(body: unknown): RequestId | null {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+  const { id, method } = body as { id?: unknown; method?: unknown };
+  return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null;
+}
+
+/**
+ * Puts `id` into a JSON-RPC error the transport answers at the HTTP level with `id: null` (it
+ * never reads the id for those). Error answers are small JSON bodies: held until the end,
+ * patched, sent; nothing else is touched.
+ */
+function echoIdOnErrors(res: ServerResponse, id: RequestId): void {
+  const writeHead = res.writeHead;
+  let held: Buffer[] | undefined;
+  res.writeHead = function (this: ServerResponse, status: number, ...rest: unknown[]) {
+    const headers = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r)) as
+      | Record<string, unknown>
+      | undefined;
+    const type = String(
+      headers?.['content-type'] ?? headers?.['Content-Type'] ?? this.getHeader('content-type') ?? '',
+    );
+    if (status >= 400 && type.includes('application/json')) {
+      held = [];
+      if (headers)
+        for (const name of Object.keys(headers)) {
+          if (name.toLowerCase() === 'content-length') delete headers[name];
+        }
+      this.removeHeader('content-length');
+    }
+    return (writeHead as (...args: unknown[]) => ServerResponse).call(this, status, ...rest);
+  } as typeof res.writeHead;
+  const write = res.write;
+  const end = res.end;
+  const hold = (chunk: unknown) => {
+    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+      held?.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+    }
+  };
+  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    if (!held) return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+    hold(chunk);
+    return true;
+  } as typeof res.write;
+  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    if (!held) return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+    hold(chunk);
+    let text = Buffer.concat(held).toString('utf8');
+    held = undefined;
+    try {
+      const message = JSON.parse(text) as { error?: unknown; id?: unknown };
+      if (message && typeof message === 'object' && message.error && message.id === null) {
+        text = JSON.stringify({ ...message, id });
+      }
+    } catch {
+      // Not JSON after all: sent as it was.
+    }
+    return (end as (...args: unknown[]) => ServerResponse).call(this, text);
+  } as typeof res.end;
+}
+
 function sessionHeader(req: IncomingMessage): string | undefined {
   const value = req.headers['mcp-session-id'];
   return Array.isArray(value) ? value[0] : value;
@@ -84,6 +162,8 @@ export function legacyLeg(deps: LegacyDeps) {
         taken,
       );
     }
+    const single = singleId(body);
+    if (single !== null) echoIdOnErrors(res, single);
     for (const id of ids) state.inFlight.add(id);
     for (const id of req.method === 'POST' ? cancelledIds(body) : []) state.inFlight.delete(id);
     if (req.method === 'GET' && req.headers['last-event-id'] === undefined) {
@@ -99,16 +179,17 @@ export function legacyLeg(deps: LegacyDeps) {
     req: IncomingMessage,
     res: ServerResponse,
     body: unknown,
-    owner: string,
+    caller: LegacyCaller,
     server: McpServer | Server,
   ): Promise<void> {
+    const { owner, scopes } = caller;
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       enableJsonResponse: deps.jsonResponse,
       eventStore: new MemoryEventStore(),
       // Told to clients in the priming event: how soon to come back after a stream ends early.
       retryInterval: 1000,
-      onsessioninitialized: (id) => sessions.add({ id, owner, transport, server }),
+      onsessioninitialized: (id) => sessions.add({ id, owner, scopes, transport, server }),
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.end(transport.sessionId);
@@ -134,6 +215,8 @@ export function legacyLeg(deps: LegacyDeps) {
       return send(message, options);
     };
     await server.connect(transport);
+    const single = singleId(body);
+    if (single !== null) echoIdOnErrors(res, single);
     await transport.handleRequest(req, res, body);
   }
 
@@ -142,18 +225,29 @@ export function legacyLeg(deps: LegacyDeps) {
     req: IncomingMessage,
     res: ServerResponse,
     body: unknown,
-    owner: string,
+    caller: LegacyCaller,
     server: () => McpServer | Server,
   ): Promise<void> {
     const firstId = requestIds(body)[0] ?? null;
     const id = sessionHeader(req);
     if (id !== undefined) {
-      const session = sessions.claim(id, owner);
+      const session = sessions.claim(id, caller.owner);
       // Unknown, expired and someone else's sessions look the same: 404, start a new one.
       if (!session) return rpcError(res, 404, -32001, 'Session not found; initialize a new session', firstId);
+      // Its Server was built for the opening token's scopes (its tools, what they may do): a
+      // token with fewer may not use it. Ending it needs no scope.
+      if (req.method !== 'DELETE' && !covers(caller.scopes, session.scopes)) {
+        return rpcError(
+          res,
+          404,
+          -32001,
+          'Session not found for this token: it was opened with scopes this token does not carry; initialize a new session',
+          firstId,
+        );
+      }
       return forward(session, req, res, body);
     }
-    if (req.method === 'POST' && isInitializeRequest(body)) return open(req, res, body, owner, server());
+    if (req.method === 'POST' && isInitializeRequest(body)) return open(req, res, body, caller, server());
     return rpcError(
       res,
       400,

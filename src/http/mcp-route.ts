@@ -1,6 +1,6 @@
 /**
- * POST/GET/DELETE /mcp. Order: the URL's tool selection (400 for unknown values) → who is calling
- * (401 + challenge) → the body, read once → the era: the SDK's own routing decision. 2026-07-28 requests go to createMcpHandler (stateless, a Server per request from the
+ * POST/GET/DELETE /mcp. Order: who is calling (401 + challenge) → the body, read once → the URL's
+ * tool selection (400 for unknown values, with the request's id) → the era: the SDK's own routing decision. 2026-07-28 requests go to createMcpHandler (stateless, a Server per request from the
  * factory); 2025-era traffic to sessions (legacy.ts), or with G8_HTTP_STATELESS to the SDK's
  * stateless fallback. Every leg builds its Server with the same factory: the caller's tools and a
  * closure that finds its upstream credential — never the MCP token.
@@ -21,6 +21,7 @@ import type { McpAuthenticator, McpPrincipal } from '../auth/mcp-auth.js';
 import { readOnlyFor } from '../auth/scopes.js';
 import { SelectionError } from '../catalogue/select.js';
 import { MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { clientAddress } from './client-address.js';
 import { isLegacy } from './era.js';
 import { legacyLeg } from './legacy.js';
 import { rpcError } from './rpc-error.js';
@@ -34,6 +35,8 @@ export interface McpRouteDeps {
   /** 2025-era clients without sessions (G8_HTTP_STATELESS). */
   readonly stateless: boolean;
   readonly jsonResponse: boolean;
+  /** G8_TRUST_PROXY: the client's address is X-Forwarded-For's (for the failed-check throttle). */
+  readonly trustProxy?: boolean;
   /** The server factory with everything shared already bound: only the tools and caller vary. */
   readonly buildServer: (selected: Selected, principal: McpPrincipal) => McpServer | Server;
   /** Where `subscriptions/listen` streams hear of list changes (default: this process only). */
@@ -86,7 +89,7 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
   const serveSession = legacyLeg({ sessions: deps.sessions, jsonResponse: deps.jsonResponse });
 
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<McpPrincipal | undefined> {
-    const outcome = await deps.auth.authenticate(req.headers);
+    const outcome = await deps.auth.authenticate(req.headers, clientAddress(req, Boolean(deps.trustProxy)));
     if (outcome.ok) return outcome.principal;
     const body = JSON.stringify(outcome.body);
     res.writeHead(outcome.status, { ...outcome.headers, 'content-type': 'application/json; charset=utf-8' });
@@ -94,28 +97,39 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
     return undefined;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const search = searchOf(req.url);
-    try {
-      deps.selections.forSearch(search);
-    } catch (error) {
-      if (error instanceof QueryError || error instanceof SelectionError) {
-        return rpcError(res, 400, -32602, error.message);
-      }
-      throw error;
-    }
+  /** The id of a body that is one request, for HTTP-level errors; `null` otherwise. */
+  function idOf(body: unknown): string | number | null {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+    const { id, method } = body as { id?: unknown; method?: unknown };
+    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, read: { body?: unknown }): Promise<void> {
     const principal = await authenticate(req, res);
     if (!principal) return;
     if (req.method === 'POST' && !isJsonContentType(req.headers['content-type'])) {
       return rpcError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
-    const read = await readJsonBody(req);
-    if (!read.ok) return rpcError(res, read.status, read.code, read.message);
+    const outcome = await readJsonBody(req);
+    if (!outcome.ok) return rpcError(res, outcome.status, outcome.code, outcome.message);
     // Left while being authenticated or sending its body: nothing to start, nobody to answer.
     if (res.destroyed) return;
-    const { body } = read;
+    const { body } = outcome;
+    read.body = body;
+    // The URL's selection is checked once the caller is known and the body read, so that a
+    // refusal tells only a signed-in caller about the tools, and carries the request's id.
+    const search = searchOf(req.url);
     const readOnly = principal.scopes !== undefined && readOnlyFor(principal.scopes);
-    const caller: Caller = { selected: deps.selections.forSearch(search, readOnly), principal };
+    let selected: Selected;
+    try {
+      selected = deps.selections.forSearch(search, readOnly);
+    } catch (error) {
+      if (error instanceof QueryError || error instanceof SelectionError) {
+        return rpcError(res, 400, -32602, error.message, idOf(body));
+      }
+      throw error;
+    }
+    const caller: Caller = { selected, principal };
     const auth = authInfoFor(caller);
     if (!isLegacy(req, body)) {
       (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
@@ -125,18 +139,17 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
       (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
       return serveStateless(req, res, body);
     }
-    return serveSession(req, res, body, principal.owner, () =>
-      deps.buildServer(caller.selected, caller.principal),
-    );
+    return serveSession(req, res, body, principal, () => deps.buildServer(caller.selected, caller.principal));
   }
 
   const route = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch((error: unknown) => {
+    const read: { body?: unknown } = {};
+    handle(req, res, read).catch((error: unknown) => {
       deps.logger.error(
         { err: error instanceof Error ? error.message : String(error) },
         '/mcp request failed',
       );
-      rpcError(res, 500, -32603, 'Internal server error');
+      rpcError(res, 500, -32603, 'Internal server error', idOf(read.body));
     });
   };
   return Object.assign(route, { close: () => modern.close() });

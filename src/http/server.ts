@@ -149,6 +149,7 @@ export async function startRemoteServer(
   const sessions = new SessionRegistry({
     idleMs: config.sessionIdleSec * 1000,
     max: config.maxSessions,
+    maxPerOwner: config.maxSessionsPerOwner,
     logger,
   });
   sessions.start();
@@ -159,6 +160,7 @@ export async function startRemoteServer(
     vault,
     resourceMetadataUrl: new URL('/.well-known/oauth-protected-resource/mcp', settings.publicUrl).href,
     scopes: SUPPORTED_SCOPES,
+    failuresPerMinute: config.authFailuresPerMin,
   });
   const serverLogger = logger.child({ component: 'mcp' });
   // Every replica derives the same key from the shared secret, so any of them verifies a
@@ -206,6 +208,7 @@ export async function startRemoteServer(
       sessions,
       selections: new SelectionCache(catalogue, config),
       stateless: Boolean(config.httpStateless),
+      trustProxy: Boolean(config.trustProxy),
       jsonResponse: Boolean(config.httpJsonResponse),
       logger,
       buildServer: overrides.serve?.buildServer ?? serverFor,

@@ -1,8 +1,13 @@
 /**
  * Open 2025-era MCP sessions: one SDK transport and one Server each, bound to the credential owner
- * that opened it. Sessions end when idle for too long, and there are at most `max` of them (the
- * least recently used one is closed to make room). A Map keeps insertion order, so moving a session to the end on
- * every request makes the first entry the least recently used.
+ * that opened it (and the scopes its token carried). Sessions end when idle for too
+ * long. Two caps, each closing a least recently used session to make room:
+ * - per owner (`maxPerOwner`): one credential opening session after session only ever closes its
+ *   own;
+ * - in all (`max`), a backstop for many owners at once: the room is taken from the owner holding
+ *   the most sessions, never from a tenant with a few.
+ * A Map keeps insertion order, so moving a session to the end on every request makes the first
+ * entry the least recently used — of everyone (#sessions) and of its owner (#byOwner).
  */
 import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import type { McpServer, Server } from '@modelcontextprotocol/server';
@@ -10,6 +15,8 @@ import type { McpServer, Server } from '@modelcontextprotocol/server';
 export interface Session {
   readonly id: string;
   readonly owner: string;
+  /** The scopes of the token that opened it (undefined: an API key, every scope). */
+  readonly scopes: readonly string[] | undefined;
   readonly transport: NodeStreamableHTTPServerTransport;
   readonly server: McpServer | Server;
   lastSeen: number;
@@ -22,24 +29,35 @@ export interface SessionLogger {
 
 export interface SessionOptions {
   readonly idleMs: number;
+  /** Open sessions in all. */
   readonly max: number;
+  /** Open sessions of one owner (default: `max`). */
+  readonly maxPerOwner?: number;
   readonly logger: SessionLogger;
   readonly now?: () => number;
 }
 
 export class SessionRegistry {
   readonly #sessions = new Map<string, Session>();
+  readonly #byOwner = new Map<string, Map<string, Session>>();
   readonly #opts: SessionOptions;
+  readonly #maxPerOwner: number;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(opts: SessionOptions) {
     this.#opts = opts;
+    this.#maxPerOwner = Math.min(opts.maxPerOwner ?? opts.max, opts.max);
     this.#now = opts.now ?? Date.now;
   }
 
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /** How many sessions `owner` holds. */
+  countOf(owner: string): number {
+    return this.#byOwner.get(owner)?.size ?? 0;
   }
 
   /** Starts the idle sweep (a timer that never keeps the process alive). */
@@ -56,17 +74,53 @@ export class SessionRegistry {
     session.lastSeen = this.#now();
     this.#sessions.delete(id);
     this.#sessions.set(id, session);
+    const own = this.#byOwner.get(owner);
+    own?.delete(id);
+    own?.set(id, session);
     return session;
   }
 
   add(entry: Omit<Session, 'lastSeen'>): void {
     const session: Session = { ...entry, lastSeen: this.#now() };
+    let own = this.#byOwner.get(session.owner);
+    while (own && own.size >= this.#maxPerOwner) {
+      const oldest = own.values().next().value as Session;
+      this.#opts.logger.info(
+        { session: oldest.id },
+        'session limit of this owner reached; closing its least recent',
+      );
+      this.end(oldest.id);
+      own = this.#byOwner.get(session.owner);
+    }
     while (this.#sessions.size >= this.#opts.max) {
-      const oldest = this.#sessions.values().next().value as Session;
-      this.#opts.logger.info({ session: oldest.id }, 'session limit reached; closing the least recent');
+      const oldest = this.#oldestOfBusiest();
+      this.#opts.logger.info(
+        { session: oldest.id },
+        'session limit reached; closing the least recent of the owner with the most',
+      );
       this.end(oldest.id);
     }
     this.#sessions.set(session.id, session);
+    own = this.#byOwner.get(session.owner);
+    if (!own) {
+      own = new Map();
+      this.#byOwner.set(session.owner, own);
+    }
+    own.set(session.id, session);
+  }
+
+  /** The least recent session of the owner holding the most (of those, the longest unused). */
+  #oldestOfBusiest(): Session {
+    let pick: Session | undefined;
+    let most = 0;
+    for (const own of this.#byOwner.values()) {
+      const oldest = own.values().next().value as Session;
+      if (own.size > most || (own.size === most && pick && oldest.lastSeen < pick.lastSeen)) {
+        most = own.size;
+        pick = oldest;
+      }
+    }
+    return pick as Session;
   }
 
   /** Closes a session; safe to call twice and from the transport's own onclose. */
@@ -74,6 +128,9 @@ export class SessionRegistry {
     const session = this.#sessions.get(id);
     if (!session) return;
     this.#sessions.delete(id);
+    const own = this.#byOwner.get(session.owner);
+    own?.delete(id);
+    if (own?.size === 0) this.#byOwner.delete(session.owner);
     void session.transport.close().catch(() => {});
     void session.server.close().catch(() => {});
   }

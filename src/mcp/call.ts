@@ -112,7 +112,9 @@ export async function callTool(
     case 'accepted':
       // Not tied to the client's connection: the user approved it, and a client that lost its
       // stream and asks again must get this outcome, not an abort (confirmation.ts, single use).
-      return call.confirmations.once(answer.id, () => send(call, data, { idempotencyKey: answer.id, detached: true }));
+      return call.confirmations.once(answer.id, () =>
+        send(call, data, { idempotencyKey: answer.id, detached: true }),
+      );
     case 'declined':
       return call.confirmations.once(answer.id, async () =>
         structuredResult({ cancelled: true, summary, message: 'The user declined; nothing was done.' }),

@@ -92,7 +92,8 @@ describe('refusals: status codes and JSON-RPC errors', () => {
     const session = await openSession();
     const a = await post(call(2, 'g8_whoami'), { ...session, accept: 'application/json' });
     expect(a.status).toBe(406);
-    expect(await rpcError(a)).toEqual({
+    // The transport's own refusals carry the request's id too, once the body could be read.
+    expect(await rpcError(a, 2)).toEqual({
       code: -32000,
       message: 'Not Acceptable: Client must accept both application/json and text/event-stream',
     });
@@ -126,10 +127,10 @@ describe('refusals: status codes and JSON-RPC errors', () => {
     const session = await openSession();
     const again = await post(INIT, session);
     expect(again.status).toBe(400);
-    expect((await rpcError(again)).message).toBe('Invalid Request: Server already initialized');
+    expect((await rpcError(again, 1)).message).toBe('Invalid Request: Server already initialized');
     const version = await post(call(2, 'g8_whoami'), { ...session, 'mcp-protocol-version': '1999-01-01' });
     expect(version.status).toBe(400);
-    expect((await rpcError(version)).message).toMatch(/Unsupported protocol version: 1999-01-01/);
+    expect((await rpcError(version, 2)).message).toMatch(/Unsupported protocol version: 1999-01-01/);
     const none = await post(call(2, 'g8_whoami'));
     expect(none.status).toBe(400);
     expect((await rpcError(none, 2)).message).toMatch(/initialize a session first/);
