@@ -144,18 +144,8 @@ async function send(
       ? undefined
       : (update: ProgressUpdate) =>
           call.ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
-  const result = await run(call, data, api, progress);
-  return withoutSecret(result, credential);
-}
-
-/**
- * Last line of defence: should any upstream text echo the credential, it never reaches the model.
- * Costs one substring search of a string we already built.
- */
-function withoutSecret(result: CallToolResult, secret: string): CallToolResult {
-  const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
-  if (!secret || !text.includes(secret)) return result;
-  return JSON.parse(JSON.stringify(result).replaceAll(secret, '[redacted]')) as CallToolResult;
+  // Nothing upstream echoes reaches the client: server.ts redacts every answer.
+  return run(call, data, api, progress);
 }
 
 async function run(
