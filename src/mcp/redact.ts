@@ -58,7 +58,7 @@ function needle(text: string): Needle {
   return { text, blocks };
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
@@ -94,8 +94,8 @@ function build(secrets: readonly string[]): Redactor {
   // One cheap test per string decides whether it needs the precise scan.
   const parts = [KEY_PREFIX.source];
   for (const n of needles) {
-    if (n.blocks.length) for (const [, b] of n.blocks) parts.push(escape(b));
-    else parts.push(escape(n.text));
+    if (n.blocks.length) for (const [, b] of n.blocks) parts.push(escapeRegExp(b));
+    else parts.push(escapeRegExp(n.text));
   }
   const suspect = new RegExp([...new Set(parts)].join('|'));
   const shortest = Math.min(MIN_LEAK, ...needles.map((n) => n.text.length));
