@@ -4,7 +4,9 @@
  * MCP tools return (src/mcp/result.ts). The call itself is in invoke.ts, loaded only when needed.
  */
 import { ApiError } from '../api/errors.js';
+import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
+import { pathParamIssues } from '../mcp/request.js';
 import { apiErrorResult, type ToolErrorBody, usageErrorResult } from '../mcp/result.js';
 import { CliError, EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { type FlagSpec, flagName } from './flags.js';
@@ -27,8 +29,15 @@ export function validateInput(
   input: Record<string, unknown>,
 ): Record<string, unknown> {
   const parsed = tool.spec.input.safeParse(input);
-  if (parsed.success) return parsed.data as Record<string, unknown>;
   const byField = new Map(flags.map((f) => [f.field, f]));
+  if (parsed.success) {
+    const data = parsed.data as Record<string, unknown>;
+    // The server's rule for values that cannot be a path segment (`.`, `..`, empty, lone surrogates).
+    const bad = pathParamIssues(tool.spec, data);
+    if (!bad.length) return data;
+    const problems = bad.map((i) => `--${byField.get(i.field)?.flag ?? flagName(i.field)}: ${i.message}`);
+    throw new UsageError(`${command}: ${problems.join('; ')}`, `Run g8 ${command} --help for its flags.`);
+  }
   const problems = parsed.error.issues.map((issue) => {
     const [field, ...rest] = issue.path.map(String);
     if (field === undefined) return issue.message;
@@ -44,6 +53,9 @@ export function validateInput(
 export function toCliError(error: unknown, tier: ExposedTool['spec']['tier']): unknown {
   if (error instanceof ApiError) {
     return new ApiFailure(errorBody(apiErrorResult(error, tier).structuredContent));
+  }
+  if (error instanceof PathParamError) {
+    return new ApiFailure(errorBody(usageErrorResult(error.message).structuredContent), EXIT_USAGE);
   }
   // A plain Error is a tool's own argument rule, thrown before any request (as in the server).
   if (error instanceof Error && error.constructor === Error) {

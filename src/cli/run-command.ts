@@ -77,7 +77,7 @@ export async function runCommand(command: Command, args: readonly string[], ctx:
   );
   const input = validateInput(command.name, command.tool, command.flags, buildInput(command.flags, given));
 
-  const apiKey = requireApiKey(ctx.env);
+  const apiKey = requireApiKey(ctx.env, (line) => ctx.io.err(`${line}\n`));
   const { spec } = command.tool;
   if (needsConfirmation(spec, input) && !yes) await confirm(io, command.name, spec, input);
 

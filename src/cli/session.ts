@@ -3,24 +3,27 @@
  * the same ApiClient (retries, timeouts, envelopes) so a command behaves like its MCP tool.
  */
 import type { ApiClient } from '../api/client.js';
-import { type Config, looksLikeJwt } from '../config.js';
+import type { Config } from '../config.js';
+import { BEARER_WARNING, JWT_MESSAGE, judgeApiKey } from '../stdio-key.js';
 import { USER_AGENT } from '../version.js';
 import { UsageError } from './errors.js';
 
 const KEY_HELP =
   'Create one in graph8 (Settings → API, or Profile → Developer) and export G8_API_KEY=g8_live_… (or g8_test_…). For the local sandbox: export G8_API_KEY=$(npx g8-mcp-server sandbox --print-key).';
 
-/** The key from the environment, checked locally so a wrong one never reaches the network. */
-export function requireApiKey(env: NodeJS.ProcessEnv): string {
-  const key = env.G8_API_KEY?.trim();
-  if (!key) throw new UsageError('G8_API_KEY is not set.', KEY_HELP);
-  if (looksLikeJwt(key)) {
-    throw new UsageError(
-      'JWT token provided instead of API key: G8_API_KEY must be a graph8 API key (g8_live_… or g8_test_…), not a browser session token.',
-      KEY_HELP,
-    );
-  }
-  return key;
+/**
+ * The key from the environment, checked locally so a wrong one never reaches the network: the
+ * stdio server's rule (a `Bearer ` prefix stripped with a warning, JWT/JWE shapes refused).
+ */
+export function requireApiKey(
+  env: NodeJS.ProcessEnv,
+  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): string {
+  const verdict = judgeApiKey(env.G8_API_KEY);
+  if (!verdict.ok && verdict.problem === 'missing') throw new UsageError('G8_API_KEY is not set.', KEY_HELP);
+  if (!verdict.ok) throw new UsageError(JWT_MESSAGE, KEY_HELP);
+  if (verdict.strippedBearer) warn(BEARER_WARNING);
+  return verdict.key;
 }
 
 /** Loaded on demand: the HTTP stack is most of g8's start-up time and help never needs it. */

@@ -70,7 +70,7 @@ export async function runUtility(word: Utility, args: readonly string[], ctx: Ut
         );
         return;
       }
-      const apiKey = requireApiKey(ctx.env);
+      const apiKey = requireApiKey(ctx.env, (line) => ctx.io.err(`${line}\n`));
       const api = await openApi(ctx.config);
       const { whoami } = await import('./whoami.js');
       try {

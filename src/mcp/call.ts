@@ -10,13 +10,14 @@ import {
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
+import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { ProgressUpdate } from '../catalogue/types.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { schemaKey } from './definition.js';
-import { buildRestRequest } from './request.js';
+import { buildRestRequest, pathParamIssues } from './request.js';
 import {
   apiErrorResult,
   type FieldIssue,
@@ -70,17 +71,23 @@ export interface ToolCall {
 
 function validate(call: ToolCall, args: Record<string, unknown>) {
   const { spec } = call.tool;
-  const gated = isGated(spec, call.confirm);
-  const { confirm: confirmArg, ...rest } = args;
-  const input = gated ? rest : args;
   const shape = spec.input.shape as Record<string, unknown>;
-  const unknown = Object.keys(input).filter((k) => !(k in shape));
+  // `confirm` is graph8's convention on every tool that can be gated; under G8_CONFIRM=never it is
+  // accepted and ignored, so prompts written for graph8's own server keep working.
+  const takesConfirm = isGated(spec, 'auto') && !Object.hasOwn(shape, 'confirm');
+  const { confirm: confirmArg, ...rest } = args;
+  const input = takesConfirm ? rest : args;
+  // Own properties only: `constructor`, `toString` or `__proto__` are no argument of any tool.
+  const unknown = Object.keys(input).filter((k) => !Object.hasOwn(shape, k));
   const parsed = spec.input.safeParse(input);
+  // A `__proto__` key that a JSON parse upstream of us turned into the object's prototype.
+  const proto = Object.getPrototypeOf(args) as unknown;
+  if (proto !== Object.prototype && proto !== null) unknown.push('__proto__');
   const issues: FieldIssue[] = unknown.map((k) => ({
     field: k,
     message: `unknown argument; valid ones: ${Object.keys(shape).join(', ')}`,
   }));
-  if (gated && confirmArg !== undefined && typeof confirmArg !== 'boolean') {
+  if (takesConfirm && confirmArg !== undefined && typeof confirmArg !== 'boolean') {
     issues.push({ field: 'confirm', message: 'expected a boolean' });
   }
   if (!parsed.success) {
@@ -88,11 +95,9 @@ function validate(call: ToolCall, args: Record<string, unknown>) {
       issues.push({ field: issue.path.map(String).join('.'), message: issue.message });
     }
   }
-  return {
-    issues,
-    data: parsed.success ? (parsed.data as Record<string, unknown>) : undefined,
-    confirmed: confirmArg === true,
-  };
+  const data = parsed.success ? (parsed.data as Record<string, unknown>) : undefined;
+  if (data) issues.push(...pathParamIssues(spec, data));
+  return { issues, data, confirmed: confirmArg === true };
 }
 
 export async function callTool(
@@ -155,18 +160,8 @@ async function send(
       ? undefined
       : (update: ProgressUpdate) =>
           call.ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
-  const result = await run(call, data, api, progress, signal);
-  return withoutSecret(result, credential);
-}
-
-/**
- * Last line of defence: should any upstream text echo the credential, it never reaches the model.
- * Costs one substring search of a string we already built.
- */
-function withoutSecret(result: CallToolResult, secret: string): CallToolResult {
-  const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
-  if (!secret || !text.includes(secret)) return result;
-  return JSON.parse(JSON.stringify(result).replaceAll(secret, '[redacted]')) as CallToolResult;
+  // Nothing upstream echoes reaches the client: server.ts redacts every answer.
+  return run(call, data, api, progress, signal);
 }
 
 async function run(
@@ -206,6 +201,10 @@ async function run(
       return apiErrorResult(error, spec.tier);
     }
     done(false);
+    // A path parameter no request can carry, met inside a composite tool: still nothing sent for it.
+    if (error instanceof PathParamError) {
+      return invalidArgumentsResult(call.tool.name, [{ field: error.param, message: error.problem }]);
+    }
     // A plain Error is a tool's own argument rule (thrown before any request); anything else is a bug.
     if (error instanceof Error && error.constructor === Error) return usageErrorResult(error.message);
     call.logger.error({ tool: call.tool.name, err: error }, 'tool handler crashed');

@@ -6,6 +6,7 @@
 import { ProtocolError, ProtocolErrorCode, type Server } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
+import { PathParamError, pathParamProblem } from '../api/path.js';
 import type { RestRequest } from '../catalogue/types.js';
 import { bindCaller } from './caller.js';
 import { completePromptArgument } from './prompts.js';
@@ -141,6 +142,36 @@ function items(data: unknown): Record<string, unknown>[] {
   return [];
 }
 
+/**
+ * The ids of a matched URI, decoded; one that is not valid percent-encoding, or that no path
+ * segment can carry (`.`, `..`, empty, a lone surrogate), is refused before anything is sent.
+ */
+function uriArguments(uri: string, raw: string[]): string[] {
+  return raw.map((part) => {
+    let value: string;
+    try {
+      value = decodeURIComponent(part);
+    } catch {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Invalid resource URI ${uri}: "${part}" is not valid percent-encoding`,
+        { uri },
+      );
+    }
+    const problem = pathParamProblem(value);
+    if (problem) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Invalid resource URI ${uri}: an id ${problem}`,
+        {
+          uri,
+        },
+      );
+    }
+    return value;
+  });
+}
+
 export function registerResources(server: Server, deps: ResourceDeps): void {
   const get = async (request: RestRequest) => {
     const api = bindCaller(deps.api, await deps.credential(), 'read');
@@ -162,7 +193,7 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
     for (const route of ROUTES) {
       const m = route.pattern.exec(uri);
       if (!m) continue;
-      const args = m.slice(1).map(decodeURIComponent);
+      const args = uriArguments(uri, m.slice(1));
       try {
         const res = await get(route.request(args));
         const body = route.shape
@@ -178,6 +209,15 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
           ],
         };
       } catch (error) {
+        if (error instanceof PathParamError) {
+          throw new ProtocolError(
+            ProtocolErrorCode.InvalidParams,
+            `Invalid resource URI ${uri}: ${error.message}`,
+            {
+              uri,
+            },
+          );
+        }
         if (error instanceof ApiError) {
           const code =
             error.status === 404 ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError;

@@ -9,9 +9,11 @@ import {
   type CacheHint,
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
+  type JSONRPCRequest,
   type jsonSchemaValidator,
   LOG_LEVEL_META_KEY,
   type LoggingLevel,
+  type Result,
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
@@ -21,6 +23,7 @@ import type { CallContext, CallReport } from './call.js';
 import type { Confirmations } from './confirmation.js';
 import { SERVER_ICONS } from './icon.js';
 import { registerPrompts } from './prompts.js';
+import { type Redactor, redactorFor } from './redact.js';
 import { registerResources } from './resources.js';
 import type { ToolHost } from './tool-host.js';
 
@@ -90,8 +93,68 @@ function canElicitForm(caps: ClientCapabilities | undefined): boolean {
   return Object.keys(e).length === 0 || 'form' in e;
 }
 
+/**
+ * Results built only from this server's own code (lists, handshakes); every other method's result
+ * (and error) may carry what graph8 answered, so it is redacted — a new method is by default.
+ */
+const OWN_RESULTS: ReadonlySet<string> = new Set([
+  'initialize',
+  'ping',
+  'server/discover',
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+  'logging/setLevel',
+]);
+
+type Handler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>;
+
+/**
+ * The SDK's Server with one redaction step around every request handler (the SDK's own hook for
+ * wrapping handlers, so resources, prompts, completion and tools — and any handler registered
+ * later — go through it): no answer can carry the caller's credential or any other graph8 key.
+ */
+class RedactingServer extends Server {
+  /** Set right after construction; read only while a request is handled. */
+  credential: (() => string | Promise<string>) | undefined;
+
+  protected override _wrapHandler(method: string, handler: Handler): Handler {
+    const inner = super._wrapHandler(method, handler);
+    if (OWN_RESULTS.has(method)) return inner;
+    return async (request, ctx) => {
+      let result: Result;
+      try {
+        result = await inner(request, ctx);
+      } catch (error) {
+        throw redactError(error, await this.#redactor());
+      }
+      return (await this.#redactor()).value(result);
+    };
+  }
+
+  async #redactor(): Promise<Redactor> {
+    let secret: string | undefined;
+    try {
+      secret = await this.credential?.();
+    } catch {
+      // No credential to be had (a revoked grant): nothing of it can have been sent either.
+    }
+    return redactorFor(secret);
+  }
+}
+
+function redactError(error: unknown, redactor: Redactor): unknown {
+  if (error instanceof Error) {
+    error.message = redactor.text(error.message);
+    const withData = error as Error & { data?: unknown };
+    if (withData.data !== undefined) withData.data = redactor.value(withData.data);
+  }
+  return error;
+}
+
 export function buildServer(shared: ServerShared, caller: ServerCaller): Server {
-  const server = new Server(
+  const server = new RedactingServer(
     { name: shared.name, version: shared.version, title: 'graph8', icons: SERVER_ICONS },
     {
       capabilities: { tools: {}, resources: {}, prompts: {}, completions: {}, logging: {} },
@@ -101,6 +164,7 @@ export function buildServer(shared: ServerShared, caller: ServerCaller): Server 
       requestState: { verify: shared.confirmations.verify },
     },
   );
+  server.credential = caller.credential;
   const { host } = caller;
   // 2025 sessions set a level for the connection; 2026 requests carry one each (or none: no logs).
   let sessionLevel: LoggingLevel | undefined;

@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MAIN } from '../helpers/stdio.js';
+import { startRecordingServer } from '../helpers/recording-server.js';
+import { MAIN, startStdio } from '../helpers/stdio.js';
 
 function run(env: Record<string, string>, args: string[] = []) {
   const res = spawnSync(process.execPath, [MAIN, ...args], {
@@ -34,6 +35,41 @@ describe('stdio start-up', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('JWT token provided instead of API key');
     expect(r.stderr + r.stdout).not.toContain(jwt);
+  });
+
+  it.each([
+    ['Bearer + JWT', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJlLXNlY3JldA'],
+    ['5-part JWE', 'eyJhbGciOiJSU0EtT0FFUCJ9.c2VjcmV0a2V5.aXZpdml2.Y2lwaGVydGV4dA.dGFndGFn'],
+    ['JWE not starting eyJ', 'aGVhZGVy.c2VjcmV0a2V5.aXZpdml2.Y2lwaGVydGV4dA.dGFndGFn'],
+    ['JWT with = padding', 'aGVhZGVyMQ==.cGF5bG9hZA==.c2lnbmF0dXJlLXNlY3JldA=='],
+    ['a bare eyJ token', 'eyJzdWIiOiJhZGEiLCJleHAiOjE3MDAwMDAwMDB9'],
+  ])('%s is refused locally with the JWT message, without echoing it', (_name, token) => {
+    const r = run({ G8_API_KEY: token, G8_API_URL: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('JWT token provided instead of API key');
+    expect(r.stderr + r.stdout).not.toContain(token.replace(/^Bearer /, '').slice(0, 16));
+  });
+
+  it('"Bearer <key>" is used as the key alone, with a warning that never echoes it', async () => {
+    const key = 'g8_test_bearer_0123456789abcdef';
+    const backend = await startRecordingServer();
+    const session = await startStdio({
+      G8_API_KEY: `Bearer ${key}`,
+      G8_API_URL: backend.url,
+      G8_PACE: 'off',
+    });
+    try {
+      await session.client.callTool({ name: 'g8_search_contacts', arguments: {} });
+      const auth = backend.requests.map((req) => req.headers.authorization);
+      expect(auth.length).toBeGreaterThan(0);
+      for (const a of auth) expect(a).toBe(`Bearer ${key}`);
+      expect(session.stderr()).toMatch(/G8_API_KEY starts with "Bearer "/);
+      expect(session.stderr()).not.toContain(key);
+    } finally {
+      await session.close();
+      await backend.close();
+    }
   });
 
   it.each([
