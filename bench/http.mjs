@@ -117,6 +117,8 @@ export async function startRemote(backendUrl, { query = '', env = {} } = {}) {
       G8_LOG_LEVEL: 'warn',
       G8_PACE: 'off',
       G8_MAX_SESSIONS: '5000',
+      // One key opens every session here: the per-owner cap would close them (and the figure).
+      G8_MAX_SESSIONS_PER_OWNER: '5000',
       ...env,
     },
     port,
