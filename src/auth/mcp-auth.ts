@@ -54,6 +54,27 @@ function headerText(value: string | string[] | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
+/**
+ * A grant's credential, looked up (store read, unseal, maybe refresh) at most once a second: one
+ * request asks for it twice (the call, then the redaction of its answer). Short enough that a
+ * revocation or an upstream refresh (due a minute before expiry) is seen at once.
+ */
+function briefly(lookup: () => Promise<string>): () => Promise<string> {
+  let held: { until: number; value: Promise<string> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!held || held.until <= now) {
+      const value = lookup();
+      held = { until: now + 1_000, value };
+      // A failed lookup is not kept: the next call asks again.
+      value.catch(() => {
+        if (held?.value === value) held = undefined;
+      });
+    }
+    return held.value;
+  };
+}
+
 export class McpAuthenticator {
   readonly #throttle: FailureThrottle;
 
@@ -112,7 +133,7 @@ export class McpAuthenticator {
           kind: 'oauth',
           owner: `grant:${grantId}`,
           scopes: info.scopes,
-          credential: () => this.opts.vault.forGrant(grantId),
+          credential: briefly(() => this.opts.vault.forGrant(grantId)),
         },
       };
     } catch (error) {
