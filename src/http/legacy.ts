@@ -22,7 +22,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest, type McpServer, type Server } from '@modelcontextprotocol/server';
 import { MemoryEventStore } from './event-store.js';
-import { rpcError } from './rpc-error.js';
+import { echoIdOnErrors, rpcError } from './rpc-error.js';
+import { cancelledIds, type RequestId, requestIds, singleRequestId } from './rpc-ids.js';
 import type { Session, SessionRegistry } from './sessions.js';
 
 /** The caller of one request, as the session leg needs it. */
@@ -37,21 +38,6 @@ export interface LegacyDeps {
   readonly jsonResponse: boolean;
 }
 
-type RequestId = string | number;
-
-/** The request ids a body cancels (`notifications/cancelled`). */
-function cancelledIds(body: unknown): RequestId[] {
-  const messages = Array.isArray(body) ? body : [body];
-  const ids: RequestId[] = [];
-  for (const m of messages) {
-    const n = m as { method?: unknown; params?: { requestId?: unknown } } | null;
-    const id = n?.params?.requestId;
-    if (n?.method === 'notifications/cancelled' && (typeof id === 'string' || typeof id === 'number'))
-      ids.push(id);
-  }
-  return ids;
-}
-
 /** What the guard tracks of a session's transport. */
 interface Live {
   readonly inFlight: Set<RequestId>;
@@ -59,83 +45,11 @@ interface Live {
   gets: number;
 }
 
-/** The ids of the JSON-RPC requests in a body (a message or a batch); notifications have none. */
-function requestIds(body: unknown): RequestId[] {
-  const messages = Array.isArray(body) ? body : [body];
-  const ids: RequestId[] = [];
-  for (const m of messages) {
-    const id = (m as { id?: unknown; method?: unknown } | null)?.id;
-    if ((typeof id === 'string' || typeof id === 'number') && 'method' in (m as object)) ids.push(id);
-  }
-  return ids;
-}
-
 /** Whether a token with `have` carries every scope of a session opened with `opened`. */
 function covers(have: readonly string[] | undefined, opened: readonly string[] | undefined): boolean {
   if (have === undefined) return true;
   if (opened === undefined) return false;
   return opened.every((s) => have.includes(s));
-}
-
-/** The id of a body that is one request; `null` for batches, notifications and responses. */
-function singleId(body: unknown): RequestId | null {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
-  const { id, method } = body as { id?: unknown; method?: unknown };
-  return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null;
-}
-
-/**
- * Puts `id` into a JSON-RPC error the transport answers at the HTTP level with `id: null` (it
- * never reads the id for those). Error answers are small JSON bodies: held until the end,
- * patched, sent; nothing else is touched.
- */
-function echoIdOnErrors(res: ServerResponse, id: RequestId): void {
-  const writeHead = res.writeHead;
-  let held: Buffer[] | undefined;
-  res.writeHead = function (this: ServerResponse, status: number, ...rest: unknown[]) {
-    const headers = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r)) as
-      | Record<string, unknown>
-      | undefined;
-    const type = String(
-      headers?.['content-type'] ?? headers?.['Content-Type'] ?? this.getHeader('content-type') ?? '',
-    );
-    if (status >= 400 && type.includes('application/json')) {
-      held = [];
-      if (headers)
-        for (const name of Object.keys(headers)) {
-          if (name.toLowerCase() === 'content-length') delete headers[name];
-        }
-      this.removeHeader('content-length');
-    }
-    return (writeHead as (...args: unknown[]) => ServerResponse).call(this, status, ...rest);
-  } as typeof res.writeHead;
-  const write = res.write;
-  const end = res.end;
-  const hold = (chunk: unknown) => {
-    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
-      held?.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
-    }
-  };
-  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    if (!held) return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    hold(chunk);
-    return true;
-  } as typeof res.write;
-  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (!held) return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
-    hold(chunk);
-    let text = Buffer.concat(held).toString('utf8');
-    held = undefined;
-    try {
-      const message = JSON.parse(text) as { error?: unknown; id?: unknown };
-      if (message && typeof message === 'object' && message.error && message.id === null) {
-        text = JSON.stringify({ ...message, id });
-      }
-    } catch {
-      // Not JSON after all: sent as it was.
-    }
-    return (end as (...args: unknown[]) => ServerResponse).call(this, text);
-  } as typeof res.end;
 }
 
 function sessionHeader(req: IncomingMessage): string | undefined {
@@ -162,7 +76,7 @@ export function legacyLeg(deps: LegacyDeps) {
         taken,
       );
     }
-    const single = singleId(body);
+    const single = singleRequestId(body);
     if (single !== null) echoIdOnErrors(res, single);
     for (const id of ids) state.inFlight.add(id);
     for (const id of req.method === 'POST' ? cancelledIds(body) : []) state.inFlight.delete(id);
@@ -215,7 +129,7 @@ export function legacyLeg(deps: LegacyDeps) {
       return send(message, options);
     };
     await server.connect(transport);
-    const single = singleId(body);
+    const single = singleRequestId(body);
     if (single !== null) echoIdOnErrors(res, single);
     await transport.handleRequest(req, res, body);
   }

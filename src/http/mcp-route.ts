@@ -25,6 +25,7 @@ import { clientAddress } from './client-address.js';
 import { isLegacy } from './era.js';
 import { legacyLeg } from './legacy.js';
 import { rpcError } from './rpc-error.js';
+import { singleRequestId } from './rpc-ids.js';
 import { QueryError, type Selected, type SelectionCache } from './selection.js';
 import type { SessionRegistry } from './sessions.js';
 
@@ -97,13 +98,6 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
     return undefined;
   }
 
-  /** The id of a body that is one request, for HTTP-level errors; `null` otherwise. */
-  function idOf(body: unknown): string | number | null {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
-    const { id, method } = body as { id?: unknown; method?: unknown };
-    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null;
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse, read: { body?: unknown }): Promise<void> {
     const principal = await authenticate(req, res);
     if (!principal) return;
@@ -125,7 +119,7 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
       selected = deps.selections.forSearch(search, readOnly);
     } catch (error) {
       if (error instanceof QueryError || error instanceof SelectionError) {
-        return rpcError(res, 400, -32602, error.message, idOf(body));
+        return rpcError(res, 400, -32602, error.message, singleRequestId(body));
       }
       throw error;
     }
@@ -149,7 +143,7 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
         { err: error instanceof Error ? error.message : String(error) },
         '/mcp request failed',
       );
-      rpcError(res, 500, -32603, 'Internal server error', idOf(read.body));
+      rpcError(res, 500, -32603, 'Internal server error', singleRequestId(read.body));
     });
   };
   return Object.assign(route, { close: () => modern.close() });
