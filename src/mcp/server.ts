@@ -9,12 +9,10 @@ import {
   type CacheHint,
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
-  type JSONRPCRequest,
   type jsonSchemaValidator,
   LOG_LEVEL_META_KEY,
   type LoggingLevel,
-  type Result,
-  Server,
+  type Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
@@ -23,7 +21,7 @@ import type { CallContext, CallReport } from './call.js';
 import type { Confirmations } from './confirmation.js';
 import { SERVER_ICONS } from './icon.js';
 import { registerPrompts } from './prompts.js';
-import { type Redactor, redactorFor } from './redact.js';
+import { RedactingServer } from './redacting-server.js';
 import { registerResources } from './resources.js';
 import type { ToolHost } from './tool-host.js';
 
@@ -93,68 +91,9 @@ function canElicitForm(caps: ClientCapabilities | undefined): boolean {
   return Object.keys(e).length === 0 || 'form' in e;
 }
 
-/**
- * Results built only from this server's own code (lists, handshakes); every other method's result
- * (and error) may carry what graph8 answered, so it is redacted — a new method is by default.
- */
-const OWN_RESULTS: ReadonlySet<string> = new Set([
-  'initialize',
-  'ping',
-  'server/discover',
-  'tools/list',
-  'prompts/list',
-  'resources/list',
-  'resources/templates/list',
-  'logging/setLevel',
-]);
-
-type Handler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>;
-
-/**
- * The SDK's Server with one redaction step around every request handler (the SDK's own hook for
- * wrapping handlers, so resources, prompts, completion and tools — and any handler registered
- * later — go through it): no answer can carry the caller's credential or any other graph8 key.
- */
-class RedactingServer extends Server {
-  /** Set right after construction; read only while a request is handled. */
-  credential: (() => string | Promise<string>) | undefined;
-
-  protected override _wrapHandler(method: string, handler: Handler): Handler {
-    const inner = super._wrapHandler(method, handler);
-    if (OWN_RESULTS.has(method)) return inner;
-    return async (request, ctx) => {
-      let result: Result;
-      try {
-        result = await inner(request, ctx);
-      } catch (error) {
-        throw redactError(error, await this.#redactor());
-      }
-      return (await this.#redactor()).value(result);
-    };
-  }
-
-  async #redactor(): Promise<Redactor> {
-    let secret: string | undefined;
-    try {
-      secret = await this.credential?.();
-    } catch {
-      // No credential to be had (a revoked grant): nothing of it can have been sent either.
-    }
-    return redactorFor(secret);
-  }
-}
-
-function redactError(error: unknown, redactor: Redactor): unknown {
-  if (error instanceof Error) {
-    error.message = redactor.text(error.message);
-    const withData = error as Error & { data?: unknown };
-    if (withData.data !== undefined) withData.data = redactor.value(withData.data);
-  }
-  return error;
-}
-
 export function buildServer(shared: ServerShared, caller: ServerCaller): Server {
   const server = new RedactingServer(
+    caller.credential,
     { name: shared.name, version: shared.version, title: 'graph8', icons: SERVER_ICONS },
     {
       capabilities: { tools: {}, resources: {}, prompts: {}, completions: {}, logging: {} },
@@ -164,22 +103,16 @@ export function buildServer(shared: ServerShared, caller: ServerCaller): Server 
       requestState: { verify: shared.confirmations.verify },
     },
   );
-  server.credential = caller.credential;
   const { host } = caller;
   // 2025 sessions set a level for the connection; 2026 requests carry one each (or none: no logs).
   let sessionLevel: LoggingLevel | undefined;
-
-  const logLevelOf = (ctx: ServerContext): LoggingLevel | undefined =>
-    (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY] !== undefined
-      ? ((ctx.mcpReq.envelope as Record<string, unknown>)[LOG_LEVEL_META_KEY] as LoggingLevel)
-      : sessionLevel;
 
   function callContext(ctx: ServerContext): CallContext {
     const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
     const caps =
       (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) ??
       server.getClientCapabilities();
-    const level = logLevelOf(ctx);
+    const level = (envelope?.[LOG_LEVEL_META_KEY] as LoggingLevel | undefined) ?? sessionLevel;
     const progressToken = ctx.mcpReq._meta?.progressToken;
     return {
       signal: ctx.mcpReq.signal,

@@ -1,0 +1,71 @@
+/**
+ * The one redaction boundary of everything the server answers: the SDK's Server with a redaction
+ * step around every request handler it wraps (src/mcp/redact.ts says what is redacted).
+ */
+import { type JSONRPCRequest, type Result, Server, type ServerContext } from '@modelcontextprotocol/server';
+import { type Redactor, redactorFor } from './redact.js';
+
+/**
+ * Results built only from this server's own code (lists, handshakes); every other method's result
+ * (and error) may carry what graph8 answered, so it is redacted — a new method is by default.
+ */
+const OWN_RESULTS: ReadonlySet<string> = new Set([
+  'initialize',
+  'ping',
+  'server/discover',
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+  'logging/setLevel',
+]);
+
+type Handler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>;
+
+/**
+ * The SDK's Server with one redaction step around every request handler (the SDK's own hook for
+ * wrapping handlers, so resources, prompts, completion and tools — and any handler registered
+ * later — go through it): no answer can carry the caller's credential or any other graph8 key.
+ */
+export class RedactingServer extends Server {
+  // Read only while a request is handled: the SDK wraps its own handlers during super().
+  readonly #credential: () => string | Promise<string>;
+
+  constructor(credential: () => string | Promise<string>, ...args: ConstructorParameters<typeof Server>) {
+    super(...args);
+    this.#credential = credential;
+  }
+
+  protected override _wrapHandler(method: string, handler: Handler): Handler {
+    const inner = super._wrapHandler(method, handler);
+    if (OWN_RESULTS.has(method)) return inner;
+    return async (request, ctx) => {
+      let result: Result;
+      try {
+        result = await inner(request, ctx);
+      } catch (error) {
+        throw redactError(error, await this.#redactor());
+      }
+      return (await this.#redactor()).value(result);
+    };
+  }
+
+  async #redactor(): Promise<Redactor> {
+    let secret: string | undefined;
+    try {
+      secret = await this.#credential();
+    } catch {
+      // No credential to be had (a revoked grant): nothing of it can have been sent either.
+    }
+    return redactorFor(secret);
+  }
+}
+
+function redactError(error: unknown, redactor: Redactor): unknown {
+  if (error instanceof Error) {
+    error.message = redactor.text(error.message);
+    const withData = error as Error & { data?: unknown };
+    if (withData.data !== undefined) withData.data = redactor.value(withData.data);
+  }
+  return error;
+}
