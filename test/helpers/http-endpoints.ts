@@ -18,3 +18,8 @@ export function json(body: unknown): RequestInit {
 export async function refusal(res: Response): Promise<{ error: string; error_description: string }> {
   return (await res.json()) as { error: string; error_description: string };
 }
+
+/** A request to a path of the server at `base`, redirects not followed (they are what is tested). */
+export function fetchAt(base: string, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(new URL(path, base), { redirect: 'manual', ...init });
+}

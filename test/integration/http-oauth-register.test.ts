@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../helpers/http-consent.js';
-import { form, json, refusal } from '../helpers/http-endpoints.js';
+import { fetchAt, form, json, refusal } from '../helpers/http-endpoints.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -23,9 +23,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function at(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(new URL(path, base), { redirect: 'manual', ...init });
-}
+const at = (path: string, init?: RequestInit) => fetchAt(base, path, init);
 
 describe('/register', () => {
   it.each([
