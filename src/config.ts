@@ -141,6 +141,22 @@ export const SETTINGS: readonly Setting[] = [
     default: 'false',
     help: 'Remote mode: trust X-Forwarded-* from a reverse proxy (express "trust proxy")',
   },
+  // Replicas (README "Deployment"): either engine may be set alone; with either, G8_MCP_SECRET is required.
+  {
+    env: 'G8_DATABASE_URL',
+    default: '(none: SQLite in the data dir)',
+    help: 'Remote mode: postgres://… for OAuth clients and grants shared by every replica',
+  },
+  {
+    env: 'G8_REDIS_URL',
+    default: '(none: in memory)',
+    help: 'Remote mode: redis://… for limits, caches, locks and used confirmations shared by every replica',
+  },
+  {
+    env: 'G8_REDIS_PREFIX',
+    default: 'g8:',
+    help: 'Remote mode: prefix of every Redis key (several deployments, one Redis)',
+  },
 ];
 
 const list = z
@@ -213,6 +229,12 @@ const ConfigSchema = z.object({
   apiKeyCacheSec: z.coerce.number().int().min(0).max(3600).default(300),
   authFailuresPerMin: z.coerce.number().int().min(0).max(1_000_000).default(30),
   trustProxy: bool,
+  // The messages never echo the value: a URL may carry a password.
+  databaseUrl: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:5432/database' })
+    .optional(),
+  redisUrl: z.url({ protocol: /^rediss?$/, error: 'expected redis://[:password@]host:6379[/db]' }).optional(),
+  redisPrefix: z.string().min(1).max(100).default('g8:'),
 });
 
 export type Config = z.output<typeof ConfigSchema> & { mode: 'dev' | 'gtm' | 'all' };

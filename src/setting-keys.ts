@@ -38,6 +38,9 @@ export const ENV_KEYS = {
   G8_API_KEY_CACHE_SEC: 'apiKeyCacheSec',
   G8_AUTH_FAILURES_PER_MIN: 'authFailuresPerMin',
   G8_TRUST_PROXY: 'trustProxy',
+  G8_DATABASE_URL: 'databaseUrl',
+  G8_REDIS_URL: 'redisUrl',
+  G8_REDIS_PREFIX: 'redisPrefix',
 } as const;
 
 export const FLAG_KEYS = {
