@@ -3,14 +3,19 @@
  * settings every caller's ToolHost gets. One place, so a new setting cannot reach one face and not
  * the other.
  */
-import { ApiClient, type ApiLogger } from './api/client.js';
+import { ApiClient, type ApiClientOptions, type ApiLogger } from './api/client.js';
 import type { Mode } from './catalogue/types.js';
 import type { Config } from './config.js';
 import type { HostContext } from './mcp/tool-host.js';
 import { USER_AGENT } from './version.js';
 
-export function apiClientFor(config: Config, logger: ApiLogger): ApiClient {
+export function apiClientFor(
+  config: Config,
+  logger: ApiLogger,
+  shared: Pick<ApiClientOptions, 'pacing'> = {},
+): ApiClient {
   return new ApiClient({
+    ...shared,
     apiUrl: config.apiUrl,
     userAgent: USER_AGENT,
     timeoutMs: config.timeoutMs,

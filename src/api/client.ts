@@ -13,7 +13,7 @@ import {
   InvalidResponseError,
   TimeoutError,
 } from './errors.js';
-import { Pacer, type PacerLimits } from './pacer.js';
+import { Pacer, type PacerLimits, type Pacing, PUBLISHED_LIMITS } from './pacer.js';
 import { buildPath, buildQuery, type QueryInput } from './path.js';
 import { defaultRetryPolicy, type RetryClass, type RetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
 import type { Pool } from './undici-pool.js';
@@ -35,6 +35,8 @@ export interface ApiClientOptions {
   readonly connections?: number;
   /** Client-side pacing per credential; `false` turns it off (the bench's direct baseline). */
   readonly pace?: PacerLimits | false;
+  /** Pacing shared with other replicas (Redis) at the `pace` limits, instead of this process's own. */
+  readonly pacing?: (limits: PacerLimits) => Pacing;
 }
 
 export interface ApiRequest {
@@ -65,14 +67,15 @@ export class ApiClient {
   readonly #origin: string;
   readonly #prefix: string;
   readonly #opts: ApiClientOptions;
-  readonly #pacer: Pacer | undefined;
+  readonly #pacer: Pacing | undefined;
 
   constructor(opts: ApiClientOptions) {
     const url = new URL(opts.apiUrl);
     this.#prefix = `${url.pathname.replace(/\/+$/, '')}/api/v1`;
     this.#origin = url.origin;
     this.#opts = opts;
-    this.#pacer = opts.pace === false ? undefined : new Pacer(opts.pace);
+    const limits = opts.pace === false ? undefined : (opts.pace ?? PUBLISHED_LIMITS);
+    this.#pacer = limits && (opts.pacing?.(limits) ?? new Pacer(limits));
   }
 
   static newIdempotencyKey(): string {

@@ -66,7 +66,13 @@ export const PUBLISHED_LIMITS: PacerLimits = { perSecond: 50, perMinute: 1000 };
 /** Call when the request has been answered (or failed); frees its permits to cool down. */
 export type Release = () => void;
 
-export class Pacer {
+/** What the API client needs of a pacer: this process's (Pacer) or one shared on Redis (src/stores). */
+export interface Pacing {
+  take(credential: string, signal?: AbortSignal): Promise<Release>;
+  observe(credential: string, header: (name: string) => string | undefined): void;
+}
+
+export class Pacer implements Pacing {
   readonly #windows = new Map<string, Windows>();
   readonly #limits: PacerLimits;
 

@@ -32,6 +32,8 @@ export interface RemoteAppDeps {
   readonly consent: ConsentFlow;
   readonly mcp: McpRouteDeps;
   readonly ping: () => Promise<void>;
+  /** The shared engines in use (PostgreSQL, Redis) and whether each answers. */
+  readonly engines?: () => Promise<Record<string, 'ok' | 'unavailable'>>;
   readonly trustProxy: boolean;
   readonly rateLimit: RateLimits;
   readonly logger: { error(obj: object, msg: string): void };
@@ -76,7 +78,13 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
 
-  app.use(healthRouter({ ping: deps.ping, sessions: () => deps.mcp.sessions.size }));
+  app.use(
+    healthRouter({
+      ping: deps.ping,
+      sessions: () => deps.mcp.sessions.size,
+      ...(deps.engines ? { engines: deps.engines } : {}),
+    }),
+  );
   app.use(hostGuard(settings.allowedHosts));
   app.use(
     metadataRouter({

@@ -35,6 +35,13 @@ import { Confirmations } from '../mcp/confirmation.js';
 import { buildServer, type ServerShared } from '../mcp/server.js';
 import { toolHost } from '../mcp/tool-host.js';
 import { apiClientFor, hostSettings } from '../serve.js';
+import {
+  EngineUnavailableError,
+  openSharedState,
+  SharedSecretError,
+  type SharedState,
+} from '../stores/shared.js';
+import { sharedHooks } from '../stores/wiring.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
@@ -99,20 +106,28 @@ export async function startRemoteServer(
   let sealer: Sealer;
   let secret: Buffer;
   let store: AuthStore;
+  let engines: SharedState | undefined;
   try {
     settings = resolveSettings(config, port);
+    // PostgreSQL and Redis when configured (README "Deployment"); else SQLite and memory.
+    engines = await openSharedState(config, logger);
     secret = loadServerSecret(config.dataDir, config.mcpSecret);
     sealer = new Sealer(secret);
-    store = overrides.store ?? (await openSqliteAuthStore(config.dataDir));
+    store = overrides.store ?? engines.store ?? (await openSqliteAuthStore(config.dataDir));
   } catch (error) {
     http.close();
-    // The secret and store errors already say what to do; they are start-up failures.
-    throw error instanceof SecretError || error instanceof StoreUnavailableError
+    await engines?.close();
+    // The secret, store and engine errors already say what to do; they are start-up failures.
+    throw error instanceof SecretError ||
+      error instanceof StoreUnavailableError ||
+      error instanceof EngineUnavailableError ||
+      error instanceof SharedSecretError
       ? new StartupError(error.message)
       : error;
   }
+  const hooks = sharedHooks(engines, config.timeoutMs);
   const canonical = canonicalResource(settings.publicUrl);
-  const api = apiClientFor(config, logger);
+  const api = apiClientFor(config, logger, hooks.pacing ? { pacing: hooks.pacing } : {});
   const upstream = settings.upstream
     ? new UpstreamOAuth({
         ...settings.upstream,
@@ -130,8 +145,11 @@ export async function startRemoteServer(
     },
     logger,
   );
-  const vault = new CredentialVault(store, sealer, upstream, logger);
-  const apiKeys = new ApiKeyVerifier(api, { ttlMs: config.apiKeyCacheSec * 1000 });
+  const vault = new CredentialVault(store, sealer, upstream, logger, Date.now, hooks.locks);
+  const apiKeys = new ApiKeyVerifier(api, {
+    ttlMs: config.apiKeyCacheSec * 1000,
+    ...(hooks.keyCache ? { shared: hooks.keyCache } : {}),
+  });
   const clients = new ClientRegistry(store, new ClientMetadataResolver(overrides.cimd));
   const consent = new ConsentFlow({
     store,
@@ -161,12 +179,14 @@ export async function startRemoteServer(
     resourceMetadataUrl: new URL('/.well-known/oauth-protected-resource/mcp', settings.publicUrl).href,
     scopes: SUPPORTED_SCOPES,
     failuresPerMinute: config.authFailuresPerMin,
+    ...(hooks.throttle ? { throttle: hooks.throttle } : {}),
   });
   const serverLogger = logger.child({ component: 'mcp' });
   // Every replica derives the same key from the shared secret, so any of them verifies a
   // confirmation another one asked for.
   const confirmations = new Confirmations({
     key: new Uint8Array(hkdfSync('sha256', secret, 'g8-mcp-server', 'request-state-v1', 32)),
+    ...(hooks.usedStates ? { used: hooks.usedStates } : {}),
   });
   const shared: ServerShared = {
     name: 'g8-mcp-server',
@@ -200,8 +220,9 @@ export async function startRemoteServer(
     provider,
     consent,
     ping: () => store.ping(),
+    engines: () => engines.engines(),
     trustProxy: Boolean(config.trustProxy),
-    rateLimit: overrides.rateLimit,
+    rateLimit: overrides.rateLimit ?? hooks.rateLimit,
     logger,
     mcp: {
       auth,
@@ -244,6 +265,7 @@ export async function startRemoteServer(
       });
       await api.close().catch(() => {});
       await store.close();
+      await engines.close();
     },
   };
 }
