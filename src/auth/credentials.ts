@@ -115,7 +115,8 @@ export class CredentialVault {
     } catch (error) {
       if (error instanceof UpstreamRefusedError) {
         // Someone else refreshed meanwhile (no shared lock, or it expired): use theirs, and keep
-        // the grant, which a refusal of our now-spent refresh token says nothing about.
+        // the grant. An upstream that rotates strictly (OAuth 2.1) has revoked theirs too on our
+        // reuse, and its next call is refused upstream; the lock is what prevents that.
         const now = await this.store.getGrant(grantId);
         if (now && now.revokedAt === null && now.credentialSealed !== sealed) {
           const theirs = this.open(grantId, now.credentialSealed);
