@@ -35,7 +35,7 @@ export class StoreUnavailableError extends Error {}
 
 const SCHEMA = oauthTables('INTEGER');
 
-async function loadDriver(): Promise<typeof Database> {
+export async function loadDriver(): Promise<typeof Database> {
   try {
     return (await import('better-sqlite3')).default;
   } catch (error) {
