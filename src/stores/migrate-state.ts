@@ -16,6 +16,7 @@ import { loadDriver } from '../auth/sqlite-store.js';
 import type { GrantRow } from '../auth/store-rows.js';
 import type { Config } from '../config.js';
 import { insertOf } from './pg-auth-store.js';
+import { inTransaction } from './pg-transaction.js';
 import { openPostgres } from './postgres.js';
 
 export class MigrateStateError extends Error {}
@@ -79,29 +80,23 @@ export async function migrateState(
     db.close();
   }
   const pool = await openPostgres({ url: config.databaseUrl, logger, max: 1 });
-  const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const copy = async (table: string, rows: Record<string, unknown>[]) => {
-      let copied = 0;
-      for (const row of rows) {
-        const [sql, values] = insertOf(table, row);
-        copied += (await client.query(`${sql} ON CONFLICT DO NOTHING`, values)).rowCount ?? 0;
-      }
-      return copied;
-    };
-    const report = {
-      clients: await copy('clients', clients),
-      grants: await copy('grants', grants as unknown as Record<string, unknown>[]),
-      tokens: await copy('tokens', tokens),
-    };
-    await client.query('COMMIT');
-    return report;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
+    return await inTransaction(pool, async (client) => {
+      const copy = async (table: string, rows: Record<string, unknown>[]) => {
+        let copied = 0;
+        for (const row of rows) {
+          const [sql, values] = insertOf(table, row);
+          copied += (await client.query(`${sql} ON CONFLICT DO NOTHING`, values)).rowCount ?? 0;
+        }
+        return copied;
+      };
+      return {
+        clients: await copy('clients', clients),
+        grants: await copy('grants', grants as unknown as Record<string, unknown>[]),
+        tokens: await copy('tokens', tokens),
+      };
+    });
   } finally {
-    client.release();
     await pool.end();
   }
 }
