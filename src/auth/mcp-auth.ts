@@ -48,6 +48,9 @@ export interface McpAuthOptions {
   readonly throttle?: (limit: number, windowMs: number) => FailureCounter;
 }
 
+/** What a client is told to wait when the token store does not answer. */
+const STORE_RETRY_AFTER_SEC = 5;
+
 /** The window of the failed-check throttle. */
 const THROTTLE_WINDOW_MS = 60_000;
 
@@ -147,7 +150,17 @@ export class McpAuthenticator {
       };
     } catch (error) {
       if (error instanceof InvalidTokenError) return this.#fail(401, 'invalid_token', error.message);
-      throw error;
+      // The store did not answer (PostgreSQL unreachable): the token may well be good, so the
+      // client is told to retry, not to sign in again.
+      return {
+        ok: false,
+        status: 503,
+        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) },
+        body: {
+          error: 'temporarily_unavailable',
+          error_description: 'Sign-ins cannot be checked right now; retry shortly',
+        },
+      };
     }
   }
 

@@ -25,15 +25,13 @@ export async function openRedis(opts: RedisOptions): Promise<Redis> {
     connectTimeout: 3_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
-  // ioredis emits an error per failed reconnect: one line per outage is enough.
+  // One line per outage, however many reconnects it takes ('reconnecting' never follows a quit).
   let down = false;
-  redis.on('error', (error: unknown) => {
+  redis.on('error', () => {});
+  redis.on('reconnecting', () => {
     if (down) return;
     down = true;
-    opts.logger.warn(
-      { err: cleanMessage(error, opts.url) },
-      'Redis cannot be reached; shared limits fall back to this replica',
-    );
+    opts.logger.warn({}, 'Redis cannot be reached; shared limits fall back to this replica until it answers');
   });
   redis.on('ready', () => {
     if (!down) return;

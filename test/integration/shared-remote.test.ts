@@ -13,6 +13,7 @@ import { startRemoteServer } from '../../src/http/server.js';
 import { type Engines, freshEngines } from '../helpers/engines.js';
 import { initialize, tokenRequest, tokensViaApiKey } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
+import { mintSandboxKey } from '../helpers/sandbox.js';
 
 let engines: Engines;
 let stack: Stack;
@@ -78,7 +79,7 @@ describe('two replicas on PostgreSQL and Redis', () => {
   });
 
   it('an API key checked on A is trusted by B without asking graph8 again', async () => {
-    const key = await mintKey();
+    const key = await mintSandboxKey(stack.sandbox);
     const before = meChecks();
     expect((await initialize(a.url, { 'x-api-key': key })).status).toBe(200);
     expect((await initialize(b.url, { 'x-api-key': key })).status).toBe(200);
@@ -105,17 +106,6 @@ describe('two replicas on PostgreSQL and Redis', () => {
     expect(statuses.slice(19)).toEqual([429, 429]);
   });
 });
-
-/** A key graph8 has never been asked about (the demo key may be cached by the sign-in test). */
-async function mintKey(): Promise<string> {
-  const res = await fetch(`${stack.sandbox.url}/api/v1/api-keys`, {
-    method: 'POST',
-    headers: { ...bearer(stack.sandbox.demoKey), 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'shared cache', scopes: [], mode: 'test' }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { data: { api_key_token: string } }).data.api_key_token;
-}
 
 describe('start-up with the shared engines', () => {
   const quiet = pino({ level: 'silent' });
