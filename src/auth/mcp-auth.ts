@@ -152,15 +152,12 @@ export class McpAuthenticator {
       if (error instanceof InvalidTokenError) return this.#fail(401, 'invalid_token', error.message);
       // The store did not answer (PostgreSQL unreachable): the token may well be good, so the
       // client is told to retry, not to sign in again.
-      return {
-        ok: false,
-        status: 503,
-        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) },
-        body: {
-          error: 'temporarily_unavailable',
-          error_description: 'Sign-ins cannot be checked right now; retry shortly',
-        },
-      };
+      return this.#retryLater(
+        503,
+        'temporarily_unavailable',
+        'Sign-ins cannot be checked right now; retry shortly',
+        STORE_RETRY_AFTER_SEC,
+      );
     }
   }
 
@@ -229,14 +226,20 @@ export class McpAuthenticator {
   }
 
   #throttled(seconds: number): AuthOutcome {
+    return this.#retryLater(
+      429,
+      'too_many_requests',
+      `Too many failed credential checks; retry in ${seconds} s`,
+      seconds,
+    );
+  }
+
+  #retryLater(status: 429 | 503, error: string, description: string, seconds: number): AuthOutcome {
     return {
       ok: false,
-      status: 429,
+      status,
       headers: { 'Retry-After': String(seconds) },
-      body: {
-        error: 'too_many_requests',
-        error_description: `Too many failed credential checks; retry in ${seconds} s`,
-      },
+      body: { error, error_description: description },
     };
   }
 
