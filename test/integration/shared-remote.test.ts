@@ -13,7 +13,9 @@ import { startRemoteServer } from '../../src/http/server.js';
 import { type Engines, freshEngines } from '../helpers/engines.js';
 import { initialize, tokenRequest, tokensViaApiKey } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
+import { httpRaw } from '../helpers/modern-raw.js';
 import { mintSandboxKey } from '../helpers/sandbox.js';
+import { emailReply } from '../helpers/sandbox-picks.js';
 
 let engines: Engines;
 let stack: Stack;
@@ -23,7 +25,11 @@ let b: RemoteServer;
 beforeAll(async () => {
   engines = await freshEngines();
   // The per-client limits stay on (the stack turns them off by default): they are under test.
-  stack = await startStack({ env: engines.env, noUpstream: true, overrides: { rateLimit: undefined } });
+  stack = await startStack({
+    env: { ...engines.env, G8_DISCOVERY: 'off' },
+    noUpstream: true,
+    overrides: { rateLimit: undefined },
+  });
   a = stack.remote;
   b = await stack.restart({ G8_PUBLIC_URL: a.publicUrl });
 });
@@ -76,6 +82,35 @@ describe('two replicas on PostgreSQL and Redis', () => {
     const rows = await engines.query<{ revoked_at: number | null }>('SELECT revoked_at FROM grants');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.revoked_at !== null)).toBe(true);
+  });
+
+  it('a confirmation asked on A and answered on B sends once; the same answer replayed on A sends nothing more', async () => {
+    const sends = () =>
+      stack.proxy.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/send')).length;
+    const call = {
+      name: 'g8_send_reply',
+      arguments: emailReply(stack.sandbox.db, 'Hello from two replicas'),
+    };
+    const elicit = { capabilities: { elicitation: { form: {} } } };
+    const [onA, onB] = [httpRaw(a.url, stack.sandbox.demoKey), httpRaw(b.url, stack.sandbox.demoKey)];
+    const before = sends();
+    const asked = (await onA.request('tools/call', call, elicit)).response.result as { requestState: string };
+    expect(typeof asked.requestState).toBe('string');
+    const answer = {
+      ...call,
+      inputResponses: { confirm: { action: 'accept', content: { confirm: true } } },
+      requestState: asked.requestState,
+    };
+    const [done, raced] = await Promise.all([
+      onB.request('tools/call', answer, elicit),
+      onA.request('tools/call', answer, elicit),
+    ]);
+    expect(done.response.result?.isError, JSON.stringify(done.response)).toBeFalsy();
+    expect(raced.response.result).toEqual(done.response.result);
+    const replay = await onA.request('tools/call', answer, elicit);
+    expect(replay.response.result).toEqual(done.response.result);
+    expect(sends() - before).toBe(1);
+    await Promise.all([onA.close(), onB.close()]);
   });
 
   it('an API key checked on A is trusted by B without asking graph8 again', async () => {
