@@ -69,7 +69,7 @@ export class Fallbacks {
     this.#noted.add(what);
     this.logger.warn(
       { what, err: error instanceof Error ? error.message : String(error) },
-      `Redis did not answer: ${what} uses this replica's own budget until it does`,
+      `Redis did not answer: this replica keeps its own budget for ${what} until it does`,
     );
   }
 }

@@ -28,6 +28,8 @@ beforeAll(async () => {
   database.port = String(pg.port);
   stack = await startStack({
     noUpstream: true,
+    // The per-client limits stay on (the stack turns them off by default): their fallback is under test.
+    overrides: { rateLimit: undefined },
     env: { ...engines.env, G8_DATABASE_URL: database.href, G8_REDIS_URL: `redis://127.0.0.1:${redis.port}` },
   });
   base = `http://127.0.0.1:${stack.remote.port}`;
@@ -90,7 +92,21 @@ describe('Redis unreachable mid-run', () => {
     for (let i = 0; i < 3; i++) {
       expect((await initialize(stack.remote.url, { 'x-api-key': key })).status).toBe(200);
     }
+    // The OAuth endpoints' limits count on this replica meanwhile: /register still answers.
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${base}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          redirect_uris: ['http://127.0.0.1:9/cb'],
+          token_endpoint_auth_method: 'none',
+        }),
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('ratelimit-limit') ?? res.headers.get('ratelimit')).toBeTruthy();
+    }
     expect(stack.logs().match(/Redis cannot be reached/g)).toHaveLength(1);
+    expect(stack.logs().match(/own budget for the OAuth endpoint rate limits/g)).toHaveLength(1);
     redis.restore();
     expect(await eventually(async () => (await ready()).body.status === 'ready')).toBe(true);
     expect(stack.logs()).toContain('Redis answers again');
