@@ -27,9 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! pg_up; then
-  version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
+  version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$version" ]; then
-    version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    version=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1 || true)
     pg_createcluster "$version" main >/dev/null
   fi
   hba="/etc/postgresql/$version/main/pg_hba.conf"
