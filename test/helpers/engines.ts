@@ -58,11 +58,30 @@ async function redisClient(): Promise<Redis> {
   return redis;
 }
 
+/** Past this age a test database is a leftover of a run that died before dropping it (CI stops at 90 min). */
+const LEFTOVER_MS = 3 * 3_600_000;
+
+/** Drops test databases older than LEFTOVER_MS: their age is in their name (`g8_test_<ms>_…`). */
+async function dropLeftovers(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'g8\\_test\\_%'",
+  );
+  for (const { datname } of rows) {
+    const created = Number(/^g8_test_(\d{13})_/.exec(datname)?.[1]);
+    if (created && Date.now() - created > LEFTOVER_MS) {
+      await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});
+    }
+  }
+}
+
 export async function freshEngines(): Promise<Engines> {
-  const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  const id = `${Date.now()}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const database = `g8_test_${id}`;
   const raw = await redisClient();
-  await admin((c) => c.query(`CREATE DATABASE ${database}`)).catch((error: unknown) => {
+  await admin(async (c) => {
+    await dropLeftovers(c);
+    await c.query(`CREATE DATABASE ${database}`);
+  }).catch((error: unknown) => {
     raw.disconnect();
     throw error;
   });
