@@ -4,6 +4,7 @@
  * the API-key cache, refresh locks, used confirmation states). Either may be set alone; unset,
  * remote mode keeps SQLite and memory exactly as before. What is opened here is checked before the
  * server serves anyone: a bad URL or an engine that does not answer stops start-up with one line.
+ * The drivers load only when their URL is set: the embedded default loads neither.
  */
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -11,8 +12,7 @@ import type { AuthStore } from '../auth/store.js';
 import type { Config } from '../config.js';
 import { EngineUnavailableError } from './errors.js';
 import { PostgresAuthStore } from './pg-auth-store.js';
-import { openPostgres } from './postgres.js';
-import { Fallbacks, openRedis } from './redis.js';
+import type { Fallbacks } from './redis.js';
 
 export interface SharedState {
   /** The OAuth store on PostgreSQL, when G8_DATABASE_URL is set. */
@@ -38,20 +38,32 @@ export async function openSharedState(config: Config, logger: SharedLogger): Pro
       `${databaseUrl ? 'G8_DATABASE_URL' : 'G8_REDIS_URL'} is set, so G8_MCP_SECRET must be too (32+ characters, the same on every replica): it seals upstream credentials and confirmation states that any replica must open.`,
     );
   }
+  if (!databaseUrl && !redisUrl) return assemble(undefined, undefined, undefined);
   const [pool, redis] = await Promise.allSettled([
-    databaseUrl ? openPostgres({ url: databaseUrl, logger }) : undefined,
-    redisUrl ? openRedis({ url: redisUrl, prefix: config.redisPrefix, logger }) : undefined,
+    databaseUrl
+      ? import('./postgres.js').then((m) => m.openPostgres({ url: databaseUrl, logger }))
+      : undefined,
+    redisUrl
+      ? import('./redis.js').then(async (m) => {
+          const client = await m.openRedis({ url: redisUrl, prefix: config.redisPrefix, logger });
+          return { client, fallbacks: new m.Fallbacks(logger, client) };
+        })
+      : undefined,
   ]);
   if (pool.status === 'rejected' || redis.status === 'rejected') {
     // One engine failed: close the other if it opened, and say what failed.
     if (pool.status === 'fulfilled') await pool.value?.end().catch(() => {});
-    if (redis.status === 'fulfilled') redis.value?.disconnect();
+    if (redis.status === 'fulfilled') redis.value?.client.disconnect();
     throw pool.status === 'rejected' ? pool.reason : (redis as PromiseRejectedResult).reason;
   }
-  return assemble(pool.value, redis.value, logger);
+  return assemble(pool.value, redis.value?.client, redis.value?.fallbacks);
 }
 
-function assemble(pool: pg.Pool | undefined, redis: Redis | undefined, logger: SharedLogger): SharedState {
+function assemble(
+  pool: pg.Pool | undefined,
+  redis: Redis | undefined,
+  fallbacks: Fallbacks | undefined,
+): SharedState {
   const store = pool ? new PostgresAuthStore(pool) : undefined;
   const probe = async (check: () => Promise<unknown>) =>
     check().then(
@@ -60,7 +72,7 @@ function assemble(pool: pg.Pool | undefined, redis: Redis | undefined, logger: S
     );
   return {
     ...(store ? { store } : {}),
-    ...(redis ? { redis: { client: redis, fallbacks: new Fallbacks(logger, redis) } } : {}),
+    ...(redis && fallbacks ? { redis: { client: redis, fallbacks } } : {}),
     async engines() {
       const [postgres, r] = await Promise.all([
         store ? probe(() => store.ping()) : undefined,

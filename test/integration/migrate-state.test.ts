@@ -27,7 +27,7 @@ function migrate(env: Record<string, string>): Promise<{ code: number; stdout: s
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['dist/src/main.js', 'migrate-state', '--data-dir', stack.dataDir],
+      ['dist/bundle/main.js', 'migrate-state', '--data-dir', stack.dataDir],
       { env: { PATH: process.env.PATH, G8_LOG_LEVEL: 'silent', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );

@@ -176,7 +176,7 @@ describe('start-up with the shared engines', () => {
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['dist/src/main.js', '--http', '--port', '0'],
+        ['dist/bundle/main.js', '--http', '--port', '0'],
         {
           env: {
             PATH: process.env.PATH,
