@@ -151,8 +151,11 @@ describe('waiting feedback on stderr', () => {
       }),
     );
     expect(run.code).toBe(0);
-    expect(run.terminal).toMatch(/enrichment job [\w-]+: (queued|running) \(\ds\)/);
-    expect(run.terminal).toMatch(/enrichment job [\w-]+: completed \(\ds\)/);
+    // Each stage once, with the counts known so far (the same status line a task shows).
+    expect(run.terminal).toMatch(/enrichment job [\w-]+: (queued|running)[^(]*\(\ds\)/);
+    expect(run.terminal).toMatch(
+      /enrichment job [\w-]+: completed, 2 of 2 contacts, \d+ enriched, \d+ not found \(\ds\)/,
+    );
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed', total: 2, completed: 2 });
   });
 });
