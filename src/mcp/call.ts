@@ -12,7 +12,7 @@ import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import type { ProgressUpdate } from '../catalogue/types.js';
+import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
@@ -69,8 +69,9 @@ export interface ToolCall {
   readonly ctx: CallContext;
 }
 
-function validate(call: ToolCall, args: Record<string, unknown>) {
+function validate(call: ToolCall, given: Record<string, unknown>) {
   const { spec } = call.tool;
+  const args = unwrapArguments(spec, given);
   const shape = spec.input.shape as Record<string, unknown>;
   // `confirm` is graph8's convention on every tool that can be gated; under G8_CONFIRM=never it is
   // accepted and ignored, so prompts written for graph8's own server keep working.
