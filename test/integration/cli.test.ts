@@ -130,7 +130,7 @@ describe('version, help and the catalogue', () => {
     expect(gtm.items.some((t) => t.command === 'status')).toBe(false);
     const viaEnv = await ok<{ mode: string; items: Json[] }>(['tools'], { G8_MCP_MODE: 'dev' });
     expect(viaEnv.mode).toBe('dev');
-    expect(viaEnv.items).toHaveLength(47);
+    expect(viaEnv.items).toHaveLength(commandsFor('dev').length);
   });
 });
 
