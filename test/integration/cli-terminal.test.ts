@@ -54,7 +54,9 @@ describe('confirmation prompt on a terminal', () => {
     expect(declined.terminal).toContain(
       `g8 delete-audience-sync: Stop and remove an audience sync (config_id=${id})`,
     );
-    expect(declined.terminal).toContain('Stops and removes the sync for good; the audience stays on the ad platform.');
+    expect(declined.terminal).toContain(
+      'Stops and removes the sync for good; the audience stays on the ad platform.',
+    );
     expect(declined.terminal).toContain('Cancelled; nothing was sent.');
     expect(declined.stdout).toBe('');
     expect(await json(['get-audience-sync', '--config-id', id])).toMatchObject({ id: Number(id) });

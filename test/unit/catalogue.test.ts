@@ -1,6 +1,7 @@
 /** The catalogue as a model sees it: names, descriptions, annotations, schemas, snapshots. */
 import { describe, expect, it } from 'vitest';
 import { selectTools } from '../../src/catalogue/select.js';
+import { unwrapArguments } from '../../src/catalogue/types.js';
 import { catalogue } from '../../src/catalogue-loader.js';
 import { summarize } from '../../src/mcp/confirm.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
@@ -105,6 +106,22 @@ describe('catalogue', () => {
     const line = summarize(draft.name, draft, { name: 'Q3 outbound' });
     expect(line).toMatch(/nothing is sent until/);
     expect(line).not.toMatch(/reaches|sends a real/i);
+  });
+
+  it("graph8's wrapped {body} form is unwrapped only for tools that declare it, and only when it is the whole input", () => {
+    const verify = catalogue.shared.find((s) => s.name === 'g8_verify_email')!;
+    expect(verify.wrappedInput).toBe('body');
+    expect(unwrapArguments(verify, { body: { email: 'a@b.co' }, confirm: true })).toEqual({
+      email: 'a@b.co',
+      confirm: true,
+    });
+    // Anything else is left as it came, so validation names what is wrong with it.
+    const odd = { body: { email: 'a@b.co' }, email: 'c@d.co' };
+    expect(unwrapArguments(verify, odd)).toBe(odd);
+    expect(unwrapArguments(verify, { body: 'a@b.co' })).toEqual({ body: 'a@b.co' });
+    const send = catalogue.shared.find((s) => s.name === 'g8_send_reply')!;
+    const reply = { reply_id: 't', body: 'Hi', channel: 'email' };
+    expect(unwrapArguments(send, reply)).toBe(reply);
   });
 
   it('G8_TOOLSETS and G8_TOOLS add up; read-only keeps read tools only', () => {
