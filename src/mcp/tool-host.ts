@@ -220,7 +220,7 @@ export function toolHost(ctx: HostContext): ToolHost {
         input_schema: inputJsonSchema(r.tool.spec),
       })),
       next: ranked.length
-        ? 'Run a match with g8_call {"name": …, "arguments": {…}} (arguments as its input_schema says); listed ones can also be called directly.'
+        ? 'Run a match with g8_call {"name": …, "arguments": "{…}"} (its arguments as a JSON object string, per its input_schema); listed ones can also be called directly.'
         : 'No tool matched; try other words (e.g. the object: contact, sequence, inbox, audience, CRM, campaign, repo).',
     });
   }

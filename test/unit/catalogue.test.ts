@@ -124,6 +124,29 @@ describe('catalogue', () => {
     expect(unwrapArguments(send, reply)).toBe(reply);
   });
 
+  it('a free-form object merges extra_json, and names it when it is not a JSON object', () => {
+    const push = catalogue.shared.find((s) => s.name === 'g8_push_to_crm_contact')!;
+    const ok = push.input.safeParse({
+      provider: 'hubspot',
+      records: [
+        {
+          work_email: 'a@b.co',
+          lifecyclestage: 'lead',
+          extra_json: '{"hs_lead_status": "NEW", "work_email": "x"}',
+        },
+      ],
+    });
+    expect(ok.success && ok.data.records).toEqual([
+      { hs_lead_status: 'NEW', work_email: 'a@b.co', lifecyclestage: 'lead' },
+    ]);
+    for (const bad of ['[1, 2]', 'not json', '"text"']) {
+      const r = push.input.safeParse({ provider: 'hubspot', records: [{ extra_json: bad }] });
+      expect(r.success, bad).toBe(false);
+      expect(r.error?.issues[0]).toMatchObject({ path: ['records', 0, 'extra_json'] });
+      expect(r.error?.issues[0]?.message).toMatch(/JSON object string/);
+    }
+  });
+
   it('G8_TOOLSETS and G8_TOOLS add up; read-only keeps read tools only', () => {
     const picked = selectTools(catalogue, { mode: 'all', toolsets: ['inbox'], tools: ['g8_get_contact'] });
     expect(picked.map((t) => t.name)).toEqual([
