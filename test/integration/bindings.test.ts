@@ -104,6 +104,19 @@ describe.each(['dev', 'gtm', 'all'] as const)('mode %s', (mode) => {
     }
   });
 
+  it('g8_send_reply without from_address is refused before anything is sent, on every channel', async () => {
+    for (const channel of ['email', 'sms', 'linkedin']) {
+      backend.reset();
+      const result = (await session.client.callTool({
+        name: 'g8_send_reply',
+        arguments: { reply_id: 'thr_1', body: 'Hi', channel, to: '+14155550123' },
+      })) as CallResult;
+      expect(result.isError, channel).toBe(true);
+      expect(result.structuredContent?.error, channel).toMatchObject({ field: 'from_address' });
+      expect(backend.requests, channel).toHaveLength(0);
+    }
+  });
+
   it('refuses a wrong type, naming the field', async () => {
     backend.reset();
     const name = mode === 'all' || mode === 'dev' ? 'g8_status' : 'g8_get_campaign';
