@@ -45,8 +45,9 @@ export const scanRepo = defineTool({
     api_routes: z
       .array(
         z.object({
-          method: z.string().min(1).describe('HTTP method'),
-          path: z.string().min(1).describe('Route path'),
+          // Nested fields whose name says it all carry no description: each costs context.
+          method: z.string().min(1),
+          path: z.string().min(1),
         }),
       )
       .optional()

@@ -111,7 +111,8 @@ const documentPatch = z.object({
   id: z.string().min(1).optional().describe('Omit to create'),
   file_type: z.string().optional().describe('Needed to create'),
   display_name: z.string().optional().describe('Needed to create'),
-  folder_path: z.string().optional().describe('Folder'),
+  // Nested fields whose name says it all carry no description: each costs context.
+  folder_path: z.string().optional(),
   status: z.string().optional().describe('draft or completed'),
   content: z.string().optional().describe('New content'),
   structured_data: openObject({}, 'The fields').optional().describe('Structured content'),
@@ -121,7 +122,7 @@ const sequenceStep = z.object({
   step_id: z.string().min(1).describe('Step id from step_catalog'),
   day: z.number().int().min(0).describe('Day offset'),
   condition: z.string().optional().describe('Send condition'),
-  stop_on_reply: z.boolean().optional().describe('Stop on reply'),
+  stop_on_reply: z.boolean().optional(),
 });
 
 export const updateCampaign = defineTool({

@@ -29,9 +29,7 @@ const step = z.object({
 const channel = z.object({
   channel_id: z.number().int().describe('Mailbox id (g8_list_mailboxes) or phone id'),
   channel_value: z.string().min(1).describe('Its address or number'),
-  channel_type: z
-    .enum(['SMTP', 'GMAIL', 'INBOXKIT', 'PHONE', 'LINKEDIN', 'SMS', 'WHATSAPP'])
-    .describe('Kind'),
+  channel_type: z.enum(['SMTP', 'GMAIL', 'INBOXKIT', 'PHONE', 'LINKEDIN', 'SMS', 'WHATSAPP']),
   channel_data: openObject({}, 'Settings').optional(),
 });
 
