@@ -60,6 +60,18 @@ describe('a key with only contacts:read', () => {
     });
   });
 
+  it('g8_whoami answers for one tool: whether the key can call it and the scope it needs', async () => {
+    const ask = async (tool: string) =>
+      ((await client.callTool({ name: 'g8_whoami', arguments: { tool } })).structuredContent as Json).tool;
+    expect(await ask('g8_send_reply')).toEqual({
+      name: 'g8_send_reply',
+      callable: false,
+      required_scope: 'inbox:run',
+    });
+    expect(await ask('g8_get_contact')).toMatchObject({ callable: true, required_scope: 'contacts:read' });
+    expect(await ask('g8_nope')).toMatchObject({ callable: false, problem: expect.any(String) });
+  });
+
   it('a hidden tool called anyway is refused locally, naming the scope', async () => {
     const r = await client.callTool({ name: 'g8_list_inbox', arguments: {} });
     expect(r.isError).toBe(true);
