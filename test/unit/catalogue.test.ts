@@ -7,7 +7,10 @@ import { summarize } from '../../src/mcp/confirm.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
 import { listTools } from '../helpers/catalogue-list.js';
 
-/** Issue 18's budgets, in tokens ≈ characters / 4 (as npm run bench counts). */
+/**
+ * Issue 18's budgets, in tokens ≈ characters / 4 (as npm run bench counts); the 2025 list also
+ * names the tools that take task-augmented calls.
+ */
 const TOKEN_BUDGET = { all: 9_500, dev: 8_500, gtm: 8_000 } as const;
 const DISCOVERY_BUDGET = 4_000;
 
