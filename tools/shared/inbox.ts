@@ -30,7 +30,7 @@ export const getReply = defineTool({
   name: 'g8_get_reply',
   title: 'Get reply thread',
   description:
-    'One inbox thread with its messages (long bodies trimmed unless full_messages=true). Answer with g8_get_reply_draft or g8_send_reply.',
+    'One inbox thread with its messages (long bodies trimmed). Answer with g8_get_reply_draft or g8_send_reply.',
   toolset: 'inbox',
   scope: 'inbox:read',
   tier: 'read',

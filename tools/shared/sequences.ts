@@ -15,7 +15,7 @@ const stepData = () =>
       body: z.string().optional().describe('EMAIL; {{merge_tokens}}, spintax'),
       message_body: z.string().optional().describe('SMS, WHATSAPP'),
     },
-    'Others, e.g. HEYREACH linkedin_action_type (g8://reference/step-data)',
+    'Other keys, e.g. linkedin_action_type (g8://reference/step-data)',
   );
 
 const step = z.object({
@@ -27,7 +27,7 @@ const step = z.object({
 });
 
 const channel = z.object({
-  channel_id: z.number().int().describe('Mailbox id (g8_list_mailboxes) or phone id'),
+  channel_id: z.number().int().describe('Mailbox or phone id'),
   channel_value: z.string().min(1).describe('Its address or number'),
   channel_type: z.enum(['SMTP', 'GMAIL', 'INBOXKIT', 'PHONE', 'LINKEDIN', 'SMS', 'WHATSAPP']),
   channel_data: openObject({}, 'Settings').optional(),
