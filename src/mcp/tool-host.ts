@@ -26,6 +26,7 @@ import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoami
 import { structuredResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
+import type { ToolTasks } from './tasks/tool-tasks.js';
 
 export interface HostContext {
   readonly tools: readonly ExposedTool[];
@@ -49,6 +50,8 @@ export interface HostContext {
   readonly mode?: string;
   /** GET /me as already read for this credential, so it is not read twice. */
   readonly identity?: Promise<Identity | undefined>;
+  /** Where calls of job-starting tools become tasks, for clients that take them. */
+  readonly tasks?: ToolTasks | undefined;
 }
 
 export interface ToolHost {
@@ -56,6 +59,8 @@ export interface ToolHost {
   callTool(params: CallToolRequestParams, ctx: CallContext): Promise<CallToolResult | InputRequiredResult>;
   /** Starts reading GET /me, so the first tools/list does not wait for it. */
   warmUp(): void;
+  /** How many tools tools/list returns before hiding those the key lacks a scope for. */
+  listedCount(): number;
 }
 
 const NONE: ReadonlyMap<string, string> = new Map();
@@ -92,6 +97,21 @@ function hiddenFor(tools: readonly ExposedTool[], identity: Identity): Map<strin
     perIdentity.set(identity, hidden);
   }
   return hidden;
+}
+
+/** g8_call's arguments: advertised as a JSON object string, accepted as an object too. */
+function callArguments(value: unknown): Record<string, unknown> | undefined {
+  let parsed = value ?? {};
+  if (typeof parsed === 'string') {
+    try {
+      parsed = parsed.trim() === '' ? {} : JSON.parse(parsed);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
 }
 
 export function toolHost(ctx: HostContext): ToolHost {
@@ -140,20 +160,29 @@ export function toolHost(ctx: HostContext): ToolHost {
         confirm: ctx.confirm ?? 'auto',
         confirmations: ctx.confirmations,
         maxResultChars: ctx.maxResultChars ?? 25_000,
+        tasks: ctx.tasks,
         ctx: call,
       },
       args,
     );
   }
 
-  async function whoami(): Promise<CallToolResult> {
+  async function whoami(tool: string | undefined): Promise<CallToolResult> {
     const who: IdentityResult = await identity();
     const hidden = await scopeHidden();
+    const asked = tool === undefined ? undefined : byName.get(tool);
     const base = {
       mode: ctx.mode ?? null,
       scope_filter: ctx.scopeFilter !== false,
       hidden_tools: [...hidden].map(([name, required_scope]) => ({ name, required_scope })),
       ...(discovery ? { discovery: { listed: [...core].filter((n) => byName.has(n)) } } : {}),
+      ...(tool === undefined
+        ? {}
+        : {
+            tool: asked
+              ? { name: tool, callable: !hidden.has(tool), required_scope: asked.spec.scope }
+              : { name: tool, callable: false, problem: 'not a tool of this server in this mode' },
+          }),
     };
     if (!who.ok) {
       return structuredResult({
@@ -195,7 +224,7 @@ export function toolHost(ctx: HostContext): ToolHost {
         input_schema: inputJsonSchema(r.tool.spec),
       })),
       next: ranked.length
-        ? 'Run a match with g8_call {"name": …, "arguments": {…}} (arguments as its input_schema says); listed ones can also be called directly.'
+        ? 'Run a match with g8_call {"name": …, "arguments": "{…}"} (its arguments as a JSON object string, per its input_schema); listed ones can also be called directly.'
         : 'No tool matched; try other words (e.g. the object: contact, sequence, inbox, audience, CRM, campaign, repo).',
     });
   }
@@ -207,19 +236,22 @@ export function toolHost(ctx: HostContext): ToolHost {
     const { name } = params;
     const args = params.arguments ?? {};
     if (name === WHOAMI) {
-      const extraArgs = Object.keys(args);
+      const { tool, ...extra } = args;
+      const extraArgs = Object.keys(extra);
       if (extraArgs.length)
-        return usageErrorResult(`${extraArgs.join(', ')}: unknown argument; g8_whoami takes none`);
-      return whoami();
+        return usageErrorResult(`${extraArgs.join(', ')}: unknown argument; g8_whoami takes only tool`);
+      if (tool !== undefined && typeof tool !== 'string')
+        return usageErrorResult('tool: expected a tool name');
+      return whoami(tool);
     }
     if (discovery && name === TOOL_SEARCH) return toolSearch(args);
     if (discovery && name === CALL) {
       const target = typeof args.name === 'string' ? byName.get(args.name) : undefined;
       if (!target)
         return usageErrorResult(`name: unknown tool "${String(args.name)}"; find tools with g8_tool_search`);
-      const inner = args.arguments ?? {};
-      if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
-        return usageErrorResult('arguments: expected an object');
+      const inner = callArguments(args.arguments);
+      if (!inner) {
+        return usageErrorResult('arguments: expected a JSON object (or a string holding one)');
       }
       return runTool(target, inner as Record<string, unknown>, call);
     }
@@ -234,5 +266,6 @@ export function toolHost(ctx: HostContext): ToolHost {
     warmUp: () => {
       if (ctx.scopeFilter !== false) void identity();
     },
+    listedCount: () => ctx.tools.filter((t) => isListed(t.name)).length + (discovery ? 3 : 1),
   };
 }

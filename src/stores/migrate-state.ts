@@ -12,12 +12,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sealer } from '../auth/crypto.js';
 import { loadServerSecret, SECRET_FILE } from '../auth/secret.js';
-import { loadDriver } from '../auth/sqlite-store.js';
 import type { GrantRow } from '../auth/store-rows.js';
 import type { Config } from '../config.js';
 import { insertOf } from './pg-auth-store.js';
 import { inTransaction } from './pg-transaction.js';
 import { openPostgres } from './postgres.js';
+import { loadDriver } from './sqlite.js';
 
 export class MigrateStateError extends Error {}
 
@@ -63,7 +63,7 @@ export async function migrateState(
   if (!existsSync(file)) throw new MigrateStateError(`${file} does not exist: there is no state to copy.`);
   const target = new Sealer(loadServerSecret(config.dataDir, config.mcpSecret));
   const sources = sourceSealers(config.dataDir, config.mcpSecret);
-  const Driver = await loadDriver();
+  const Driver = await loadDriver('OAuth grants');
   const db = new Driver(file, { readonly: true, fileMustExist: true });
   const now = Date.now();
   let clients: Record<string, unknown>[];
