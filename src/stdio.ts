@@ -12,6 +12,7 @@ import { createLogger } from './log.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
 import { buildServer } from './mcp/server.js';
 import { toolHost } from './mcp/tool-host.js';
+import { startTracing, stopTracing } from './ops/trace.js';
 import { apiClientFor, hostSettings } from './serve.js';
 import { checkApiKey } from './stdio-key.js';
 import { withVersionGuard } from './stdio-version-guard.js';
@@ -23,6 +24,8 @@ export async function runStdio(config: Config): Promise<void> {
   const apiKey = checkApiKey(config.apiKey);
   const tools = selectTools(catalogue, config);
   const logger = createLogger(config.logLevel);
+  // Before any server is built: the MCP request spans are chosen when handlers are wrapped.
+  await startTracing(process.env, { name: 'g8-mcp-server', version: VERSION });
   const api = apiClientFor(config, logger);
   const credential = () => apiKey;
   // One process serves one user: its confirmations need no key any other process knows.
@@ -60,6 +63,7 @@ export async function runStdio(config: Config): Promise<void> {
     closing = true;
     await handle.close().catch(() => {});
     await api.close().catch(() => {});
+    await stopTracing().catch(() => {});
     process.exit(code);
   };
   // The client closing our stdin is the normal way a stdio server is told to stop.

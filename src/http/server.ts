@@ -34,6 +34,9 @@ import type { Logger } from '../log.js';
 import { Confirmations } from '../mcp/confirmation.js';
 import { buildServer, type ServerShared } from '../mcp/server.js';
 import { toolHost } from '../mcp/tool-host.js';
+import { PrincipalLimits } from '../ops/limits.js';
+import { metrics } from '../ops/metrics.js';
+import type { MetricsServer } from '../ops/metrics-server.js';
 import { apiClientFor, hostSettings } from '../serve.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
@@ -64,6 +67,8 @@ export interface RemoteServer {
   readonly port: number;
   readonly sessions: SessionRegistry;
   readonly store: AuthStore;
+  /** `http://host:port/metrics` when G8_METRICS_PORT is set. */
+  readonly metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -95,6 +100,21 @@ export async function startRemoteServer(
     else res.writeHead(503).end();
   });
   const port = await listen(http, config.httpPort, config.httpHost);
+  let metricsServer: MetricsServer | undefined;
+  if (config.metricsPort !== undefined) {
+    const { startMetricsServer } = await import('../ops/metrics-server.js');
+    metricsServer = await startMetricsServer(config.metricsPort, config.metricsHost).catch(
+      (error: unknown) => {
+        http.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        throw code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL'
+          ? new StartupError(
+              `metrics port ${config.metricsPort} on ${config.metricsHost} cannot be used (${code})`,
+            )
+          : error;
+      },
+    );
+  }
   let settings: RemoteSettings;
   let sealer: Sealer;
   let secret: Buffer;
@@ -106,6 +126,7 @@ export async function startRemoteServer(
     store = overrides.store ?? (await openSqliteAuthStore(config.dataDir));
   } catch (error) {
     http.close();
+    await metricsServer?.close();
     // The secret and store errors already say what to do; they are start-up failures.
     throw error instanceof SecretError || error instanceof StoreUnavailableError
       ? new StartupError(error.message)
@@ -153,6 +174,11 @@ export async function startRemoteServer(
     logger,
   });
   sessions.start();
+  metrics.sessions(() => sessions.size);
+  const limits = new PrincipalLimits({
+    callsPerMinute: config.callsPerMinPerPrincipal,
+    maxInflight: config.maxInflightPerPrincipal,
+  });
 
   const auth = new McpAuthenticator({
     tokens,
@@ -185,6 +211,7 @@ export async function startRemoteServer(
       confirmations,
       ...hostSettings(config, selected.mode),
       coreTools: selected.coreTools,
+      limits,
     });
     return buildServer(shared, {
       host,
@@ -232,6 +259,7 @@ export async function startRemoteServer(
     port,
     sessions,
     store,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async close() {
       if (closed) return;
       closed = true;
@@ -244,6 +272,7 @@ export async function startRemoteServer(
       });
       await api.close().catch(() => {});
       await store.close();
+      await metricsServer?.close();
     },
   };
 }

@@ -13,6 +13,8 @@ import { ApiError } from '../api/errors.js';
 import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { ProgressUpdate } from '../catalogue/types.js';
+import type { Era } from '../ops/metrics.js';
+import type { CallSeen } from '../ops/observe-call.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
@@ -36,6 +38,8 @@ export interface CallLogger {
 /** What one tools/call request brings from its era and transport (built in server.ts). */
 export interface CallContext {
   readonly signal: AbortSignal;
+  /** The request's protocol era, for the metrics (default 2025). */
+  readonly era?: Era;
   readonly progressToken?: string | number | undefined;
   /** A notification about this request (progress), on its own stream. */
   notify(notification: { method: 'notifications/progress'; params: Record<string, unknown> }): Promise<void>;
@@ -67,6 +71,8 @@ export interface ToolCall {
   readonly confirmations: Confirmations;
   readonly maxResultChars: number;
   readonly ctx: CallContext;
+  /** Told whether the upstream part ran and how it ended (ops/observe-call.ts). */
+  readonly seen?: CallSeen;
 }
 
 function validate(call: ToolCall, args: Record<string, unknown>) {
@@ -173,7 +179,8 @@ async function run(
 ): Promise<CallToolResult> {
   const { spec } = call.tool;
   const started = performance.now();
-  const done = (ok: boolean, status?: number, requestId?: string) =>
+  const done = (ok: boolean, status?: number, requestId?: string) => {
+    if (call.seen) call.seen.upstream = ok ? 'ok' : 'failed';
     call.ctx.onDone?.({
       tool: call.tool.name,
       ok,
@@ -181,6 +188,7 @@ async function run(
       ...(requestId ? { request_id: requestId } : {}),
       ms: Math.round(performance.now() - started),
     });
+  };
   try {
     const result = spec.run
       ? await spec.run(input as never, {
@@ -201,6 +209,9 @@ async function run(
       return apiErrorResult(error, spec.tier);
     }
     done(false);
+    const refused =
+      error instanceof PathParamError || (error instanceof Error && error.constructor === Error);
+    if (refused && call.seen) call.seen.upstream = undefined;
     // A path parameter no request can carry, met inside a composite tool: still nothing sent for it.
     if (error instanceof PathParamError) {
       return invalidArgumentsResult(call.tool.name, [{ field: error.param, message: error.problem }]);

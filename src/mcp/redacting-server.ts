@@ -3,6 +3,7 @@
  * step around every request handler it wraps (src/mcp/redact.ts says what is redacted).
  */
 import { type JSONRPCRequest, type Result, Server, type ServerContext } from '@modelcontextprotocol/server';
+import { type McpRequest, tracer } from '../ops/trace.js';
 import { type Redactor, redactorFor } from './redact.js';
 
 /**
@@ -37,7 +38,14 @@ export class RedactingServer extends Server {
   }
 
   protected override _wrapHandler(method: string, handler: Handler): Handler {
-    const inner = super._wrapHandler(method, handler);
+    const redacted = this._redacting(method, super._wrapHandler(method, handler));
+    // One span per MCP request when tracing is on (started before any server is built).
+    const t = tracer();
+    return t ? (request, ctx) => t.request(request as McpRequest, () => redacted(request, ctx)) : redacted;
+  }
+
+  // An arrow property would not exist yet while super() wraps the SDK's own handlers; a method does.
+  protected _redacting(method: string, inner: Handler): Handler {
     if (OWN_RESULTS.has(method)) return inner;
     return async (request, ctx) => {
       let result: Result;

@@ -1,0 +1,244 @@
+/**
+ * Issue 19, metrics: the built server in remote mode (a child process) with G8_METRICS_PORT,
+ * against the real sandbox behind a proxy that can answer 429 or hold a request back. A scripted
+ * run (ok calls in both eras, a tool error, a refusal, a 429 that is retried, a cancelled call,
+ * OAuth refusals, an open 2025 session) must move the series an operator reads, and no label may
+ * carry a key, an org, a user or a record id.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as LegacyHttp } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
+import { httpRaw, type RawClient } from '../helpers/modern-raw.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+function parse(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) throw new Error(`not a Prometheus sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1] as string] = l[2] as string;
+    samples.push({ name: m[1] as string, labels, value: Number(m[3]) });
+  }
+  return samples;
+}
+
+/** The sum of a series over the samples matching these labels (0 when there is none yet). */
+function total(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+  return samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
+}
+
+describe('GET /metrics after a scripted run', () => {
+  let sandbox: TestSandbox;
+  let proxy: FaultProxy;
+  let remote: RemoteProcess;
+  let metricsUrl: string;
+  let raw: RawClient;
+  let dataDir: string;
+  let companyId: number;
+  const forbidden: string[] = [];
+
+  const scrape = async () => {
+    const res = await fetch(metricsUrl);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    return parse(await res.text());
+  };
+  const call = async (name: string, args: Record<string, unknown>) => {
+    const answer = await raw.request('tools/call', { name, arguments: args });
+    return answer.response.result as { isError?: boolean; structuredContent?: Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    proxy = await startFaultProxy(sandbox.url);
+    dataDir = mkdtempSync(join(tmpdir(), 'g8-ops-metrics-'));
+    remote = await spawnRemote({
+      G8_API_URL: proxy.url,
+      G8_DATA_DIR: dataDir,
+      G8_METRICS_PORT: '0',
+      G8_MCP_SECRET: 'ops-metrics-secret-ops-metrics-secret-01',
+    });
+    metricsUrl = /"metrics_url":"([^"]+)"/.exec(remote.stderr())?.[1] as string;
+    raw = httpRaw(remote.url, sandbox.demoKey);
+    const me = (await sandbox.rest('GET', '/me')).body.data as Record<string, unknown>;
+    const companies = (await sandbox.rest('GET', '/companies?limit=2')).body.data as { id: number }[];
+    companyId = (companies[0] as { id: number }).id;
+    forbidden.push(sandbox.demoKey, sandbox.demoKey.slice(0, 16), String(companyId), '99999');
+    for (const [k, v] of Object.entries(me)) {
+      if ((/id$/.test(k) || /name|email/.test(k)) && (typeof v === 'string' || typeof v === 'number')) {
+        forbidden.push(String(v));
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await remote?.close();
+    await proxy?.close();
+    await sandbox?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('listens on loopback, apart from the public listener, and serves only /metrics', async () => {
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(new URL(metricsUrl).port).not.toBe(new URL(remote.url).port);
+    expect((await fetch(new URL('/metrics', remote.url))).status).toBe(404);
+    expect((await fetch(new URL('/other', metricsUrl))).status).toBe(404);
+    const samples = await scrape();
+    // The Node process metrics.
+    expect(total(samples, 'g8_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(samples.some((s) => s.name === 'g8_nodejs_eventloop_lag_seconds')).toBe(true);
+  });
+
+  it('counts ok calls, tool errors and refusals by tool, outcome and era, with durations', async () => {
+    const before = await scrape();
+    expect((await call('g8_get_company', { company_id: companyId })).isError).toBeFalsy();
+    expect((await call('g8_search_companies', { limit: 2 })).isError).toBeFalsy();
+    expect((await call('g8_get_company', { company_id: 99999 })).isError).toBe(true);
+    expect((await call('g8_get_company', { company_id: 'x' })).isError).toBe(true);
+    const after = await scrape();
+    const delta = (name: string, labels: Record<string, string>) =>
+      total(after, name, labels) - total(before, name, labels);
+    expect(delta('g8_tool_calls_total', { tool: 'g8_get_company', outcome: 'ok', era: '2026' })).toBe(1);
+    expect(delta('g8_tool_calls_total', { tool: 'g8_search_companies', outcome: 'ok', era: '2026' })).toBe(1);
+    expect(delta('g8_tool_calls_total', { tool: 'g8_get_company', outcome: 'tool_error', era: '2026' })).toBe(
+      1,
+    );
+    expect(delta('g8_tool_calls_total', { tool: 'g8_get_company', outcome: 'refused', era: '2026' })).toBe(1);
+    expect(delta('g8_tool_call_duration_seconds_count', { tool: 'g8_get_company' })).toBe(3);
+    expect(delta('g8_tool_call_duration_seconds_sum', { tool: 'g8_get_company' })).toBeGreaterThan(0);
+    // Upstream by route template, never the raw path with its id.
+    const route = '/companies/{company_id}';
+    expect(delta('g8_upstream_requests_total', { route, method: 'GET', status: '200' })).toBe(1);
+    expect(delta('g8_upstream_requests_total', { route, method: 'GET', status: '404' })).toBe(1);
+    expect(delta('g8_upstream_request_duration_seconds_count', { route, method: 'GET' })).toBe(2);
+    expect(delta('g8_upstream_requests_total', { route: '/companies', method: 'GET', status: '200' })).toBe(
+      1,
+    );
+  });
+
+  it('counts a 429 from upstream, its retry, and the call that then succeeded', async () => {
+    let served = 0;
+    proxy.setRule(({ path }) =>
+      path === `/api/v1/companies/${companyId}` && served++ === 0
+        ? { status: 429, body: { detail: 'Rate limit exceeded' }, headers: { 'retry-after': '0' } }
+        : undefined,
+    );
+    const before = await scrape();
+    expect((await call('g8_get_company', { company_id: companyId })).isError).toBeFalsy();
+    proxy.setRule(undefined);
+    const after = await scrape();
+    const route = '/companies/{company_id}';
+    const delta = (name: string, labels: Record<string, string>) =>
+      total(after, name, labels) - total(before, name, labels);
+    expect(delta('g8_upstream_requests_total', { route, status: '429' })).toBe(1);
+    expect(delta('g8_upstream_throttled_total', { route })).toBe(1);
+    expect(delta('g8_upstream_retries_total', { route, status: '429' })).toBe(1);
+    expect(delta('g8_upstream_requests_total', { route, status: '200' })).toBe(1);
+    expect(delta('g8_tool_calls_total', { tool: 'g8_get_company', outcome: 'ok' })).toBe(1);
+  });
+
+  it('counts a call the client cancelled, and the open 2025 session while it lasts', async () => {
+    proxy.setRule(({ path }) => (path === `/api/v1/companies/${companyId}` ? { delayMs: 4000 } : undefined));
+    const client = new LegacyClient({ name: 'ops-2025', version: '1.0.0' });
+    await client.connect(
+      new LegacyHttp(new URL(remote.url), { requestInit: { headers: { 'X-API-Key': sandbox.demoKey } } }),
+    );
+    try {
+      expect(total(await scrape(), 'g8_legacy_sessions_open')).toBe(1);
+      const before = await scrape();
+      const abort = new AbortController();
+      const pending = client.callTool(
+        { name: 'g8_get_company', arguments: { company_id: companyId } },
+        undefined,
+        {
+          signal: abort.signal,
+        },
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      abort.abort();
+      await expect(pending).rejects.toThrow();
+      let after = await scrape();
+      for (let i = 0; i < 40 && total(after, 'g8_tool_calls_total', { outcome: 'cancelled' }) === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await scrape();
+      }
+      const labels = { tool: 'g8_get_company', outcome: 'cancelled', era: '2025' };
+      expect(total(after, 'g8_tool_calls_total', labels) - total(before, 'g8_tool_calls_total', labels)).toBe(
+        1,
+      );
+      proxy.setRule(undefined);
+      expect(
+        (await client.callTool({ name: 'g8_get_company', arguments: { company_id: companyId } })).isError,
+      ).toBeFalsy();
+      const ok = { tool: 'g8_get_company', outcome: 'ok', era: '2025' };
+      expect(total(await scrape(), 'g8_tool_calls_total', ok)).toBe(1);
+    } finally {
+      proxy.setRule(undefined);
+      await client.close();
+    }
+  });
+
+  it('counts OAuth and credential refusals by endpoint and reason', async () => {
+    const before = await scrape();
+    const token = await fetch(new URL('/token', remote.publicUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=authorization_code&code=x&code_verifier=y&client_id=no-such-client',
+    });
+    expect(token.status).toBe(400);
+    const mcp = await fetch(remote.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'g8_test_not_a_key_of_anyone_at_all_0000' },
+      body: '{}',
+    });
+    expect(mcp.status).toBe(401);
+    const after = await scrape();
+    const delta = (labels: Record<string, string>) =>
+      total(after, 'g8_oauth_refusals_total', labels) - total(before, 'g8_oauth_refusals_total', labels);
+    expect(delta({ endpoint: 'token', reason: 'invalid_client' })).toBe(1);
+    expect(delta({ endpoint: 'mcp', reason: 'invalid_token' })).toBe(1);
+  });
+
+  it('puts no key, org, user or id in any label; routes are templates', async () => {
+    const samples = await scrape();
+    const values = samples.flatMap((s) => Object.values(s.labels));
+    for (const secret of forbidden) {
+      expect(values.filter((v) => v.includes(secret))).toEqual([]);
+    }
+    const routes = new Set(samples.flatMap((s) => (s.labels.route ? [s.labels.route] : [])));
+    expect(routes.size).toBeGreaterThan(1);
+    for (const route of routes) expect(route).toMatch(/^(\/([a-z_-]+|\{[a-z_]+\}))+$/);
+    // Every label name is one of the bounded set.
+    const names = new Set(samples.flatMap((s) => Object.keys(s.labels)));
+    const allowed = [
+      'tool',
+      'outcome',
+      'era',
+      'route',
+      'method',
+      'status',
+      'event',
+      'endpoint',
+      'reason',
+      'le',
+    ];
+    const nodeLabels = ['version', 'major', 'minor', 'patch', 'kind', 'type', 'space', 'quantile'];
+    for (const name of names) expect([...allowed, ...nodeLabels]).toContain(name);
+  });
+});
