@@ -2,7 +2,13 @@
  * The one redaction boundary of everything the server answers: the SDK's Server with a redaction
  * step around every request handler it wraps (src/mcp/redact.ts says what is redacted).
  */
-import { type JSONRPCRequest, type Result, Server, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  type JSONRPCRequest,
+  PROTOCOL_VERSION_META_KEY,
+  type Result,
+  Server,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { type McpRequest, tracer } from '../ops/trace.js';
 import { type Redactor, redactorFor } from './redact.js';
 
@@ -41,7 +47,18 @@ export class RedactingServer extends Server {
     const redacted = this._redacting(method, super._wrapHandler(method, handler));
     // One span per MCP request when tracing is on (started before any server is built).
     const t = tracer();
-    return t ? (request, ctx) => t.request(request as McpRequest, () => redacted(request, ctx)) : redacted;
+    if (!t) return redacted;
+    return (request, ctx) => {
+      // 2026-07-28 requests carry their version in the envelope the SDK lifted off `_meta`.
+      const version = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[
+        PROTOCOL_VERSION_META_KEY
+      ];
+      const mcp: McpRequest = {
+        ...(request as McpRequest),
+        ...(typeof version === 'string' ? { version } : {}),
+      };
+      return t.request(mcp, () => redacted(request, ctx));
+    };
   }
 
   // An arrow property would not exist yet while super() wraps the SDK's own handlers; a method does.

@@ -43,8 +43,6 @@ const metaGetter = {
   },
 };
 
-const PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion';
-
 /** A result that reports a failure without throwing (CallToolResult.isError). */
 function isErrorResult(result: object): boolean {
   return (result as { isError?: unknown }).isError === true;
@@ -101,8 +99,7 @@ export function createOtelTracer(service: { name: string; version: string }, env
         attributes['gen_ai.tool.name'] = tool;
         attributes['gen_ai.operation.name'] = 'execute_tool';
       }
-      const version = meta?.[PROTOCOL_VERSION];
-      if (typeof version === 'string') attributes['mcp.protocol.version'] = version;
+      if (request.version) attributes['mcp.protocol.version'] = request.version;
       const httpId = active.getValue(HTTP_REQUEST_ID);
       if (typeof httpId === 'string') attributes['g8.http.request_id'] = httpId;
       const name = typeof tool === 'string' ? `${request.method} ${tool}` : request.method;

@@ -18,6 +18,8 @@ export interface McpRequest {
   readonly id?: string | number;
   readonly method: string;
   readonly params?: { readonly name?: unknown; readonly _meta?: Record<string, unknown> };
+  /** The protocol version the request was made under, when it names one. */
+  readonly version?: string;
 }
 
 export interface Tracer {
