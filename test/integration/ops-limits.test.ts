@@ -5,14 +5,12 @@
  * a 429 tool error saying when to retry, nothing reaches graph8 for it, and other principals are
  * not affected.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
-import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
+import type { FaultProxy } from '../helpers/fault-proxy.js';
+import type { RemoteProcess } from '../helpers/http-process.js';
 import { httpRaw } from '../helpers/modern-raw.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { type OpsStack, startOpsStack } from '../helpers/ops-stack.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
 
 interface ToolError {
   status: number;
@@ -23,33 +21,19 @@ interface ToolError {
 }
 
 describe('per-principal call limits', () => {
+  let stack: OpsStack;
   let sandbox: TestSandbox;
   let proxy: FaultProxy;
   let remote: RemoteProcess;
-  let dataDir: string;
   let companyId: number;
   /** Upstream requests for the company record, as the proxy saw them. */
   let fetched = 0;
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    proxy = await startFaultProxy(sandbox.url);
-    dataDir = mkdtempSync(join(tmpdir(), 'g8-ops-limits-'));
-    remote = await spawnRemote({
-      G8_API_URL: proxy.url,
-      G8_DATA_DIR: dataDir,
-      G8_CALLS_PER_MIN_PER_PRINCIPAL: '30',
-      G8_MAX_INFLIGHT_PER_PRINCIPAL: '2',
-    });
-    const companies = (await sandbox.rest('GET', '/companies?limit=1')).body.data as { id: number }[];
-    companyId = (companies[0] as { id: number }).id;
+    stack = await startOpsStack({ G8_CALLS_PER_MIN_PER_PRINCIPAL: '30', G8_MAX_INFLIGHT_PER_PRINCIPAL: '2' });
+    ({ sandbox, proxy, remote, companyId } = stack);
   });
-  afterAll(async () => {
-    await remote?.close();
-    await proxy?.close();
-    await sandbox?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   const countFetches = (delayMs = 0) =>
     proxy.setRule(({ path }) => {

@@ -5,16 +5,14 @@
  * OAuth refusals, an open 2025 session) must move the series an operator reads, and no label may
  * carry a key, an org, a user or a record id.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyHttp } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
-import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
+import type { FaultProxy } from '../helpers/fault-proxy.js';
+import type { RemoteProcess } from '../helpers/http-process.js';
 import { httpRaw, type RawClient } from '../helpers/modern-raw.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { type OpsStack, startOpsStack } from '../helpers/ops-stack.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
 
 interface Sample {
   name: string;
@@ -44,12 +42,12 @@ function total(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 describe('GET /metrics after a scripted run', () => {
+  let stack: OpsStack;
   let sandbox: TestSandbox;
   let proxy: FaultProxy;
   let remote: RemoteProcess;
   let metricsUrl: string;
   let raw: RawClient;
-  let dataDir: string;
   let companyId: number;
   const forbidden: string[] = [];
 
@@ -65,20 +63,11 @@ describe('GET /metrics after a scripted run', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    proxy = await startFaultProxy(sandbox.url);
-    dataDir = mkdtempSync(join(tmpdir(), 'g8-ops-metrics-'));
-    remote = await spawnRemote({
-      G8_API_URL: proxy.url,
-      G8_DATA_DIR: dataDir,
-      G8_METRICS_PORT: '0',
-      G8_MCP_SECRET: 'ops-metrics-secret-ops-metrics-secret-01',
-    });
+    stack = await startOpsStack({ G8_METRICS_PORT: '0' });
+    ({ sandbox, proxy, remote, companyId } = stack);
     metricsUrl = /"metrics_url":"([^"]+)"/.exec(remote.stderr())?.[1] as string;
     raw = httpRaw(remote.url, sandbox.demoKey);
     const me = (await sandbox.rest('GET', '/me')).body.data as Record<string, unknown>;
-    const companies = (await sandbox.rest('GET', '/companies?limit=2')).body.data as { id: number }[];
-    companyId = (companies[0] as { id: number }).id;
     forbidden.push(sandbox.demoKey, sandbox.demoKey.slice(0, 16), String(companyId), '99999');
     for (const [k, v] of Object.entries(me)) {
       if ((/id$/.test(k) || /name|email/.test(k)) && (typeof v === 'string' || typeof v === 'number')) {
@@ -87,12 +76,7 @@ describe('GET /metrics after a scripted run', () => {
     }
   });
 
-  afterAll(async () => {
-    await remote?.close();
-    await proxy?.close();
-    await sandbox?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   it('listens on loopback, apart from the public listener, and serves only /metrics', async () => {
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
