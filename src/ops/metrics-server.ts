@@ -14,7 +14,7 @@ export interface MetricsServer {
 }
 
 export async function startMetricsServer(port: number, host: string): Promise<MetricsServer> {
-  // Loaded here, not at the top: prom-client and its default collectors cost ~15 ms to load.
+  // Loaded here, not at the top: prom-client and its default collectors take ~80-150 ms to load.
   const { createPrometheus } = await import('./prometheus.js');
   const { recorder, registry } = createPrometheus();
   const server = createServer((req, res) => {
