@@ -14,7 +14,8 @@ export type OAuthEvent = 'registration' | 'sign_in' | 'refresh';
 export type Gauge = 'listen_streams' | 'tasks_running';
 
 export interface MetricsRecorder {
-  toolCall(tool: string, outcome: CallOutcome, era: Era, seconds: number): void;
+  /** `seconds` undefined: refused before it ran (a limit), so no duration is recorded. */
+  toolCall(tool: string, outcome: CallOutcome, era: Era, seconds?: number): void;
   /** One upstream attempt; `status` 0 when no response came (timeout, reset, cancelled). */
   upstream(route: string, method: string, status: number, seconds: number): void;
   upstreamRetry(route: string, status: number): void;

@@ -58,5 +58,5 @@ export async function observeCall<T extends object>(
 
 /** A call refused before it started (per-principal limits): counted, never traced as run. */
 export function countRefused(tool: string, era: Era): void {
-  metrics.toolCall(tool, 'refused', era, 0);
+  metrics.toolCall(tool, 'refused', era);
 }

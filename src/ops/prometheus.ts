@@ -97,7 +97,7 @@ export function createPrometheus(): PrometheusMetrics {
   const recorder: MetricsRecorder = {
     toolCall(tool, outcome, era, seconds) {
       toolCalls.inc({ tool, outcome, era });
-      toolDuration.observe({ tool }, seconds);
+      if (seconds !== undefined) toolDuration.observe({ tool }, seconds);
     },
     upstream(route, method, status, seconds) {
       upstream.inc({ route, method, status: String(status) });

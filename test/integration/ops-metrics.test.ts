@@ -10,7 +10,7 @@ import { StreamableHTTPClientTransport as LegacyHttp } from '@modelcontextprotoc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultProxy } from '../helpers/fault-proxy.js';
 import type { RemoteProcess } from '../helpers/http-process.js';
-import { httpRaw, type RawClient } from '../helpers/modern-raw.js';
+import { envelope, httpRaw, type RawClient } from '../helpers/modern-raw.js';
 import { type OpsStack, startOpsStack } from '../helpers/ops-stack.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
 
@@ -176,6 +176,30 @@ describe('GET /metrics after a scripted run', () => {
       proxy.setRule(undefined);
       await client.close();
     }
+  });
+
+  it('a subscriptions/listen stream that has ended leaves the open-streams gauge at 0', async () => {
+    // This server declares no list-changed notifications, so the stream acknowledges and ends at once.
+    const res = await fetch(remote.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'x-api-key': sandbox.demoKey,
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'subscriptions/listen',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'listen-1',
+        method: 'subscriptions/listen',
+        params: { notifications: { toolsListChanged: true }, _meta: envelope() },
+      }),
+    });
+    expect(await res.text()).toContain('notifications/subscriptions/acknowledged');
+    const samples = await scrape();
+    expect(samples.some((s) => s.name === 'g8_listen_streams_open')).toBe(true);
+    expect(total(samples, 'g8_listen_streams_open')).toBe(0);
   });
 
   it('counts OAuth and credential refusals by endpoint and reason', async () => {
