@@ -3,13 +3,14 @@
  * rule per request (a 429 for the first GET of a path, a slow answer for another) and everything
  * else reaches the real sandbox unchanged.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { forward } from './http-proxy.js';
 
 export type Rule = (req: {
   method: string;
   path: string;
+  headers: IncomingHttpHeaders;
 }) => undefined | { status: number; body: unknown; headers?: Record<string, string> } | { delayMs: number };
 
 export interface FaultProxy {
@@ -26,7 +27,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const path = (req.url ?? '/').split('?')[0] as string;
-      const action = rule?.({ method: req.method ?? '', path });
+      const action = rule?.({ method: req.method ?? '', path, headers: req.headers });
       if (action && 'status' in action) {
         res.writeHead(action.status, { 'content-type': 'application/json', ...action.headers });
         res.end(JSON.stringify(action.body));

@@ -5,14 +5,13 @@
  * HTTP header), with graph8's request id and our X-Request-Id, and no secret in any attribute.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
+import type { FaultProxy } from '../helpers/fault-proxy.js';
+import type { RemoteProcess } from '../helpers/http-process.js';
 import { httpRaw, stdioRaw } from '../helpers/modern-raw.js';
+import { type OpsStack, startOpsStack } from '../helpers/ops-stack.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
 
 const SERVER = 2;
 const INTERNAL = 1;
@@ -40,30 +39,31 @@ function expectNoSecret(receiver: OtlpReceiver, secrets: string[]) {
 }
 
 describe('OpenTelemetry traces', () => {
+  let stack: OpsStack;
   let sandbox: TestSandbox;
+  let proxy: FaultProxy;
   let receiver: OtlpReceiver;
   let remote: RemoteProcess;
-  let dataDir: string;
   let companyId: number;
   const otel = () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' });
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
     receiver = await startOtlpReceiver();
-    dataDir = mkdtempSync(join(tmpdir(), 'g8-ops-trace-'));
-    remote = await spawnRemote({ G8_API_URL: sandbox.url, G8_DATA_DIR: dataDir, ...otel() });
-    const companies = (await sandbox.rest('GET', '/companies?limit=1')).body.data as { id: number }[];
-    companyId = (companies[0] as { id: number }).id;
+    stack = await startOpsStack(otel());
+    ({ sandbox, proxy, remote, companyId } = stack);
   });
 
   afterAll(async () => {
-    await remote?.close();
+    await stack?.close();
     await receiver?.close();
-    await sandbox?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('remote mode: MCP span → tool span → upstream span, in the trace of _meta.traceparent', async () => {
+    const sent: string[] = [];
+    proxy.setRule(({ path, headers }) => {
+      if (path === `/api/v1/companies/${companyId}`) sent.push(String(headers.traceparent));
+      return undefined;
+    });
     const traceId = hex(16);
     const callerSpan = hex(8);
     const answer = await httpRaw(remote.url, sandbox.demoKey).request(
@@ -101,6 +101,9 @@ describe('OpenTelemetry traces', () => {
     });
     // graph8's request id (the sandbox's X-Request-Id).
     expect(String(upstream.attributes['g8.upstream.request_id'])).toMatch(/^req_[0-9a-f]+$/);
+    // graph8 is told the trace too, with the upstream span as the parent.
+    expect(sent).toEqual([`00-${traceId}-${upstream.spanId}-01`]);
+    proxy.setRule(undefined);
     expectNoSecret(receiver, [sandbox.demoKey, sandbox.demoKey.slice(8), `/companies/${companyId}`]);
   });
 
@@ -127,7 +130,7 @@ describe('OpenTelemetry traces', () => {
   });
 
   it('stdio: the same chain from _meta.traceparent, and stdout stays the transport', async () => {
-    const client = stdioRaw({ G8_API_KEY: sandbox.demoKey, G8_API_URL: sandbox.url, ...otel() });
+    const client = stdioRaw({ G8_API_KEY: sandbox.demoKey, G8_API_URL: proxy.url, ...otel() });
     try {
       const traceId = hex(16);
       const callerSpan = hex(8);
