@@ -9,26 +9,21 @@ import {
   MissingRequiredClientCapabilityError,
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
-import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { ProgressUpdate } from '../catalogue/types.js';
 import type { Era } from '../ops/metrics.js';
 import type { CallSeen } from '../ops/observe-call.js';
+import { pathParamIssues } from '../runtime/request.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { schemaKey } from './definition.js';
-import { buildRestRequest, pathParamIssues } from './request.js';
-import {
-  apiErrorResult,
-  type FieldIssue,
-  internalErrorResult,
-  invalidArgumentsResult,
-  structuredResult,
-  successResult,
-  usageErrorResult,
-} from './result.js';
+import { executeTool } from './execute.js';
+import { type FieldIssue, invalidArgumentsResult, structuredResult, usageErrorResult } from './result.js';
+import { TaskLimitError } from './tasks/service.js';
+import type { TaskRecord } from './tasks/store.js';
+import type { ToolTasks } from './tasks/tool-tasks.js';
+import { createTaskResult, type TaskRequest } from './tasks/wire.js';
 
 export interface CallLogger {
   debug(obj: object, msg: string): void;
@@ -50,6 +45,10 @@ export interface CallContext {
   readonly inputResponses?: Record<string, unknown> | undefined;
   /** Reports the finished call to the client's log; only given when the client asked for logs. */
   readonly onDone?: ((info: CallReport) => void) | undefined;
+  /** Set when the client takes a task for this call (tasks/wire.ts says how it asked). */
+  readonly task?: TaskRequest | undefined;
+  /** A task was created for this call (2025 sessions push its status while they last). */
+  readonly onCreated?: ((record: TaskRecord) => void) | undefined;
 }
 
 export interface CallReport {
@@ -70,6 +69,8 @@ export interface ToolCall {
   readonly confirm: ConfirmMode;
   readonly confirmations: Confirmations;
   readonly maxResultChars: number;
+  /** Where calls of job-starting tools become tasks (absent: they are always held). */
+  readonly tasks?: ToolTasks | undefined;
   readonly ctx: CallContext;
   /** Told whether the upstream part ran and how it ended (ops/observe-call.ts). */
   readonly seen?: CallSeen;
@@ -150,7 +151,8 @@ export async function callTool(
 
 /**
  * The REST request(s); a confirmed call's state id is its upstream Idempotency-Key, and it runs
- * `detached` from the request's cancellation (each attempt keeps its own timeout).
+ * `detached` from the request's cancellation (each attempt keeps its own timeout). A call of a tool
+ * that starts a job, from a client that takes tasks, becomes a task instead of being held.
  */
 async function send(
   call: ToolCall,
@@ -158,67 +160,48 @@ async function send(
   opts: { idempotencyKey?: string; detached?: boolean } = {},
 ): Promise<CallToolResult> {
   const credential = await call.credential();
-  const signal = opts.detached ? undefined : call.ctx.signal;
-  const api = bindCaller(call.api, credential, call.tool.spec.tier, signal, opts.idempotencyKey);
-  const token = call.ctx.progressToken;
+  const { tasks, tool, ctx } = call;
+  // A dry run starts nothing: it is answered at once.
+  if (ctx.task && tasks?.supports(tool) && !isDryRun(data))
+    return startTask(call, tasks, ctx.task, data, credential, opts.idempotencyKey);
+  const signal = opts.detached ? undefined : ctx.signal;
+  const api = bindCaller(call.api, credential, tool.spec.tier, signal, opts.idempotencyKey);
+  const token = ctx.progressToken;
   const progress =
     token === undefined
       ? undefined
       : (update: ProgressUpdate) =>
-          call.ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
+          ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
+  const started = performance.now();
   // Nothing upstream echoes reaches the client: server.ts redacts every answer.
-  return run(call, data, api, progress, signal);
+  const executed = await executeTool(tool, data, api, call, { signal, progress });
+  // A failure with no status was refused before any request (a composite's own argument rule).
+  if (call.seen)
+    call.seen.upstream = executed.ok ? 'ok' : executed.status === undefined ? undefined : 'failed';
+  ctx.onDone?.({
+    tool: tool.name,
+    ok: executed.ok,
+    ...(executed.status !== undefined ? { status: executed.status } : {}),
+    ...(executed.requestId ? { request_id: executed.requestId } : {}),
+    ms: Math.round(performance.now() - started),
+  });
+  return executed.result;
 }
 
-async function run(
+async function startTask(
   call: ToolCall,
-  input: Record<string, unknown>,
-  api: ReturnType<typeof bindCaller>,
-  progress: ((u: ProgressUpdate) => Promise<void>) | undefined,
-  signal: AbortSignal | undefined,
+  tasks: ToolTasks,
+  request: TaskRequest,
+  data: Record<string, unknown>,
+  credential: string,
+  baseKey: string | undefined,
 ): Promise<CallToolResult> {
-  const { spec } = call.tool;
-  const started = performance.now();
-  const done = (ok: boolean, status?: number, requestId?: string) => {
-    if (call.seen) call.seen.upstream = ok ? 'ok' : 'failed';
-    call.ctx.onDone?.({
-      tool: call.tool.name,
-      ok,
-      ...(status !== undefined ? { status } : {}),
-      ...(requestId ? { request_id: requestId } : {}),
-      ms: Math.round(performance.now() - started),
-    });
-  };
   try {
-    const result = spec.run
-      ? await spec.run(input as never, {
-          api,
-          ...(signal ? { signal } : {}),
-          ...(progress ? { progress } : {}),
-        })
-      : await api.call(buildRestRequest(spec.http!, input));
-    done(true, result.status, result.requestId);
-    return successResult(result.data, result.pagination, call.maxResultChars);
+    const record = await tasks.start({ tool: call.tool, input: data, owner: call.who, credential, baseKey });
+    call.ctx.onCreated?.(record);
+    return createTaskResult(record, tasks.service, request);
   } catch (error) {
-    if (error instanceof ApiError) {
-      call.logger.debug(
-        { tool: call.tool.name, status: error.status, request_id: error.requestId },
-        'tool call failed',
-      );
-      done(false, error.status, error.requestId);
-      return apiErrorResult(error, spec.tier);
-    }
-    done(false);
-    const refused =
-      error instanceof PathParamError || (error instanceof Error && error.constructor === Error);
-    if (refused && call.seen) call.seen.upstream = undefined;
-    // A path parameter no request can carry, met inside a composite tool: still nothing sent for it.
-    if (error instanceof PathParamError) {
-      return invalidArgumentsResult(call.tool.name, [{ field: error.param, message: error.problem }]);
-    }
-    // A plain Error is a tool's own argument rule (thrown before any request); anything else is a bug.
-    if (error instanceof Error && error.constructor === Error) return usageErrorResult(error.message);
-    call.logger.error({ tool: call.tool.name, err: error }, 'tool handler crashed');
-    return internalErrorResult();
+    if (error instanceof TaskLimitError) return usageErrorResult(error.message);
+    throw error;
   }
 }

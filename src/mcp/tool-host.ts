@@ -30,6 +30,7 @@ import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoami
 import { apiErrorResult, structuredResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
+import type { ToolTasks } from './tasks/tool-tasks.js';
 
 export interface HostContext {
   readonly tools: readonly ExposedTool[];
@@ -53,6 +54,8 @@ export interface HostContext {
   readonly mode?: string;
   /** GET /me as already read for this credential, so it is not read twice. */
   readonly identity?: Promise<Identity | undefined>;
+  /** Where calls of job-starting tools become tasks, for clients that take them. */
+  readonly tasks?: ToolTasks | undefined;
   /** Per-principal call limits (remote mode), keyed by `who`. */
   readonly limits?: PrincipalLimits;
 }
@@ -192,6 +195,7 @@ export function toolHost(ctx: HostContext): ToolHost {
         confirm: ctx.confirm ?? 'auto',
         confirmations: ctx.confirmations,
         maxResultChars: ctx.maxResultChars ?? 25_000,
+        tasks: ctx.tasks,
         ctx: call,
         seen,
       },
