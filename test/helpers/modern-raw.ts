@@ -60,7 +60,8 @@ export function httpRaw(url: string, apiKey: string): RawClient {
   return {
     async request(method, params = {}, o = {}) {
       const message = body(method, params, o);
-      const name = (params.name ?? params.uri) as string | undefined;
+      // The body field the Mcp-Name header must repeat (tools, resources, tasks).
+      const name = (params.name ?? params.uri ?? params.taskId) as string | undefined;
       const res = await fetch(url, {
         method: 'POST',
         headers: {

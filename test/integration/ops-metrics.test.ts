@@ -13,6 +13,7 @@ import type { RemoteProcess } from '../helpers/http-process.js';
 import { envelope, httpRaw, type RawClient } from '../helpers/modern-raw.js';
 import { type OpsStack, startOpsStack } from '../helpers/ops-stack.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
+import { enrichArgs } from '../helpers/sandbox-picks.js';
 
 interface Sample {
   name: string;
@@ -63,7 +64,7 @@ describe('GET /metrics after a scripted run', () => {
   };
 
   beforeAll(async () => {
-    stack = await startOpsStack({ G8_METRICS_PORT: '0' });
+    stack = await startOpsStack({ G8_METRICS_PORT: '0', G8_CONFIRM: 'never' });
     ({ sandbox, proxy, remote, companyId } = stack);
     metricsUrl = /"metrics_url":"([^"]+)"/.exec(remote.stderr())?.[1] as string;
     raw = httpRaw(remote.url, sandbox.demoKey);
@@ -200,6 +201,25 @@ describe('GET /metrics after a scripted run', () => {
     const samples = await scrape();
     expect(samples.some((s) => s.name === 'g8_listen_streams_open')).toBe(true);
     expect(total(samples, 'g8_listen_streams_open')).toBe(0);
+  });
+
+  it('gauges a running MCP task until it ends', async () => {
+    const capabilities = { extensions: { 'io.modelcontextprotocol/tasks': {} } };
+    const ask = async (method: string, params: Record<string, unknown>) =>
+      (await raw.request(method, params, { capabilities })).response.result as Record<string, unknown>;
+    const created = await ask('tools/call', {
+      name: 'g8_enrich_contacts',
+      arguments: enrichArgs(sandbox.db),
+    });
+    expect(created).toMatchObject({ resultType: 'task', status: 'working' });
+    expect(total(await scrape(), 'g8_tasks_running')).toBe(1);
+    let status = 'working';
+    for (let i = 0; i < 100 && status === 'working'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = String((await ask('tasks/get', { taskId: created.taskId })).status);
+    }
+    expect(status).toBe('completed');
+    expect(total(await scrape(), 'g8_tasks_running')).toBe(0);
   });
 
   it('counts OAuth and credential refusals by endpoint and reason', async () => {
