@@ -120,13 +120,7 @@ export class ApiClient {
   }
 
   async #once(req: ApiRequest, apiKey: string, attempt: number): Promise<ApiResponse> {
-    let release: (() => void) | undefined;
-    if (this.#pacer) {
-      const asked = performance.now();
-      release = await this.#pacer.take(apiKey, req.signal);
-      const waited = performance.now() - asked;
-      if (waited >= 1) metrics.pacerWait(waited / 1000);
-    }
+    const release = this.#pacer ? await this.#pacer.take(apiKey, req.signal) : undefined;
     const route = routeLabel(req.path);
     const span = tracer()?.upstream(req.method, route, this.#origin, attempt);
     const started = performance.now();

@@ -18,8 +18,11 @@ export interface OpsStack {
   close(): Promise<void>;
 }
 
-export async function startOpsStack(env: Record<string, string>): Promise<OpsStack> {
-  const sandbox = await startTestSandbox();
+export async function startOpsStack(
+  env: Record<string, string>,
+  opts: { sandboxRate?: { perSecond: number; perMinute: number } } = {},
+): Promise<OpsStack> {
+  const sandbox = await startTestSandbox(opts.sandboxRate ? { rateLimit: opts.sandboxRate } : {});
   const proxy = await startFaultProxy(sandbox.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'g8-ops-'));
   const remote = await spawnRemote({ G8_API_URL: proxy.url, G8_DATA_DIR: dataDir, ...env });

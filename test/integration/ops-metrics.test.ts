@@ -270,3 +270,38 @@ describe('GET /metrics after a scripted run', () => {
     for (const name of names) expect([...allowed, ...nodeLabels]).toContain(name);
   });
 });
+
+describe('GET /metrics: the client-side pacer', () => {
+  let stack: OpsStack;
+
+  // A backend allowing 5 requests a second (and saying so): a burst of calls waits for the pacer.
+  beforeAll(async () => {
+    stack = await startOpsStack(
+      { G8_METRICS_PORT: '0', G8_PACE: '5,1000' },
+      { sandboxRate: { perSecond: 5, perMinute: 1000 } },
+    );
+  });
+  afterAll(() => stack?.close());
+
+  it('counts the waits it imposed, and graph8 answers no 429', async () => {
+    const metricsUrl = /"metrics_url":"([^"]+)"/.exec(stack.remote.stderr())?.[1] as string;
+    const scrape = async () => parse(await (await fetch(metricsUrl)).text());
+    const raw = httpRaw(stack.remote.url, stack.sandbox.demoKey);
+    const call = () =>
+      raw.request('tools/call', { name: 'g8_get_company', arguments: { company_id: stack.companyId } });
+    // The key is checked (GET /me) and its permits cool down before the burst.
+    expect((await call()).response.result?.isError).toBeFalsy();
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = await scrape();
+    const burst = await Promise.all(Array.from({ length: 8 }, call));
+    for (const answer of burst) expect(answer.response.result?.isError).toBeFalsy();
+    const after = await scrape();
+    const delta = (name: string) => total(after, name) - total(before, name);
+    // 5 go at once; the other 3 wait for a permit to cool down (a second after its answer).
+    // (A machine slow enough to spread the burst over a second spares one of them the wait.)
+    expect(delta('g8_pacer_wait_seconds_count')).toBeGreaterThanOrEqual(2);
+    expect(delta('g8_pacer_wait_seconds_count')).toBeLessThanOrEqual(3);
+    expect(delta('g8_pacer_wait_seconds_sum')).toBeGreaterThan(1);
+    expect(total(after, 'g8_upstream_throttled_total')).toBe(0);
+  });
+});
