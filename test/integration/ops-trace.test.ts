@@ -5,6 +5,8 @@
  * HTTP header), with graph8's request id and our X-Request-Id, and no secret in any attribute.
  */
 import { randomBytes } from 'node:crypto';
+import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as LegacyHttp } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultProxy } from '../helpers/fault-proxy.js';
 import type { RemoteProcess } from '../helpers/http-process.js';
@@ -127,6 +129,29 @@ describe('OpenTelemetry traces', () => {
     expect(upstream.attributes['http.response.status_code']).toBe(404);
     expect(upstream.attributes['error.type']).toBe('404');
     expectNoSecret(receiver, [sandbox.demoKey, '987654']);
+  });
+
+  it('remote mode, 2025 session: the traceparent header of the POST continues the trace', async () => {
+    const traceId = hex(16);
+    const callerSpan = hex(8);
+    const client = new LegacyClient({ name: 'ops-trace-2025', version: '1.0.0' });
+    await client.connect(
+      new LegacyHttp(new URL(remote.url), {
+        requestInit: {
+          headers: { 'X-API-Key': sandbox.demoKey, traceparent: `00-${traceId}-${callerSpan}-01` },
+        },
+      }),
+    );
+    try {
+      const result = await client.callTool({ name: 'g8_get_company', arguments: { company_id: companyId } });
+      expect(result.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    const { mcp, upstream } = await chainOf(receiver, traceId, 'g8_get_company');
+    expect(mcp.parentSpanId).toBe(callerSpan);
+    expect(upstream.attributes['url.template']).toBe('/companies/{company_id}');
+    expectNoSecret(receiver, [sandbox.demoKey]);
   });
 
   it('stdio: the same chain from _meta.traceparent, and stdout stays the transport', async () => {
