@@ -9,6 +9,7 @@ import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.j
 import { StreamableHTTPClientTransport as LegacyHttp } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultProxy } from '../helpers/fault-proxy.js';
+import { tokenRequest, tokensViaApiKey } from '../helpers/http-consent.js';
 import type { RemoteProcess } from '../helpers/http-process.js';
 import { envelope, httpRaw, type RawClient } from '../helpers/modern-raw.js';
 import { type OpsStack, startOpsStack } from '../helpers/ops-stack.js';
@@ -220,6 +221,24 @@ describe('GET /metrics after a scripted run', () => {
     }
     expect(status).toBe('completed');
     expect(total(await scrape(), 'g8_tasks_running')).toBe(0);
+  });
+
+  it('counts OAuth registrations, sign-ins and refreshes', async () => {
+    const before = await scrape();
+    const tokens = await tokensViaApiKey(remote.publicUrl, sandbox.demoKey);
+    const refreshed = await tokenRequest(remote.publicUrl, {
+      grant_type: 'refresh_token',
+      client_id: tokens.clientId,
+      refresh_token: tokens.refresh_token,
+    });
+    expect(refreshed.status).toBe(200);
+    forbidden.push(tokens.clientId, tokens.access_token, tokens.refresh_token);
+    const after = await scrape();
+    for (const event of ['registration', 'sign_in', 'refresh']) {
+      expect(
+        total(after, 'g8_oauth_events_total', { event }) - total(before, 'g8_oauth_events_total', { event }),
+      ).toBe(1);
+    }
   });
 
   it('counts OAuth and credential refusals by endpoint and reason', async () => {
