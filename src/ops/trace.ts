@@ -64,10 +64,26 @@ export async function startTracing(
       `Invalid OTEL_TRACES_EXPORTER: ${exporter.slice(0, 40)}; this server exports traces with otlp (OTLP over HTTP, JSON) or none`,
     );
   }
-  const { createOtelTracer } = await import('./otel.js');
-  current = createOtelTracer(service, env);
+  let otel: typeof import('./otel.js');
+  try {
+    otel = await import('./otel.js');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new TracingConfigError(
+      `Traces need the OpenTelemetry packages, which are optional peers of g8-mcp-server: install them beside it (npm install ${OTEL_PACKAGES.join(' ')}), or unset the OTEL_* variables`,
+    );
+  }
+  current = otel.createOtelTracer(service, env);
   return true;
 }
+
+/** Optional peer dependencies: the default install does not carry their ~28 MB. */
+const OTEL_PACKAGES = [
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-trace-node',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/resources',
+];
 
 /** Flushes the spans still buffered; later hooks do nothing. */
 export async function stopTracing(): Promise<void> {

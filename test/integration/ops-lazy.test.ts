@@ -107,4 +107,18 @@ describe('what a process loads', () => {
     expect(loaded.some((m) => m.includes('/dist/src/http/server.js'))).toBe(true);
     expect(loaded.filter((m) => m.includes('@opentelemetry') || m.includes('prom-client'))).toEqual([]);
   });
+
+  it('remote mode with OTEL set but the optional OpenTelemetry packages absent: one line, exit 1', async () => {
+    const { env } = logged();
+    const failed = spawnRemote({
+      G8_API_URL: sandbox.url,
+      G8_DATA_DIR: join(dir, 'data'),
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      G8_TEST_MODULE_HIDE: '@opentelemetry/',
+      ...env,
+    });
+    await expect(failed).rejects.toThrow(
+      /exited with 1:\s*g8-mcp-server: Traces need the OpenTelemetry packages.*npm install @opentelemetry\/api/,
+    );
+  });
 });
