@@ -60,7 +60,7 @@ export function httpRaw(url: string, apiKey: string): RawClient {
   return {
     async request(method, params = {}, o = {}) {
       const message = body(method, params, o);
-      // The body field the Mcp-Name header must repeat (tools, resources, tasks).
+      // Mcp-Name: the tool or resource, or for tasks/* the task id (tasks extension, routing headers).
       const name = (params.name ?? params.uri ?? params.taskId) as string | undefined;
       const res = await fetch(url, {
         method: 'POST',

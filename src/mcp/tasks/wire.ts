@@ -98,6 +98,7 @@ function detailedTask(record: TaskRecord, tasks: TaskService): Result {
 const TaskIdParams = z.looseObject({ taskId: z.string() });
 const ListParams = z.looseObject({ cursor: z.string().optional() });
 const LIST_PAGE = 50;
+const CANCEL_SETTLE_MS = 5_000;
 
 function notFound(): ProtocolError {
   return new ProtocolError(ProtocolErrorCode.InvalidParams, 'Failed to retrieve task: Task not found');
@@ -144,8 +145,12 @@ export function registerTaskMethods(server: Server, tasks: TaskService, owner: s
         `Cannot cancel task: it is already ${record.status}`,
       );
     }
-    const after = (await tasks.cancel(owner, record.id)) ?? record;
-    return taskFields(after, tasks, 'legacy') as Result;
+    await tasks.cancel(owner, record.id);
+    // 2025-11-25 answers the task as cancelled: give the work a moment to stop (and cancel upstream).
+    const settled = await tasks
+      .waitTerminal(owner, record.id, AbortSignal.timeout(CANCEL_SETTLE_MS))
+      .catch(() => tasks.get(owner, record.id));
+    return taskFields(settled ?? record, tasks, 'legacy') as Result;
   });
 
   server.setRequestHandler('tasks/update', { params: TaskIdParams }, async (params, ctx) => {
