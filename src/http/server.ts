@@ -110,7 +110,7 @@ export async function startRemoteServer(
       (error: unknown) => {
         http.close();
         const code = (error as NodeJS.ErrnoException).code;
-        throw code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL'
+        throw code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
           ? new StartupError(
               `metrics port ${config.metricsPort} on ${config.metricsHost} cannot be used (${code})`,
             )
