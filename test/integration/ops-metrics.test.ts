@@ -5,12 +5,17 @@
  * OAuth refusals, an open 2025 session) must move the series an operator reads, and no label may
  * carry a key, an org, a user or a record id.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyHttp } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultProxy } from '../helpers/fault-proxy.js';
 import { tokenRequest, tokensViaApiKey } from '../helpers/http-consent.js';
-import type { RemoteProcess } from '../helpers/http-process.js';
+import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
 import { envelope, httpRaw, type RawClient } from '../helpers/modern-raw.js';
 import { type OpsStack, startOpsStack } from '../helpers/ops-stack.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
@@ -322,5 +327,27 @@ describe('GET /metrics: the client-side pacer', () => {
     expect(delta('g8_pacer_wait_seconds_count')).toBeLessThanOrEqual(3);
     expect(delta('g8_pacer_wait_seconds_sum')).toBeGreaterThan(1);
     expect(total(after, 'g8_upstream_throttled_total')).toBe(0);
+  });
+});
+
+describe('G8_METRICS_PORT refusals', () => {
+  it('a port already in use stops start-up with one line and exit 1; a bad value likewise', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    const dataDir = mkdtempSync(join(tmpdir(), 'g8-ops-port-'));
+    try {
+      await expect(spawnRemote({ G8_DATA_DIR: dataDir, G8_METRICS_PORT: port })).rejects.toThrow(
+        new RegExp(
+          `exited with 1:\\s*g8-mcp-server: metrics port ${port} on 127\\.0\\.0\\.1 cannot be used \\(EADDRINUSE\\)`,
+        ),
+      );
+      await expect(spawnRemote({ G8_DATA_DIR: dataDir, G8_METRICS_PORT: 'ninety' })).rejects.toThrow(
+        /exited with 1:\s*g8-mcp-server: Invalid G8_METRICS_PORT/,
+      );
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
