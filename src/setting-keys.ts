@@ -40,6 +40,10 @@ export const ENV_KEYS = {
   G8_API_KEY_CACHE_SEC: 'apiKeyCacheSec',
   G8_AUTH_FAILURES_PER_MIN: 'authFailuresPerMin',
   G8_TRUST_PROXY: 'trustProxy',
+  G8_METRICS_PORT: 'metricsPort',
+  G8_METRICS_HOST: 'metricsHost',
+  G8_CALLS_PER_MIN_PER_PRINCIPAL: 'callsPerMinPerPrincipal',
+  G8_MAX_INFLIGHT_PER_PRINCIPAL: 'maxInflightPerPrincipal',
 } as const;
 
 export const FLAG_KEYS = {
