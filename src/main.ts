@@ -62,6 +62,7 @@ const EXPECTED = new Set([
   'ConfigError',
   'SelectionError',
   'StartupError',
+  'TracingConfigError',
   'UsageFailure',
   'MigrateStateError',
   'EngineUnavailableError',

@@ -36,6 +36,9 @@ import { buildServer, type ServerShared } from '../mcp/server.js';
 import { openSqliteTaskStore } from '../mcp/tasks/sqlite-store.js';
 import type { TaskStore } from '../mcp/tasks/store.js';
 import { toolHost } from '../mcp/tool-host.js';
+import { PrincipalLimits } from '../ops/limits.js';
+import { metrics } from '../ops/metrics.js';
+import type { MetricsServer } from '../ops/metrics-server.js';
 import { apiClientFor, hostSettings, toolTasksFor } from '../serve.js';
 import {
   EngineUnavailableError,
@@ -74,6 +77,8 @@ export interface RemoteServer {
   readonly port: number;
   readonly sessions: SessionRegistry;
   readonly store: AuthStore;
+  /** `http://host:port/metrics` when G8_METRICS_PORT is set. */
+  readonly metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -105,6 +110,21 @@ export async function startRemoteServer(
     else res.writeHead(503).end();
   });
   const port = await listen(http, config.httpPort, config.httpHost);
+  let metricsServer: MetricsServer | undefined;
+  if (config.metricsPort !== undefined) {
+    const { startMetricsServer } = await import('../ops/metrics-server.js');
+    metricsServer = await startMetricsServer(config.metricsPort, config.metricsHost).catch(
+      (error: unknown) => {
+        http.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        throw code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? new StartupError(
+              `metrics port ${config.metricsPort} on ${config.metricsHost} cannot be used (${code})`,
+            )
+          : error;
+      },
+    );
+  }
   let settings: RemoteSettings;
   let sealer: Sealer;
   let secret: Buffer;
@@ -122,6 +142,7 @@ export async function startRemoteServer(
   } catch (error) {
     http.close();
     await engines?.close();
+    await metricsServer?.close();
     // The secret, store and engine errors already say what to do; they are start-up failures.
     throw error instanceof SecretError ||
       error instanceof StoreUnavailableError ||
@@ -176,6 +197,11 @@ export async function startRemoteServer(
     logger,
   });
   sessions.start();
+  metrics.sessions(() => sessions.size);
+  const limits = new PrincipalLimits({
+    callsPerMinute: config.callsPerMinPerPrincipal,
+    maxInflight: config.maxInflightPerPrincipal,
+  });
 
   const auth = new McpAuthenticator({
     tokens,
@@ -222,6 +248,7 @@ export async function startRemoteServer(
       tasks,
       ...hostSettings(config, selected.mode),
       coreTools: selected.coreTools,
+      limits,
     });
     return buildServer(shared, {
       host,
@@ -272,6 +299,7 @@ export async function startRemoteServer(
     port,
     sessions,
     store,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async close() {
       if (closed) return;
       closed = true;
@@ -286,6 +314,7 @@ export async function startRemoteServer(
       await api.close().catch(() => {});
       await store.close();
       await engines.close();
+      await metricsServer?.close();
     },
   };
 }

@@ -11,6 +11,8 @@ import {
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
+import type { Era } from '../ops/metrics.js';
+import type { CallSeen } from '../ops/observe-call.js';
 import { pathParamIssues } from '../runtime/request.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
@@ -31,6 +33,8 @@ export interface CallLogger {
 /** What one tools/call request brings from its era and transport (built in server.ts). */
 export interface CallContext {
   readonly signal: AbortSignal;
+  /** The request's protocol era, for the metrics (default 2025). */
+  readonly era?: Era;
   readonly progressToken?: string | number | undefined;
   /** A notification about this request (progress), on its own stream. */
   notify(notification: { method: 'notifications/progress'; params: Record<string, unknown> }): Promise<void>;
@@ -68,6 +72,8 @@ export interface ToolCall {
   /** Where calls of job-starting tools become tasks (absent: they are always held). */
   readonly tasks?: ToolTasks | undefined;
   readonly ctx: CallContext;
+  /** Told whether the upstream part ran and how it ended (ops/observe-call.ts). */
+  readonly seen?: CallSeen;
 }
 
 function validate(call: ToolCall, given: Record<string, unknown>) {
@@ -170,6 +176,9 @@ async function send(
   const started = performance.now();
   // Nothing upstream echoes reaches the client: server.ts redacts every answer.
   const executed = await executeTool(tool, data, api, call, { signal, progress });
+  // A failure with no status was refused before any request (a composite's own argument rule).
+  if (call.seen)
+    call.seen.upstream = executed.ok ? 'ok' : executed.status === undefined ? undefined : 'failed';
   ctx.onDone?.({
     tool: tool.name,
     ok: executed.ok,

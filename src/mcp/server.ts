@@ -129,6 +129,7 @@ export function buildServer(shared: ServerShared, caller: ServerCaller): Server 
     const progressToken = ctx.mcpReq._meta?.progressToken;
     return {
       signal: ctx.mcpReq.signal,
+      era: envelope ? '2026' : '2025',
       progressToken,
       notify: (notification) => ctx.mcpReq.notify(notification),
       canElicit: canElicitForm(caps),

@@ -12,18 +12,22 @@ import {
   type CallToolRequestParams,
   type CallToolResult,
   type InputRequiredResult,
+  isInputRequiredResult,
   ProtocolError,
   ProtocolErrorCode,
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
+import { RateLimitError } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
+import type { PrincipalLimits } from '../ops/limits.js';
+import { type CallSeen, countRefused, observeCall } from '../ops/observe-call.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
 import { type Identity, type IdentityResult, identityReader } from './identity.js';
 import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
-import { structuredResult, usageErrorResult } from './result.js';
+import { apiErrorResult, structuredResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
 import type { ToolTasks } from './tasks/tool-tasks.js';
@@ -52,6 +56,8 @@ export interface HostContext {
   readonly identity?: Promise<Identity | undefined>;
   /** Where calls of job-starting tools become tasks, for clients that take them. */
   readonly tasks?: ToolTasks | undefined;
+  /** Per-principal call limits (remote mode), keyed by `who`. */
+  readonly limits?: PrincipalLimits;
 }
 
 export interface ToolHost {
@@ -64,6 +70,28 @@ export interface ToolHost {
 }
 
 const NONE: ReadonlyMap<string, string> = new Map();
+
+/** A call refused by this server's per-principal limits: the 429 error body, with when to retry. */
+function limitResult(
+  reason: 'rate' | 'inflight',
+  retryAfterSeconds: number,
+  tier: ExposedTool['spec']['tier'],
+) {
+  const message =
+    reason === 'rate'
+      ? `Too many tool calls from this API key or sign-in: this server allows a limited number a minute (G8_CALLS_PER_MIN_PER_PRINCIPAL). Nothing was sent; retry in ${retryAfterSeconds} s.`
+      : `Too many tool calls from this API key or sign-in are still running (G8_MAX_INFLIGHT_PER_PRINCIPAL). Nothing was sent; wait for one to finish, then retry.`;
+  return apiErrorResult(
+    new RateLimitError({
+      status: 429,
+      type: 'rate_limit_error',
+      code: reason === 'rate' ? 'principal_rate_limited' : 'principal_inflight_limited',
+      message,
+      retryAfterSeconds,
+    }),
+    tier,
+  );
+}
 
 /**
  * Per tool list, built once and shared by every host over the same list (remote mode builds a
@@ -139,10 +167,34 @@ export function toolHost(ctx: HostContext): ToolHost {
     return tools;
   }
 
+  /** Admission (per-principal limits), then the call, observed for metrics and traces. */
   async function runTool(
     tool: ExposedTool,
     args: Record<string, unknown>,
     call: CallContext,
+  ): Promise<CallToolResult | InputRequiredResult> {
+    const era = call.era ?? '2025';
+    const admission = ctx.limits?.admit(ctx.who);
+    if (admission && !admission.ok) {
+      countRefused(tool.name, era);
+      return limitResult(admission.reason, admission.retryAfterSeconds, tool.spec.tier);
+    }
+    try {
+      return await observeCall(
+        { tool: tool.name, tier: tool.spec.tier, era, signal: call.signal },
+        (seen) => checkedRun(tool, args, call, seen),
+        isInputRequiredResult,
+      );
+    } finally {
+      admission?.release();
+    }
+  }
+
+  async function checkedRun(
+    tool: ExposedTool,
+    args: Record<string, unknown>,
+    call: CallContext,
+    seen: CallSeen,
   ): Promise<CallToolResult | InputRequiredResult> {
     const needs = (await scopeHidden()).get(tool.name);
     if (needs) {
@@ -162,6 +214,7 @@ export function toolHost(ctx: HostContext): ToolHost {
         maxResultChars: ctx.maxResultChars ?? 25_000,
         tasks: ctx.tasks,
         ctx: call,
+        seen,
       },
       args,
     );
