@@ -138,7 +138,7 @@ export async function startRemoteServer(
     secret = loadServerSecret(config.dataDir, config.mcpSecret);
     sealer = new Sealer(secret);
     store = overrides.store ?? engines.store ?? (await openSqliteAuthStore(config.dataDir));
-    taskStore = await openSqliteTaskStore(config.dataDir);
+    taskStore = engines.taskStore ?? (await openSqliteTaskStore(config.dataDir));
   } catch (error) {
     http.close();
     await engines?.close();

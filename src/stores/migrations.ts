@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { oauthTables } from '../auth/store-rows.js';
+import { TASKS_TABLE } from './pg-task-store.js';
 import { inTransaction } from './pg-transaction.js';
 
 export interface Migration {
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tokens_expiry ON tokens (expires_at);
     `,
   },
+  { version: 2, name: 'tasks', sql: TASKS_TABLE },
 ];
 
 /** Applies the migrations this database lacks; answers the versions applied by this call. */

@@ -1,6 +1,6 @@
 /**
  * Remote mode's shared state, from the settings: PostgreSQL (G8_DATABASE_URL) for the durable
- * OAuth store and Redis (G8_REDIS_URL) for what every replica must see at once (limits, pacing,
+ * OAuth store and the tasks, and Redis (G8_REDIS_URL) for what every replica must see at once (limits, pacing,
  * the API-key cache, refresh locks, used confirmation states). Either may be set alone; unset,
  * remote mode keeps SQLite and memory exactly as before. What is opened here is checked before the
  * server serves anyone: a bad URL or an engine that does not answer stops start-up with one line.
@@ -10,13 +10,17 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { AuthStore } from '../auth/store.js';
 import type { Config } from '../config.js';
+import type { TaskStore } from '../mcp/tasks/store.js';
 import { EngineUnavailableError } from './errors.js';
 import { PostgresAuthStore } from './pg-auth-store.js';
+import { PostgresTaskStore } from './pg-task-store.js';
 import type { Fallbacks } from './redis.js';
 
 export interface SharedState {
   /** The OAuth store on PostgreSQL, when G8_DATABASE_URL is set. */
   readonly store?: AuthStore;
+  /** The tasks on PostgreSQL (same pool), when G8_DATABASE_URL is set. */
+  readonly taskStore?: TaskStore;
   readonly redis?: { readonly client: Redis; readonly fallbacks: Fallbacks };
   /** Each engine in use and whether it answers now (for /readyz). */
   engines(): Promise<Record<string, 'ok' | 'unavailable'>>;
@@ -65,6 +69,7 @@ function assemble(
   fallbacks: Fallbacks | undefined,
 ): SharedState {
   const store = pool ? new PostgresAuthStore(pool) : undefined;
+  const taskStore = pool ? new PostgresTaskStore(pool) : undefined;
   const probe = async (check: () => Promise<unknown>) =>
     check().then(
       () => 'ok' as const,
@@ -72,6 +77,7 @@ function assemble(
     );
   return {
     ...(store ? { store } : {}),
+    ...(taskStore ? { taskStore } : {}),
     ...(redis && fallbacks ? { redis: { client: redis, fallbacks } } : {}),
     async engines() {
       const [postgres, r] = await Promise.all([

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import type { JobHandle, RestResult } from '../../catalogue/types.js';
@@ -49,22 +50,37 @@ export interface TaskServiceOptions {
   /** Rebuilds the work of an unfinished task after a restart; undefined: it cannot be resumed. */
   readonly resume?: (record: TaskRecord) => TaskWork | undefined;
   readonly logger: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** The lease of a followed task (default 30 s); shorter in tests that watch a takeover. */
+  readonly leaseMs?: number;
 }
 
 export class TaskLimitError extends Error {}
 
 /** The abort reason at shutdown: the work stops here, and nothing is cancelled upstream. */
 const SHUTDOWN = new Error('the server is stopping; the task resumes at the next start');
+/** The abort reason when another process took the task over (this one lost its lease). */
+const TAKEN_OVER = new Error('another server follows this task now');
+
+/**
+ * How long a task's lease lasts; its holder renews it (and looks for tasks whose holder died) three
+ * times per lease, so a task left by a crashed process is taken over within about a lease.
+ */
+const LEASE_MS = 30_000;
 
 export class TaskService {
   readonly #opts: TaskServiceOptions;
   readonly #running = new Map<string, AbortController>();
   readonly #events = new EventEmitter();
+  /** This process among the replicas sharing a store. */
+  readonly #holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #closing = false;
   #purger: NodeJS.Timeout | undefined;
+  #renewer: NodeJS.Timeout | undefined;
+  readonly #leaseMs: number;
 
   constructor(opts: TaskServiceOptions) {
     this.#opts = opts;
+    this.#leaseMs = opts.leaseMs ?? LEASE_MS;
     // Every waiting tasks/result and every 2025 session's status stream listens here.
     this.#events.setMaxListeners(0);
   }
@@ -96,6 +112,8 @@ export class TaskService {
       updatedAt: now,
       pollIntervalMs: task.pollIntervalMs,
       sealedCredential: task.sealedCredential,
+      leaseHolder: this.#holder,
+      leaseUntil: now + this.#leaseMs,
     };
     await this.#opts.store.create(record);
     this.#run(record, work);
@@ -127,7 +145,11 @@ export class TaskService {
       running.abort();
       return (await this.#opts.store.get(id)) ?? record;
     }
-    // Nobody here follows it (its work could not be resumed): nothing else will end it.
+    // Another replica follows it: it sees the request at its next renewal and cancels there.
+    if (record.leaseUntil !== undefined && record.leaseUntil > Date.now()) {
+      return this.#patch(id, { cancelRequested: true });
+    }
+    // Nobody follows it (its holder died, or its work could not be resumed): end it here.
     return this.#patch(id, {
       status: 'cancelled',
       statusMessage: 'Cancelled by the client',
@@ -170,9 +192,24 @@ export class TaskService {
     return () => this.#events.off(id, relay);
   }
 
-  /** At start: follows again every unfinished task, and purges expired ones every minute. */
+  /**
+   * At start, and then every few seconds: takes over the unfinished tasks nobody follows (left by
+   * a restart, or by a replica that died) and follows them again; renews the leases of the tasks
+   * followed here; purges expired ones every minute.
+   */
   async start(): Promise<void> {
-    for (const record of await this.#opts.store.unfinished()) {
+    await this.#adoptOrphans();
+    await this.purge();
+    this.#purger = setInterval(() => void this.purge().catch(() => {}), 60_000).unref();
+    this.#renewer = setInterval(() => void this.#renew().catch(() => {}), this.#leaseMs / 3).unref();
+  }
+
+  async #adoptOrphans(): Promise<void> {
+    const now = Date.now();
+    for (const record of await this.#opts.store.orphans(now)) {
+      if (this.#running.has(record.id)) continue;
+      // Another replica may be adopting it at this very moment: the claim decides.
+      if (!(await this.#opts.store.claim(record.id, this.#holder, now + this.#leaseMs, now))) continue;
       const work = this.#opts.resume?.(record);
       if (work) {
         this.#opts.logger.info({ task: record.id, tool: record.tool }, 'resuming task');
@@ -186,8 +223,19 @@ export class TaskService {
         finishedAt: Date.now(),
       });
     }
-    await this.purge();
-    this.#purger = setInterval(() => void this.purge().catch(() => {}), 60_000).unref();
+  }
+
+  /** Keeps the leases of the tasks followed here; stops one that was taken over or cancelled elsewhere. */
+  async #renew(): Promise<void> {
+    const now = Date.now();
+    for (const [id, controller] of this.#running) {
+      if (!(await this.#opts.store.claim(id, this.#holder, now + this.#leaseMs, now))) {
+        controller.abort(TAKEN_OVER);
+        continue;
+      }
+      if ((await this.#opts.store.get(id))?.cancelRequested) controller.abort();
+    }
+    await this.#adoptOrphans();
   }
 
   async purge(): Promise<number> {
@@ -198,8 +246,14 @@ export class TaskService {
   async close(): Promise<void> {
     this.#closing = true;
     if (this.#purger) clearInterval(this.#purger);
+    if (this.#renewer) clearInterval(this.#renewer);
+    const ids = [...this.#running.keys()];
     for (const controller of this.#running.values()) controller.abort(SHUTDOWN);
     this.#running.clear();
+    // Let go at once, so the next process (or another replica) need not wait for the leases to lapse.
+    await Promise.all(
+      ids.map((id) => this.#opts.store.claim(id, this.#holder, 0, Date.now()).catch(() => false)),
+    );
     await this.#opts.store.close();
   }
 
@@ -222,7 +276,10 @@ export class TaskService {
     this.#running.set(record.id, controller);
     const control: TaskControl = {
       signal: controller.signal,
-      cancelled: () => controller.signal.aborted && controller.signal.reason !== SHUTDOWN,
+      cancelled: () =>
+        controller.signal.aborted &&
+        controller.signal.reason !== SHUTDOWN &&
+        controller.signal.reason !== TAKEN_OVER,
       record,
       status: async (message) => {
         await this.#patch(record.id, { statusMessage: message });
@@ -245,7 +302,7 @@ export class TaskService {
         statusMessage: summaryOf(record.tool, result),
       });
     } catch (error) {
-      if (this.#closing) return;
+      if (this.#closing || controller.signal.reason === TAKEN_OVER) return;
       if (controller.signal.aborted) {
         const now = await this.#opts.store.get(record.id);
         await this.#finish(record.id, {

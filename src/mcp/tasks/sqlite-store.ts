@@ -5,7 +5,15 @@
  */
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../../stores/sqlite.js';
-import { applyPatch, type TaskPatch, type TaskRecord, type TaskStore, TERMINAL_STATUSES } from './store.js';
+import {
+  applyPatch,
+  isOrphan,
+  mayClaim,
+  type TaskPatch,
+  type TaskRecord,
+  type TaskStore,
+  TERMINAL_STATUSES,
+} from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -91,8 +99,23 @@ class SqliteTaskStore implements TaskStore {
     return this.#q.active.get(owner)?.n ?? 0;
   }
 
-  async unfinished(): Promise<TaskRecord[]> {
-    return this.#q.unfinished.all().map((r) => JSON.parse(r.body) as TaskRecord);
+  async orphans(now: number): Promise<TaskRecord[]> {
+    return this.#q.unfinished
+      .all()
+      .map((r) => JSON.parse(r.body) as TaskRecord)
+      .filter((t) => isOrphan(t, now));
+  }
+
+  async claim(id: string, holder: string, until: number, now: number): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const row = this.#q.get.get(id);
+      if (!row) return false;
+      const current = JSON.parse(row.body) as TaskRecord;
+      if (!mayClaim(current, holder, now)) return false;
+      const next = { ...current, leaseHolder: holder, leaseUntil: until };
+      this.#q.save.run(next.status, next.finishedAt ?? null, JSON.stringify(next), id);
+      return true;
+    })();
   }
 
   async purge(before: number): Promise<number> {

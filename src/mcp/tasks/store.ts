@@ -35,6 +35,12 @@ export interface TaskRecord {
   readonly error?: { readonly code: number; readonly message: string } | undefined;
   /** The caller's upstream credential sealed for this task (remote API keys), to resume it. */
   readonly sealedCredential?: string | undefined;
+  /**
+   * Which server process follows the task, until when (epoch ms). It renews the lease while it
+   * runs; once it lapses (the process died), any replica may take the task over.
+   */
+  readonly leaseHolder?: string | undefined;
+  readonly leaseUntil?: number | undefined;
 }
 
 export type TaskPatch = Partial<
@@ -49,8 +55,13 @@ export interface TaskStore {
   /** The owner's tasks, newest first, `limit` after the task `after` (2025 tasks/list). */
   list(owner: string, limit: number, after?: string): Promise<TaskRecord[]>;
   countActive(owner: string): Promise<number>;
-  /** Tasks not yet terminal: a starting server follows them again. */
-  unfinished(): Promise<TaskRecord[]>;
+  /** Tasks not yet terminal whose lease has lapsed at `now`: nobody follows them. */
+  orphans(now: number): Promise<TaskRecord[]>;
+  /**
+   * Takes or renews the task's lease for `holder` until `until`, unless another holder's lease is
+   * still live at `now` or the task is terminal; answers whether `holder` holds it. Atomic.
+   */
+  claim(id: string, holder: string, until: number, now: number): Promise<boolean>;
   /** Deletes terminal tasks finished before `before`; returns how many. */
   purge(before: number): Promise<number>;
   close(): Promise<void>;
@@ -58,6 +69,18 @@ export interface TaskStore {
 
 export function applyPatch(record: TaskRecord, patch: TaskPatch): TaskRecord {
   return { ...record, ...patch };
+}
+
+/** The claim rule every store applies atomically (claim()). */
+export function mayClaim(record: TaskRecord, holder: string, now: number): boolean {
+  if (TERMINAL_STATUSES.has(record.status)) return false;
+  return record.leaseHolder === holder || record.leaseUntil === undefined || record.leaseUntil <= now;
+}
+
+export function isOrphan(record: TaskRecord, now: number): boolean {
+  return (
+    !TERMINAL_STATUSES.has(record.status) && (record.leaseUntil === undefined || record.leaseUntil <= now)
+  );
 }
 
 export class MemoryTaskStore implements TaskStore {
@@ -92,8 +115,15 @@ export class MemoryTaskStore implements TaskStore {
     return n;
   }
 
-  async unfinished(): Promise<TaskRecord[]> {
-    return [...this.#tasks.values()].filter((t) => !TERMINAL_STATUSES.has(t.status));
+  async orphans(now: number): Promise<TaskRecord[]> {
+    return [...this.#tasks.values()].filter((t) => isOrphan(t, now));
+  }
+
+  async claim(id: string, holder: string, until: number, now: number): Promise<boolean> {
+    const current = this.#tasks.get(id);
+    if (!current || !mayClaim(current, holder, now)) return false;
+    this.#tasks.set(id, { ...current, leaseHolder: holder, leaseUntil: until });
+    return true;
   }
 
   async purge(before: number): Promise<number> {
