@@ -141,6 +141,21 @@ export const SETTINGS: readonly Setting[] = [
     default: 'false',
     help: 'Remote mode: trust X-Forwarded-* from a reverse proxy (express "trust proxy")',
   },
+  {
+    env: 'G8_AUDIT_RETENTION_DAYS',
+    default: '90',
+    help: 'Remote mode: days the audit trail (audit.db in the data dir) keeps a record',
+  },
+  {
+    env: 'G8_AUDIT_FILE',
+    default: '(none: no audit)',
+    help: 'Stdio mode: append an audit record per tool call to this file, as JSON lines',
+  },
+  {
+    env: 'G8_SERVER_URL',
+    default: '(none)',
+    help: 'g8 audit: the remote g8-mcp-server whose audit trail it reads (or --server)',
+  },
 ];
 
 const list = z
@@ -213,6 +228,9 @@ const ConfigSchema = z.object({
   apiKeyCacheSec: z.coerce.number().int().min(0).max(3600).default(300),
   authFailuresPerMin: z.coerce.number().int().min(0).max(1_000_000).default(30),
   trustProxy: bool,
+  auditRetentionDays: z.coerce.number().int().min(1).max(36_500).default(90),
+  auditFile: z.string().min(1).optional(),
+  serverUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type Config = z.output<typeof ConfigSchema> & { mode: 'dev' | 'gtm' | 'all' };

@@ -38,6 +38,9 @@ export const ENV_KEYS = {
   G8_API_KEY_CACHE_SEC: 'apiKeyCacheSec',
   G8_AUTH_FAILURES_PER_MIN: 'authFailuresPerMin',
   G8_TRUST_PROXY: 'trustProxy',
+  G8_AUDIT_RETENTION_DAYS: 'auditRetentionDays',
+  G8_AUDIT_FILE: 'auditFile',
+  G8_SERVER_URL: 'serverUrl',
 } as const;
 
 export const FLAG_KEYS = {

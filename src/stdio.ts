@@ -25,6 +25,10 @@ export async function runStdio(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const api = apiClientFor(config, logger);
   const credential = () => apiKey;
+  // Loaded only when asked for: the default stdio start pays nothing for the audit trail.
+  const trail = config.auditFile
+    ? (await import('./audit/trail.js')).openStdioTrail(config, logger, api, apiKey)
+    : undefined;
   // One process serves one user: its confirmations need no key any other process knows.
   const confirmations = new Confirmations({ key: processKey() });
   const host = toolHost({
@@ -36,6 +40,7 @@ export async function runStdio(config: Config): Promise<void> {
     confirmations,
     ...hostSettings(config, config.mode),
     coreTools: coreForMode(catalogue, config.mode, tools),
+    audit: trail?.audit,
   });
   const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger };
   const caller = { host, api, credential, toolNames: tools.map((t) => t.name) };
@@ -59,6 +64,7 @@ export async function runStdio(config: Config): Promise<void> {
     if (closing) return;
     closing = true;
     await handle.close().catch(() => {});
+    await trail?.close().catch(() => {});
     await api.close().catch(() => {});
     process.exit(code);
   };

@@ -1,12 +1,10 @@
 /**
- * The SQLite AuthStore: one file (`oauth.db`) in the data directory. better-sqlite3 is an
- * optional dependency, loaded here on first use only, so stdio mode never needs it.
+ * The SQLite AuthStore: one file (`oauth.db`) in the data directory, opened by sqlite-file.ts
+ * (better-sqlite3 loads on first use only, so stdio mode never needs it).
  */
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
 import type { OAuthClientInformationFull } from '@modelcontextprotocol/server';
 import type Database from 'better-sqlite3';
-import { ensureDataDir } from './secret.js';
+import { openSqliteFile } from './sqlite-file.js';
 import type {
   AuthorizationCode,
   AuthStore,
@@ -16,7 +14,7 @@ import type {
   TokenRecord,
 } from './store.js';
 
-export class StoreUnavailableError extends Error {}
+export { StoreUnavailableError } from './sqlite-file.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS clients (
@@ -174,31 +172,9 @@ function tokenFrom(row: TokenRow): TokenRecord {
   };
 }
 
-async function loadDriver(): Promise<typeof Database> {
-  try {
-    return (await import('better-sqlite3')).default;
-  } catch (error) {
-    throw new StoreUnavailableError(
-      `remote mode keeps its OAuth grants in SQLite, but better-sqlite3 could not be loaded (${
-        (error as Error).message.split('\n')[0]
-      }). Install it with: npm install better-sqlite3`,
-    );
-  }
-}
-
 /** Opens (creating if needed) `<dataDir>/oauth.db`, or an in-memory database for `':memory:'`. */
 export async function openSqliteAuthStore(dataDir: string | ':memory:'): Promise<AuthStore> {
-  const Driver = await loadDriver();
-  const path = dataDir === ':memory:' ? ':memory:' : join(ensureDataDir(dataDir), 'oauth.db');
-  if (path !== ':memory:') {
-    // Owner-only before SQLite opens it: its -wal and -shm files copy these permissions.
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
-  }
-  const db = new Driver(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = NORMAL');
+  const db = await openSqliteFile(dataDir, 'oauth.db', 'its OAuth grants');
   db.exec(SCHEMA);
   return new SqliteAuthStore(db);
 }

@@ -13,6 +13,10 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer, Server, ServerEventBus } from '@modelcontextprotocol/server';
+import { auditRouter } from '../audit/routes.js';
+import { AuditCookies } from '../audit/session.js';
+import type { AuditStore } from '../audit/store.js';
+import { openRemoteTrail, type RemoteTrail } from '../audit/trail.js';
 import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { type CimdOptions, ClientMetadataResolver } from '../auth/cimd.js';
 import { ClientRegistry } from '../auth/clients.js';
@@ -47,6 +51,7 @@ export interface RemoteOverrides {
   readonly rateLimit?: RateLimits;
   /** An already-open store (tests that inspect or seed it). */
   readonly store?: AuthStore;
+  readonly auditStore?: AuditStore;
   /**
    * Another server behind the same stack (transports, auth, stores): the conformance suite's
    * fixture server (test/conformance) is served this way, never the product.
@@ -64,8 +69,12 @@ export interface RemoteServer {
   readonly port: number;
   readonly sessions: SessionRegistry;
   readonly store: AuthStore;
+  readonly audit: RemoteTrail;
   close(): Promise<void>;
 }
+
+/** On shutdown, how long tool calls in flight may take to finish (and be answered and audited). */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -99,11 +108,13 @@ export async function startRemoteServer(
   let sealer: Sealer;
   let secret: Buffer;
   let store: AuthStore;
+  let trail: RemoteTrail;
   try {
     settings = resolveSettings(config, port);
     secret = loadServerSecret(config.dataDir, config.mcpSecret);
     sealer = new Sealer(secret);
     store = overrides.store ?? (await openSqliteAuthStore(config.dataDir));
+    trail = await openRemoteTrail(config, logger, overrides.auditStore);
   } catch (error) {
     http.close();
     // The secret and store errors already say what to do; they are start-up failures.
@@ -185,6 +196,7 @@ export async function startRemoteServer(
       confirmations,
       ...hostSettings(config, selected.mode),
       coreTools: selected.coreTools,
+      audit: trail.forPrincipal(principal, api),
     });
     return buildServer(shared, {
       host,
@@ -199,6 +211,16 @@ export async function startRemoteServer(
     scopes: SUPPORTED_SCOPES,
     provider,
     consent,
+    audit: auditRouter({
+      store: trail.store,
+      cookies: new AuditCookies(secret, sealer, settings.publicUrl.protocol === 'https:'),
+      api,
+      auth,
+      upstream,
+      publicUrl: settings.publicUrl,
+      trustProxy: Boolean(config.trustProxy),
+      logger,
+    }),
     ping: () => store.ping(),
     trustProxy: Boolean(config.trustProxy),
     rateLimit: overrides.rateLimit,
@@ -232,17 +254,20 @@ export async function startRemoteServer(
     port,
     sessions,
     store,
+    audit: trail,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(sweep);
+      // No new connections; the tool calls in flight finish, are answered and audited.
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      await trail.log.settle(SHUTDOWN_GRACE_MS);
       sessions.closeAll();
       await app.close().catch(() => {});
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      http.closeAllConnections();
+      await stopped;
       await api.close().catch(() => {});
+      await trail.close();
       await store.close();
     },
   };

@@ -13,6 +13,7 @@ import { ApiError } from '../api/errors.js';
 import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { ProgressUpdate } from '../catalogue/types.js';
+import { type CallNote, type ClientInfo, mark } from './call-audit.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
@@ -46,6 +47,8 @@ export interface CallContext {
   readonly inputResponses?: Record<string, unknown> | undefined;
   /** Reports the finished call to the client's log; only given when the client asked for logs. */
   readonly onDone?: ((info: CallReport) => void) | undefined;
+  /** The client's name and version (2026: per request; 2025: from initialize), for the audit trail. */
+  readonly client?: ClientInfo | undefined;
 }
 
 export interface CallReport {
@@ -67,6 +70,8 @@ export interface ToolCall {
   readonly confirmations: Confirmations;
   readonly maxResultChars: number;
   readonly ctx: CallContext;
+  /** What the audit trail learns of this call (call-audit.ts); absent when nothing is audited. */
+  readonly note?: CallNote | undefined;
 }
 
 function validate(call: ToolCall, args: Record<string, unknown>) {
@@ -106,7 +111,10 @@ export async function callTool(
 ): Promise<CallToolResult | InputRequiredResult> {
   const { tool, ctx } = call;
   const { issues, data, confirmed } = validate(call, args);
-  if (issues.length || !data) return invalidArgumentsResult(tool.name, issues);
+  if (issues.length || !data) {
+    mark(call.note, { outcome: 'refused' });
+    return invalidArgumentsResult(tool.name, issues);
+  }
   if (!isGated(tool.spec, call.confirm) || isDryRun(data)) return send(call, data);
 
   const summary = summarize(tool.name, tool.spec, data);
@@ -115,30 +123,41 @@ export async function callTool(
   const answer = call.confirmations.answer(ctx.requestState, ctx.inputResponses, call.who, binding, data);
   switch (answer.kind) {
     case 'accepted':
+      mark(call.note, { approval: 'elicitation' });
       // Not tied to the client's connection: the user approved it, and a client that lost its
       // stream and asks again must get this outcome, not an abort (confirmation.ts, single use).
       return call.confirmations.once(answer.id, () =>
         send(call, data, { idempotencyKey: answer.id, detached: true }),
       );
     case 'declined':
+      mark(call.note, { approval: 'elicitation', outcome: 'declined' });
       return call.confirmations.once(answer.id, async () =>
         structuredResult({ cancelled: true, summary, message: 'The user declined; nothing was done.' }),
       );
     case 'mismatch':
+      mark(call.note, { outcome: 'refused' });
       return usageErrorResult(
         `This confirmation belongs to another call of ${tool.name} (other arguments or another caller); nothing was done. Call the tool again to be asked anew.`,
       );
     case 'none':
       break;
   }
-  if (ctx.canElicit) return call.confirmations.ask(call.who, binding, data, summary);
+  if (ctx.canElicit) {
+    mark(call.note, { outcome: 'asked' });
+    return call.confirmations.ask(call.who, binding, data, summary);
+  }
   if (call.confirm === 'strict') {
     throw new MissingRequiredClientCapabilityError(
       { requiredCapabilities: { elicitation: { form: {} } } },
       `${tool.name} needs the user's confirmation, which this server asks for only through elicitation (G8_CONFIRM=strict): connect with a client that declares the elicitation capability.`,
     );
   }
-  if (confirmed) return send(call, data);
+  // The preview-and-token fallback: today the token is graph8's `confirm: true`.
+  if (confirmed) {
+    mark(call.note, { approval: 'token' });
+    return send(call, data);
+  }
+  mark(call.note, { outcome: 'asked' });
   return structuredResult(previewStructured(tool.name, summary, data, 'dry_run' in tool.spec.input.shape));
 }
 
@@ -173,7 +192,12 @@ async function run(
 ): Promise<CallToolResult> {
   const { spec } = call.tool;
   const started = performance.now();
-  const done = (ok: boolean, status?: number, requestId?: string) =>
+  const done = (ok: boolean, status?: number, requestId?: string, cancelled = false) => {
+    mark(call.note, {
+      outcome: ok ? 'ok' : cancelled ? 'cancelled' : 'tool_error',
+      ...(status !== undefined ? { status } : {}),
+      ...(requestId ? { requestId } : {}),
+    });
     call.ctx.onDone?.({
       tool: call.tool.name,
       ok,
@@ -181,6 +205,7 @@ async function run(
       ...(requestId ? { request_id: requestId } : {}),
       ms: Math.round(performance.now() - started),
     });
+  };
   try {
     const result = spec.run
       ? await spec.run(input as never, {
@@ -197,7 +222,7 @@ async function run(
         { tool: call.tool.name, status: error.status, request_id: error.requestId },
         'tool call failed',
       );
-      done(false, error.status, error.requestId);
+      done(false, error.status, error.requestId, error.code === 'cancelled');
       return apiErrorResult(error, spec.tier);
     }
     done(false);

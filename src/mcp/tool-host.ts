@@ -18,6 +18,7 @@ import {
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
+import { audited, type CallAudit } from './call-audit.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
@@ -49,6 +50,8 @@ export interface HostContext {
   readonly mode?: string;
   /** GET /me as already read for this credential, so it is not read twice. */
   readonly identity?: Promise<Identity | undefined>;
+  /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
+  readonly audit?: CallAudit | undefined;
 }
 
 export interface ToolHost {
@@ -119,31 +122,36 @@ export function toolHost(ctx: HostContext): ToolHost {
     return tools;
   }
 
-  async function runTool(
+  function runTool(
     tool: ExposedTool,
     args: Record<string, unknown>,
     call: CallContext,
   ): Promise<CallToolResult | InputRequiredResult> {
-    const needs = (await scopeHidden()).get(tool.name);
-    if (needs) {
-      return usageErrorResult(
-        `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
+    const subject = { name: tool.name, tier: tool.spec.tier };
+    return audited(ctx.audit, { tool: subject, args, client: call.client }, async (note) => {
+      const needs = (await scopeHidden()).get(tool.name);
+      if (needs) {
+        if (note) note.outcome = 'refused';
+        return usageErrorResult(
+          `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
+        );
+      }
+      return callTool(
+        {
+          tool,
+          api: ctx.api,
+          credential: ctx.credential,
+          who: ctx.who,
+          logger: ctx.logger,
+          confirm: ctx.confirm ?? 'auto',
+          confirmations: ctx.confirmations,
+          maxResultChars: ctx.maxResultChars ?? 25_000,
+          ctx: call,
+          note,
+        },
+        args,
       );
-    }
-    return callTool(
-      {
-        tool,
-        api: ctx.api,
-        credential: ctx.credential,
-        who: ctx.who,
-        logger: ctx.logger,
-        confirm: ctx.confirm ?? 'auto',
-        confirmations: ctx.confirmations,
-        maxResultChars: ctx.maxResultChars ?? 25_000,
-        ctx: call,
-      },
-      args,
-    );
+    });
   }
 
   async function whoami(): Promise<CallToolResult> {
