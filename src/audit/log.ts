@@ -20,6 +20,7 @@ export interface Who {
 }
 
 export interface AuditLogger {
+  info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
 
@@ -65,6 +66,7 @@ export class AuditLog {
   #writing: Promise<void> | undefined;
   #closed = false;
   #inflight = 0;
+  #written = 0;
   #idle: (() => void)[] = [];
 
   constructor(options: AuditLogOptions) {
@@ -147,6 +149,7 @@ export class AuditLog {
       const records = await Promise.all(batch.map((q) => this.#toRecord(q)));
       try {
         await this.#store.append(records);
+        this.#written += records.length;
       } catch (error) {
         // Kept for the next write, in order; the store may come back (disk full, locked).
         this.#queue.unshift(...batch);
@@ -192,9 +195,12 @@ export class AuditLog {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    const before = this.#written;
     for (let pass = 0; pass < 3 && (this.#queue.length || this.#writing); pass++) await this.flush();
     if (this.#queue.length) {
       this.#logger.warn({ lost: this.#queue.length }, 'audit records could not be written before shutdown');
+    } else {
+      this.#logger.info({ written: this.#written - before }, 'audit trail flushed at shutdown');
     }
     await this.#store.close();
   }

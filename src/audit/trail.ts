@@ -17,10 +17,6 @@ import type { AuditStore } from './store.js';
 const DAY_MS = 86_400_000;
 const PURGE_EVERY_MS = 3_600_000;
 
-export interface TrailLogger extends AuditLogger {
-  info(obj: object, msg: string): void;
-}
-
 export interface RemoteTrail {
   readonly log: AuditLog;
   readonly store: AuditStore;
@@ -41,7 +37,7 @@ function auditPrincipal(principal: McpPrincipal): AuditPrincipal {
 
 export async function openRemoteTrail(
   config: Pick<Config, 'dataDir' | 'auditRetentionDays'>,
-  logger: TrailLogger,
+  logger: AuditLogger,
   store?: AuditStore,
 ): Promise<RemoteTrail> {
   const opened = store ?? (await openSqliteAuditStore(config.dataDir));

@@ -40,7 +40,7 @@ const FOLLOWS_JOBS: ReadonlySet<string> = new Set(['g8_enrich_contacts', 'g8_tri
 
 /** Names the CLI itself uses; a tool field or command of the same name would be shadowed. */
 export const RESERVED_FLAGS = ['json', 'yes', 'help', 'api-url', 'wait'] as const;
-export const UTILITY_COMMANDS = ['tools', 'whoami', 'completion', 'help', 'version'] as const;
+export const UTILITY_COMMANDS = ['tools', 'whoami', 'completion', 'audit', 'help', 'version'] as const;
 
 export function commandName(toolName: string): string {
   return toolName.replace(/^g8_/, '').replaceAll('_', '-');

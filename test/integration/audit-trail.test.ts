@@ -16,6 +16,7 @@ import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
 import { allRecords, auditRecords, keyOf, orgIds } from '../helpers/audit.js';
 import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
 import { httpRaw } from '../helpers/modern-raw.js';
+import { runG8, runG8InPty } from '../helpers/pty.js';
 import { emailReply } from '../helpers/sandbox-picks.js';
 
 const ELICIT = { elicitation: { form: {} } };
@@ -224,6 +225,44 @@ describe('who reads the trail', () => {
     expect(anonymous.status).toBe(401);
     const forged = await auditRecords(server.publicUrl, 'g8_test_notarealkey00000000000000');
     expect(forged.status).toBe(401);
+  });
+});
+
+describe('g8 audit', () => {
+  it('--json reads the trail through the endpoint, with --since and --tool', async () => {
+    const result = await runG8(
+      ['audit', '--json', '--since', '1h', '--tool', 'g8_send_reply', '--server', server.publicUrl],
+      { G8_API_KEY: sandbox.demoKey },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout);
+    expect(body).toMatchObject({ org_id: orgs.demo, total: 6 });
+    expect(body.records.map((r: { tool: string }) => r.tool)).toEqual(Array(6).fill('g8_send_reply'));
+    expect(body.records[0].outcome).toBe('declined');
+    expect(result.stdout).not.toContain(sandbox.demoKey);
+  });
+
+  it('G8_SERVER_URL stands for --server; a member key fails with a hint; no server is a usage error', async () => {
+    // On a terminal: a table, newest first.
+    const table = await runG8InPty(['audit', '--limit', '3'], {
+      env: { G8_API_KEY: sandbox.demoKey, G8_SERVER_URL: server.publicUrl },
+      stdoutTty: true,
+    });
+    expect(table.code).toBe(0);
+    const lines = table.terminal.trim().split('\n');
+    expect(lines[0]).toMatch(/^Audit trail of Acme Robotics .*: 3 of \d+ records, newest first$/);
+    expect(lines[1]).toMatch(/^TIME\s+TOOL\s+OUTCOME\s+APPROVAL/);
+    expect(lines[2]).toMatch(/g8_send_reply\s+declined\s+elicitation/);
+
+    const member = keyOf(sandbox.db, orgs.demo, ['contacts:read']);
+    const refused = await runG8(['audit', '--server', server.publicUrl], { G8_API_KEY: member });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/account:write \(an org admin's\)\. \(HTTP 403\)\nhint: Use an org admin key/);
+
+    const nowhere = await runG8(['audit'], { G8_API_KEY: sandbox.demoKey });
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/--server .*G8_SERVER_URL/);
   });
 });
 
