@@ -62,7 +62,10 @@ async function burst(server: RemoteProcess, round: string, onAnswer: (n: number)
       const args = { name: `${round} ${i}`, limit: 1 };
       sent.push(sha(args));
       try {
-        const { response } = await client.request('tools/call', { name: 'g8_search_contacts', arguments: args });
+        const { response } = await client.request('tools/call', {
+          name: 'g8_search_contacts',
+          arguments: args,
+        });
         if (response.result && !response.result.isError) answered.push(sha(args));
       } catch {
         // Refused or cut off once the server stopped taking connections: no answer, maybe no record.
@@ -94,7 +97,9 @@ async function recordsOf(shas: readonly string[]): Promise<string[]> {
 }
 
 describe('audit trail under a burst', () => {
-  it(`${CALLS} concurrent calls make ${CALLS} records, though SIGTERM comes as the last answer arrives`, { timeout: 120_000 }, async () => {
+  it(`${CALLS} concurrent calls make ${CALLS} records, though SIGTERM comes as the last answer arrives`, {
+    timeout: 120_000,
+  }, async () => {
     const server = await start();
     let stopping: Promise<void> | undefined;
     const { sent, answered } = await burst(server, 'all', (n) => {
@@ -108,7 +113,9 @@ describe('audit trail under a burst', () => {
     expect(flushedAtShutdown(server)).toBeGreaterThanOrEqual(0);
   });
 
-  it('SIGTERM in the middle of the burst: every answered call has its record, none twice', { timeout: 120_000 }, async () => {
+  it('SIGTERM in the middle of the burst: every answered call has its record, none twice', {
+    timeout: 120_000,
+  }, async () => {
     const server = await start();
     let stopping: Promise<void> | undefined;
     const { sent, answered } = await burst(server, 'mid', (n) => {

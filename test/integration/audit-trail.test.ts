@@ -258,7 +258,9 @@ describe('g8 audit', () => {
     const member = keyOf(sandbox.db, orgs.demo, ['contacts:read']);
     const refused = await runG8(['audit', '--server', server.publicUrl], { G8_API_KEY: member });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/account:write \(an org admin's\)\. \(HTTP 403\)\nhint: Use an org admin key/);
+    expect(refused.stderr).toMatch(
+      /account:write \(an org admin's\)\. \(HTTP 403\)\nhint: Use an org admin key/,
+    );
 
     const nowhere = await runG8(['audit'], { G8_API_KEY: sandbox.demoKey });
     expect(nowhere.code).toBe(2);
