@@ -20,8 +20,8 @@ const COLOURS: Record<CallOutcome, string> = {
   cancelled: '#7f8c8d',
 };
 
-const WIDTH = 720;
-const HEIGHT = 160;
+const WIDTH = 1000;
+const HEIGHT = 150;
 const PAD_LEFT = 36;
 const PAD_BOTTOM = 18;
 const LEGEND = 18;
@@ -66,7 +66,7 @@ export function renderChart(counts: readonly HourCount[], from: number, to: numb
     }
   });
   const legend = CALL_OUTCOMES.map((o, i) => {
-    const x = PAD_LEFT + i * 110;
+    const x = PAD_LEFT + i * 120;
     return `<rect x="${x}" y="2" width="10" height="10" fill="${COLOURS[o]}"/><text x="${x + 14}" y="11">${o}</text>`;
   }).join('');
   const total = totals.reduce((a, b) => a + b, 0);

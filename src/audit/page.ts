@@ -35,7 +35,8 @@ main.narrow button{width:100%;margin-top:.75rem}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
-td code{font-size:.8rem;overflow-wrap:anywhere}
+td:nth-child(-n+8){white-space:nowrap}
+td code{display:block;min-width:16rem;font-size:.8rem;overflow-wrap:anywhere}
 nav{display:flex;gap:1rem;justify-content:space-between;margin-top:.75rem}
 a{color:var(--accent)}
 .small{font-size:.85rem}

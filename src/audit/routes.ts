@@ -12,7 +12,7 @@ import * as oauth from 'oauth4webapi';
 import type { ApiClient } from '../api/client.js';
 import { pageHeaders } from '../auth/consent/page.js';
 import type { McpAuthenticator } from '../auth/mcp-auth.js';
-import { type UpstreamOAuth, UpstreamRefusedError } from '../auth/upstream.js';
+import { type UpstreamOAuth, UpstreamRefusedError, type UpstreamTokens } from '../auth/upstream.js';
 import { clientAddress } from '../http/client-address.js';
 import { checkReader, type Reader } from './access.js';
 import { chartHours, MAX_HOURS, renderChart } from './chart.js';
@@ -216,16 +216,13 @@ export function auditRouter(deps: AuditRouteDeps): express.Router {
           'This sign-in expired or was started in another browser.',
         );
       }
-      let token: string;
+      let tokens: UpstreamTokens;
       try {
-        const tokens = await deps.upstream.exchange(
+        tokens = await deps.upstream.exchange(
           new URL(req.originalUrl, deps.publicUrl),
           state,
           pending.verifier,
         );
-        token = tokens.accessToken;
-        // Only the reader's org and label are kept; graph8's token is not needed after this.
-        void deps.upstream.revoke(tokens.refreshToken ?? tokens.accessToken).catch(() => {});
       } catch (error) {
         if (error instanceof UpstreamRefusedError && error.error === 'access_denied') {
           return message(res, 403, 'Sign-in cancelled', 'The graph8 sign-in was declined.');
@@ -233,7 +230,10 @@ export function auditRouter(deps: AuditRouteDeps): express.Router {
         deps.logger.warn({ err: String(error) }, 'upstream sign-in failed (audit)');
         return message(res, 502, 'graph8 sign-in failed', 'graph8 did not complete the sign-in. Try again.');
       }
-      return signedIn(req, res, await checkReader(deps.api, token));
+      const check = await checkReader(deps.api, tokens.accessToken);
+      // Only the reader's org and label are kept: graph8's tokens are not needed after this.
+      void deps.upstream.revoke(tokens.refreshToken ?? tokens.accessToken).catch(() => {});
+      return signedIn(req, res, check);
     }),
   );
 
