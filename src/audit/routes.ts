@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import * as oauth from 'oauth4webapi';
 import type { ApiClient } from '../api/client.js';
+import { looksLikeApiKey } from '../auth/api-keys.js';
 import { pageHeaders } from '../auth/consent/page.js';
 import type { McpAuthenticator } from '../auth/mcp-auth.js';
 import { type UpstreamOAuth, UpstreamRefusedError, type UpstreamTokens } from '../auth/upstream.js';
@@ -52,6 +53,7 @@ function filterFor(orgId: string, q: AuditQuery): AuditFilter {
 
 export function auditRouter(deps: AuditRouteDeps): express.Router {
   const router = express.Router();
+  const addressOf = (req: Request) => clientAddress(req as IncomingMessage, deps.trustProxy);
   const now = deps.now ?? Date.now;
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
@@ -161,8 +163,19 @@ export function auditRouter(deps: AuditRouteDeps): express.Router {
       if (body.action === 'graph8') return toUpstream(res);
       if (body.action !== 'api_key') return signInPage(req, res, 400, 'Pick one of the ways to sign in.');
       const key = text(body.api_key).trim();
-      if (!/^g8_(live|test)_[A-Za-z0-9_-]{16,200}$/.test(key)) {
+      if (!looksLikeApiKey(key)) {
         return signInPage(req, res, 400, 'That is not a graph8 API key (g8_live_… or g8_test_…).');
+      }
+      // The key is checked as /mcp checks it: with the same throttle of failed checks per address.
+      const outcome = await deps.auth.authenticate({ 'x-api-key': key }, addressOf(req));
+      if (!outcome.ok) {
+        const why =
+          outcome.status === 429
+            ? `Too many failed sign-ins from here; try again in ${outcome.headers['Retry-After'] ?? 'a few'} s.`
+            : outcome.status === 503
+              ? 'graph8 could not be reached to check the key. Try again in a moment.'
+              : 'graph8 refused that API key. Check it is current and copied in full.';
+        return signInPage(req, res, outcome.status === 401 ? 403 : outcome.status, why);
       }
       return signedIn(req, res, await checkReader(deps.api, key));
     }),
@@ -278,10 +291,7 @@ export function auditRouter(deps: AuditRouteDeps): express.Router {
 
   /** The JSON endpoint's caller: authenticated as on /mcp, then held to the reader rule. */
   async function apiReader(req: Request, res: Response): Promise<Reader | undefined> {
-    const outcome = await deps.auth.authenticate(
-      req.headers,
-      clientAddress(req as IncomingMessage, deps.trustProxy),
-    );
+    const outcome = await deps.auth.authenticate(req.headers, addressOf(req));
     if (!outcome.ok) {
       res.status(outcome.status).set(outcome.headers).json(outcome.body);
       return undefined;

@@ -226,5 +226,16 @@ describe('the /audit page', () => {
     );
     expect(session).not.toContain(sandbox.demoKey);
     expect(server.stderr()).not.toContain(sandbox.demoKey);
+
+    // Guessing keys on the form meets /mcp's throttle of failed checks (30 a minute per address).
+    const guesses: Response[] = [];
+    for (let i = 0; i < 31; i++) {
+      guesses.push(
+        await post({ action: 'api_key', api_key: `g8_test_guess${String(i).padStart(20, '0')}`, csrf }),
+      );
+    }
+    expect(guesses.filter((r) => r.status === 403)).toHaveLength(30);
+    const throttled = guesses.find((r) => r.status === 429);
+    expect(await throttled?.text()).toMatch(/Too many failed sign-ins from here; try again in \d+ s\./);
   });
 });
