@@ -52,6 +52,16 @@ export const SETTINGS: readonly Setting[] = [
     help: 'auto: ask before destructive, billable, external calls; strict: only via elicitation; never: automation',
   },
   {
+    env: 'G8_TASK_TTL_SEC',
+    default: '3600',
+    help: 'How long a finished task (enrichment, audience sync, launch) stays readable',
+  },
+  {
+    env: 'G8_MAX_TASKS_PER_CALLER',
+    default: '20',
+    help: 'Tasks one caller may have running at once; beyond, a new one is refused',
+  },
+  {
     env: 'G8_MAX_RESULT_CHARS',
     flag: '--max-result-chars',
     default: '25000',
@@ -200,6 +210,8 @@ const ConfigSchema = z.object({
   scopeFilter: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   discovery: z.enum(['on', 'off', 'auto'], { error: 'expected on, off or auto' }).default('auto'),
   maxResultChars: z.coerce.number().int().min(1000).max(10_000_000).default(25_000),
+  taskTtlSec: z.coerce.number().int().min(1).max(2_592_000).default(3600),
+  maxTasksPerCaller: z.coerce.number().int().min(1).max(100_000).default(20),
   // Remote mode (src/http, src/auth).
   httpPort: z.coerce.number().int().min(0).max(65535).default(8080),
   httpHost: z.string().min(1).default('127.0.0.1'),

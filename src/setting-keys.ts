@@ -14,6 +14,8 @@ export const ENV_KEYS = {
   G8_LOG_LEVEL: 'logLevel',
   G8_CONFIRM: 'confirm',
   G8_MAX_RESULT_CHARS: 'maxResultChars',
+  G8_TASK_TTL_SEC: 'taskTtlSec',
+  G8_MAX_TASKS_PER_CALLER: 'maxTasksPerCaller',
   G8_PACE: 'pace',
   G8_SCOPE_FILTER: 'scopeFilter',
   G8_DISCOVERY: 'discovery',

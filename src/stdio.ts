@@ -11,8 +11,9 @@ import type { Config } from './config.js';
 import { createLogger } from './log.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
 import { buildServer } from './mcp/server.js';
+import { MemoryTaskStore } from './mcp/tasks/store.js';
 import { toolHost } from './mcp/tool-host.js';
-import { apiClientFor, hostSettings } from './serve.js';
+import { apiClientFor, hostSettings, toolTasksFor } from './serve.js';
 import { checkApiKey } from './stdio-key.js';
 import { withVersionGuard } from './stdio-version-guard.js';
 import { VERSION } from './version.js';
@@ -31,19 +32,27 @@ export async function runStdio(config: Config): Promise<void> {
     : undefined;
   // One process serves one user: its confirmations need no key any other process knows.
   const confirmations = new Confirmations({ key: processKey() });
+  const who = `key:${createHash('sha256').update(apiKey).digest('base64url')}`;
+  // A stdio process's tasks live as long as it does: memory, and the key it already holds.
+  const tasks = toolTasksFor(config, api, logger, new MemoryTaskStore(), {
+    seal: () => undefined,
+    open: async () => apiKey,
+  });
+  void tasks.service.start();
   const host = toolHost({
     tools,
     api,
     credential,
-    who: `key:${createHash('sha256').update(apiKey).digest('base64url')}`,
+    who,
+    tasks,
     logger,
     confirmations,
     ...hostSettings(config, config.mode),
     coreTools: coreForMode(catalogue, config.mode, tools),
     audit: trail?.audit,
   });
-  const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger };
-  const caller = { host, api, credential, toolNames: tools.map((t) => t.name) };
+  const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger, tasks: tasks.service };
+  const caller = { host, api, credential, toolNames: tools.map((t) => t.name), owner: who };
   // Who the key is matters to the first tools/list: read it (which loads the HTTP client) right
   // after the first answer has gone out, while the client reads it and asks for the tools.
   let warm = false;
@@ -64,6 +73,7 @@ export async function runStdio(config: Config): Promise<void> {
     if (closing) return;
     closing = true;
     await handle.close().catch(() => {});
+    await tasks.service.close().catch(() => {});
     await trail?.close().catch(() => {});
     await api.close().catch(() => {});
     process.exit(code);

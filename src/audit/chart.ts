@@ -18,6 +18,7 @@ const COLOURS: Record<CallOutcome, string> = {
   asked: '#2874a6',
   declined: '#7d3c98',
   cancelled: '#7f8c8d',
+  task_created: '#17a589',
 };
 
 const WIDTH = 1000;

@@ -3,7 +3,7 @@
  * way. Its own file, so a burst of audit writes never holds the lock the sign-in path needs.
  */
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../auth/sqlite-file.js';
+import { openSqlite } from '../stores/sqlite.js';
 import { type AuditRecord, snakeRecord } from './record.js';
 import type { AuditFacets, AuditFilter, AuditPage, AuditStore, HourCount } from './store.js';
 
@@ -163,7 +163,7 @@ class SqliteAuditStore implements AuditStore {
 
 /** Opens (creating if needed) `<dataDir>/audit.db`, or an in-memory database for `':memory:'`. */
 export async function openSqliteAuditStore(dataDir: string | ':memory:'): Promise<AuditStore> {
-  const db = await openSqliteFile(dataDir, 'audit.db', 'its audit trail');
+  const db = await openSqlite(dataDir, 'audit.db', 'audit trail');
   db.exec(SCHEMA);
   return new SqliteAuditStore(db);
 }

@@ -1,10 +1,9 @@
 /**
- * The SQLite AuthStore: one file (`oauth.db`) in the data directory, opened by sqlite-file.ts
- * (better-sqlite3 loads on first use only, so stdio mode never needs it).
+ * The SQLite AuthStore: one file (`oauth.db`) in the data directory (opened by src/stores/sqlite.ts).
  */
 import type { OAuthClientInformationFull } from '@modelcontextprotocol/server';
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from './sqlite-file.js';
+import { openSqlite } from '../stores/sqlite.js';
 import type {
   AuthorizationCode,
   AuthStore,
@@ -13,8 +12,6 @@ import type {
   PendingAuthorization,
   TokenRecord,
 } from './store.js';
-
-export { StoreUnavailableError } from './sqlite-file.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS clients (
@@ -174,7 +171,7 @@ function tokenFrom(row: TokenRow): TokenRecord {
 
 /** Opens (creating if needed) `<dataDir>/oauth.db`, or an in-memory database for `':memory:'`. */
 export async function openSqliteAuthStore(dataDir: string | ':memory:'): Promise<AuthStore> {
-  const db = await openSqliteFile(dataDir, 'oauth.db', 'its OAuth grants');
+  const db = await openSqlite(dataDir, 'oauth.db', 'OAuth grants');
   db.exec(SCHEMA);
   return new SqliteAuthStore(db);
 }

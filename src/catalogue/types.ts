@@ -74,12 +74,37 @@ export interface ProgressUpdate {
 export interface RunContext {
   readonly api: RestCaller;
   readonly signal?: AbortSignal;
-  /**
-   * Present only when the caller asked for progress (an MCP progressToken, or a CLI on a
-   * terminal): a tool that queues a job may then poll it and report, instead of returning the
-   * job handle at once.
-   */
-  readonly progress?: (update: ProgressUpdate) => Promise<void>;
+}
+
+/** What graph8 says of a background job at one poll. */
+export interface JobState {
+  readonly done: boolean;
+  /** graph8's status word (queued, running, completed, failed, cancelled, live…). */
+  readonly status: string;
+  /** One line for a person or a model: the stage and the counts known so far. */
+  readonly message: string;
+  readonly data: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The ids that name a started job: plain JSON, so a task can be followed again after a restart. */
+export type JobHandle = Readonly<Record<string, string | number>>;
+
+/**
+ * A tool whose call starts work that graph8 finishes later (contract §1.11). The tool's `run` or
+ * `http` only starts it; following it — for MCP progress, MCP tasks or the CLI's --wait — is the
+ * runtime's job (src/runtime/follow.ts), through these functions. The followed answer is the start
+ * answer's fields with the job's last state over them (`data`), without the start's `next` hint.
+ */
+export interface JobSpec {
+  /** The job the start answer names, or undefined when there is nothing to follow (AI research, done at once). */
+  handle(input: Readonly<Record<string, unknown>>, started: RestResult): JobHandle | undefined;
+  read(handle: JobHandle, api: RestCaller): Promise<JobState>;
+  /** Stops the job at graph8 where graph8 can; absent when it cannot (then only our polling stops). */
+  cancel?(handle: JobHandle, api: RestCaller): Promise<void>;
+  /** Statuses in the order a job moves through them, for a progress fraction. */
+  readonly stages: readonly string[];
+  /** Never poll faster than this. */
+  readonly intervalMs: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are heterogeneous; each is checked by defineTool
@@ -103,6 +128,8 @@ export interface ToolSpec<S extends AnyObjectSchema = AnyObjectSchema> {
   readonly http?: HttpBinding;
   /** Composite tools: several REST calls or a locally built result. Returns the tool's data. */
   readonly run?: (input: z.output<S>, ctx: RunContext) => Promise<RestResult>;
+  /** Present when the call starts a job graph8 finishes later: it can then run as an MCP task. */
+  readonly job?: JobSpec;
 }
 
 /** Identity function that checks a spec at definition time and keeps its input type. */

@@ -28,7 +28,7 @@ import { G8OAuthProvider } from '../auth/provider.js';
 import { canonicalResource } from '../auth/resource.js';
 import { SUPPORTED_SCOPES } from '../auth/scopes.js';
 import { loadServerSecret, SecretError } from '../auth/secret.js';
-import { openSqliteAuthStore, StoreUnavailableError } from '../auth/sqlite-store.js';
+import { openSqliteAuthStore } from '../auth/sqlite-store.js';
 import type { AuthStore } from '../auth/store.js';
 import { TokenService } from '../auth/tokens.js';
 import { UpstreamOAuth } from '../auth/upstream.js';
@@ -37,8 +37,11 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { Confirmations } from '../mcp/confirmation.js';
 import { buildServer, type ServerShared } from '../mcp/server.js';
+import { openSqliteTaskStore } from '../mcp/tasks/sqlite-store.js';
+import type { TaskStore } from '../mcp/tasks/store.js';
 import { toolHost } from '../mcp/tool-host.js';
-import { apiClientFor, hostSettings } from '../serve.js';
+import { apiClientFor, hostSettings, toolTasksFor } from '../serve.js';
+import { StoreUnavailableError } from '../stores/sqlite.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
@@ -108,12 +111,14 @@ export async function startRemoteServer(
   let sealer: Sealer;
   let secret: Buffer;
   let store: AuthStore;
+  let taskStore: TaskStore;
   let trail: RemoteTrail;
   try {
     settings = resolveSettings(config, port);
     secret = loadServerSecret(config.dataDir, config.mcpSecret);
     sealer = new Sealer(secret);
     store = overrides.store ?? (await openSqliteAuthStore(config.dataDir));
+    taskStore = await openSqliteTaskStore(config.dataDir);
     trail = await openRemoteTrail(config, logger, overrides.auditStore);
   } catch (error) {
     http.close();
@@ -179,11 +184,22 @@ export async function startRemoteServer(
   const confirmations = new Confirmations({
     key: new Uint8Array(hkdfSync('sha256', secret, 'g8-mcp-server', 'request-state-v1', 32)),
   });
+  // A task outlives its request and this process: an API key is kept sealed with it (a grant's
+  // credential is read from the grant again), so a restarted server follows it to the end.
+  const tasks = toolTasksFor(config, api, serverLogger, taskStore, {
+    seal: (owner, credential) =>
+      owner.startsWith('grant:') ? undefined : sealer.seal(credential, `task:${owner}`),
+    open: async (record) =>
+      record.owner.startsWith('grant:')
+        ? vault.forGrant(record.owner.slice('grant:'.length))
+        : sealer.open(record.sealedCredential ?? '', `task:${record.owner}`),
+  });
   const shared: ServerShared = {
     name: 'g8-mcp-server',
     version: VERSION,
     confirmations,
     logger: serverLogger,
+    tasks: tasks.service,
   };
   // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
   const serverFor = (selected: Selected, principal: McpPrincipal) => {
@@ -194,6 +210,7 @@ export async function startRemoteServer(
       who: principal.owner,
       logger: serverLogger,
       confirmations,
+      tasks,
       ...hostSettings(config, selected.mode),
       coreTools: selected.coreTools,
       audit: trail.forPrincipal(principal, api),
@@ -203,6 +220,7 @@ export async function startRemoteServer(
       api,
       credential: principal.credential,
       toolNames: selected.toolNames,
+      owner: principal.owner,
     });
   };
   const app = createRemoteApp({
@@ -238,6 +256,7 @@ export async function startRemoteServer(
     },
   });
   handler = app;
+  await tasks.service.start();
 
   // Expired codes, tokens and abandoned consent requests are deleted every ten minutes.
   const sweep = setInterval(() => {
@@ -266,6 +285,7 @@ export async function startRemoteServer(
       await app.close().catch(() => {});
       http.closeAllConnections();
       await stopped;
+      await tasks.service.close().catch(() => {});
       await api.close().catch(() => {});
       await trail.close();
       await store.close();

@@ -9,25 +9,20 @@ import {
   MissingRequiredClientCapabilityError,
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
-import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { ProgressUpdate } from '../catalogue/types.js';
-import { type CallNote, type ClientInfo, mark } from './call-audit.js';
+import { pathParamIssues } from '../runtime/request.js';
+import { auditTaskEnd, type CallAudit, type CallNote, type ClientInfo, mark } from './call-audit.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { schemaKey } from './definition.js';
-import { buildRestRequest, pathParamIssues } from './request.js';
-import {
-  apiErrorResult,
-  type FieldIssue,
-  internalErrorResult,
-  invalidArgumentsResult,
-  structuredResult,
-  successResult,
-  usageErrorResult,
-} from './result.js';
+import { executeTool } from './execute.js';
+import { type FieldIssue, invalidArgumentsResult, structuredResult, usageErrorResult } from './result.js';
+import { TaskLimitError } from './tasks/service.js';
+import type { TaskRecord } from './tasks/store.js';
+import type { ToolTasks } from './tasks/tool-tasks.js';
+import { createTaskResult, type TaskRequest } from './tasks/wire.js';
 
 export interface CallLogger {
   debug(obj: object, msg: string): void;
@@ -49,6 +44,10 @@ export interface CallContext {
   readonly onDone?: ((info: CallReport) => void) | undefined;
   /** The client's name and version (2026: per request; 2025: from initialize), for the audit trail. */
   readonly client?: ClientInfo | undefined;
+  /** Set when the client takes a task for this call (tasks/wire.ts says how it asked). */
+  readonly task?: TaskRequest | undefined;
+  /** A task was created for this call (2025 sessions push its status while they last). */
+  readonly onCreated?: ((record: TaskRecord) => void) | undefined;
 }
 
 export interface CallReport {
@@ -69,9 +68,13 @@ export interface ToolCall {
   readonly confirm: ConfirmMode;
   readonly confirmations: Confirmations;
   readonly maxResultChars: number;
+  /** Where calls of job-starting tools become tasks (absent: they are always held). */
+  readonly tasks?: ToolTasks | undefined;
   readonly ctx: CallContext;
   /** What the audit trail learns of this call (call-audit.ts); absent when nothing is audited. */
   readonly note?: CallNote | undefined;
+  /** The caller's audit, for what ends after the call: a task's end (recordTaskEnd). */
+  readonly audit?: CallAudit | undefined;
 }
 
 function validate(call: ToolCall, args: Record<string, unknown>) {
@@ -163,7 +166,8 @@ export async function callTool(
 
 /**
  * The REST request(s); a confirmed call's state id is its upstream Idempotency-Key, and it runs
- * `detached` from the request's cancellation (each attempt keeps its own timeout).
+ * `detached` from the request's cancellation (each attempt keeps its own timeout). A call of a tool
+ * that starts a job, from a client that takes tasks, becomes a task instead of being held.
  */
 async function send(
   call: ToolCall,
@@ -171,68 +175,60 @@ async function send(
   opts: { idempotencyKey?: string; detached?: boolean } = {},
 ): Promise<CallToolResult> {
   const credential = await call.credential();
-  const signal = opts.detached ? undefined : call.ctx.signal;
-  const api = bindCaller(call.api, credential, call.tool.spec.tier, signal, opts.idempotencyKey);
-  const token = call.ctx.progressToken;
+  const { tasks, tool, ctx } = call;
+  // A dry run starts nothing: it is answered at once.
+  if (ctx.task && tasks?.supports(tool) && !isDryRun(data))
+    return startTask(call, tasks, ctx.task, data, credential, opts.idempotencyKey);
+  const signal = opts.detached ? undefined : ctx.signal;
+  const api = bindCaller(call.api, credential, tool.spec.tier, signal, opts.idempotencyKey);
+  const token = ctx.progressToken;
   const progress =
     token === undefined
       ? undefined
       : (update: ProgressUpdate) =>
-          call.ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
+          ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
+  const started = performance.now();
   // Nothing upstream echoes reaches the client: server.ts redacts every answer.
-  return run(call, data, api, progress, signal);
+  const executed = await executeTool(tool, data, api, call, { signal, progress });
+  mark(call.note, {
+    outcome: executed.ok ? 'ok' : 'tool_error',
+    ...(executed.status !== undefined ? { status: executed.status } : {}),
+    ...(executed.requestId ? { requestId: executed.requestId } : {}),
+  });
+  ctx.onDone?.({
+    tool: tool.name,
+    ok: executed.ok,
+    ...(executed.status !== undefined ? { status: executed.status } : {}),
+    ...(executed.requestId ? { request_id: executed.requestId } : {}),
+    ms: Math.round(performance.now() - started),
+  });
+  return executed.result;
 }
 
-async function run(
+async function startTask(
   call: ToolCall,
-  input: Record<string, unknown>,
-  api: ReturnType<typeof bindCaller>,
-  progress: ((u: ProgressUpdate) => Promise<void>) | undefined,
-  signal: AbortSignal | undefined,
+  tasks: ToolTasks,
+  request: TaskRequest,
+  data: Record<string, unknown>,
+  credential: string,
+  baseKey: string | undefined,
 ): Promise<CallToolResult> {
-  const { spec } = call.tool;
-  const started = performance.now();
-  const done = (ok: boolean, status?: number, requestId?: string, cancelled = false) => {
-    mark(call.note, {
-      outcome: ok ? 'ok' : cancelled ? 'cancelled' : 'tool_error',
-      ...(status !== undefined ? { status } : {}),
-      ...(requestId ? { requestId } : {}),
-    });
-    call.ctx.onDone?.({
-      tool: call.tool.name,
-      ok,
-      ...(status !== undefined ? { status } : {}),
-      ...(requestId ? { request_id: requestId } : {}),
-      ms: Math.round(performance.now() - started),
-    });
-  };
   try {
-    const result = spec.run
-      ? await spec.run(input as never, {
-          api,
-          ...(signal ? { signal } : {}),
-          ...(progress ? { progress } : {}),
-        })
-      : await api.call(buildRestRequest(spec.http!, input));
-    done(true, result.status, result.requestId);
-    return successResult(result.data, result.pagination, call.maxResultChars);
+    const record = await tasks.start({ tool: call.tool, input: data, owner: call.who, credential, baseKey });
+    mark(call.note, { outcome: 'task_created', taskId: record.id });
+    const subject = { name: call.tool.name, tier: call.tool.spec.tier };
+    auditTaskEnd(call.audit, tasks.service, record, {
+      tool: subject,
+      client: call.ctx.client,
+      approval: call.note?.approval,
+    });
+    call.ctx.onCreated?.(record);
+    return createTaskResult(record, tasks.service, request);
   } catch (error) {
-    if (error instanceof ApiError) {
-      call.logger.debug(
-        { tool: call.tool.name, status: error.status, request_id: error.requestId },
-        'tool call failed',
-      );
-      done(false, error.status, error.requestId, error.code === 'cancelled');
-      return apiErrorResult(error, spec.tier);
+    if (error instanceof TaskLimitError) {
+      mark(call.note, { outcome: 'refused' });
+      return usageErrorResult(error.message);
     }
-    done(false);
-    // A path parameter no request can carry, met inside a composite tool: still nothing sent for it.
-    if (error instanceof PathParamError) {
-      return invalidArgumentsResult(call.tool.name, [{ field: error.param, message: error.problem }]);
-    }
-    // A plain Error is a tool's own argument rule (thrown before any request); anything else is a bug.
-    if (error instanceof Error && error.constructor === Error) return usageErrorResult(error.message);
-    call.logger.error({ tool: call.tool.name, err: error }, 'tool handler crashed');
-    return internalErrorResult();
+    throw error;
   }
 }

@@ -21,6 +21,8 @@ export interface ToolDefinition {
   description: string;
   inputSchema: { type: 'object'; [key: string]: unknown };
   annotations: ToolAnnotations;
+  /** 2025-11-25: a tool that starts a job takes task-augmented calls (the SDK drops this on 2026). */
+  execution?: { taskSupport: 'optional' };
 }
 
 const schemaCache = new WeakMap<ToolSpec, ToolDefinition['inputSchema']>();
@@ -117,5 +119,6 @@ export function toolDefinition(name: string, spec: ToolSpec): ToolDefinition {
     description: spec.description,
     inputSchema: inputJsonSchema(spec),
     annotations: annotationsFor(spec.tier, spec.http?.method),
+    ...(spec.job ? { execution: { taskSupport: 'optional' } } : {}),
   };
 }

@@ -46,7 +46,8 @@ export class RedactingServer extends Server {
       } catch (error) {
         throw redactError(error, await this.#redactor());
       }
-      return (await this.#redactor()).value(result);
+      const redacted = (await this.#redactor()).value(result);
+      return method === 'tools/call' ? withoutTaskContent(redacted) : redacted;
     };
   }
 
@@ -68,4 +69,15 @@ function redactError(error: unknown, redactor: Redactor): unknown {
     if (withData.data !== undefined) withData.data = redactor.value(withData.data);
   }
   return error;
+}
+
+/**
+ * A tools/call answered with a task (tasks/wire.ts) carries an empty `content` only to pass the
+ * SDK's tools/call result check, which knows no task result on either era's wire yet: a
+ * CreateTaskResult has no content, so it goes here, after that check.
+ */
+function withoutTaskContent(result: Result): Result {
+  if (result['resultType'] !== 'task' && !('task' in result)) return result;
+  const { content: _empty, ...task } = result;
+  return task;
 }

@@ -27,6 +27,7 @@ import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoami
 import { structuredResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
+import type { ToolTasks } from './tasks/tool-tasks.js';
 
 export interface HostContext {
   readonly tools: readonly ExposedTool[];
@@ -50,6 +51,8 @@ export interface HostContext {
   readonly mode?: string;
   /** GET /me as already read for this credential, so it is not read twice. */
   readonly identity?: Promise<Identity | undefined>;
+  /** Where calls of job-starting tools become tasks, for clients that take them. */
+  readonly tasks?: ToolTasks | undefined;
   /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
   readonly audit?: CallAudit | undefined;
 }
@@ -128,7 +131,8 @@ export function toolHost(ctx: HostContext): ToolHost {
     call: CallContext,
   ): Promise<CallToolResult | InputRequiredResult> {
     const subject = { name: tool.name, tier: tool.spec.tier };
-    return audited(ctx.audit, { tool: subject, args, client: call.client }, async (note) => {
+    const audit = { tool: subject, args, client: call.client, signal: call.signal };
+    return audited(ctx.audit, audit, async (note) => {
       const needs = (await scopeHidden()).get(tool.name);
       if (needs) {
         if (note) note.outcome = 'refused';
@@ -146,8 +150,10 @@ export function toolHost(ctx: HostContext): ToolHost {
           confirm: ctx.confirm ?? 'auto',
           confirmations: ctx.confirmations,
           maxResultChars: ctx.maxResultChars ?? 25_000,
+          tasks: ctx.tasks,
           ctx: call,
           note,
+          audit: ctx.audit,
         },
         args,
       );

@@ -14,28 +14,51 @@ export interface ProxiedRequest {
   readonly body: string;
 }
 
+/** An answer the proxy gives instead of forwarding (a fault injected upstream). */
+export interface InjectedReply {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+}
+
+export interface ProxiedRequestTimed extends ProxiedRequest {
+  readonly at: number;
+  /** Answered by the proxy itself (`fault`), not forwarded. */
+  readonly injected: boolean;
+}
+
 export interface RecordingProxy {
   readonly url: string;
-  readonly requests: ProxiedRequest[];
+  readonly requests: ProxiedRequestTimed[];
   /** Every byte of every request, as text, for "does this secret appear anywhere" checks. */
   transcript(): string;
   close(): Promise<void>;
 }
 
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  target: string,
+  fault?: (req: ProxiedRequest) => InjectedReply | undefined,
+): Promise<RecordingProxy> {
   const upstream = new URL(target);
-  const requests: ProxiedRequest[] = [];
+  const requests: ProxiedRequestTimed[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      requests.push({
+      const seen: ProxiedRequest = {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
         body: body.toString('utf8'),
-      });
+      };
+      const injected = fault?.(seen);
+      requests.push({ ...seen, at: Date.now(), injected: injected !== undefined });
+      if (injected) {
+        res.writeHead(injected.status, { 'content-type': 'application/json', ...injected.headers });
+        res.end(JSON.stringify(injected.body ?? { detail: 'injected by the test proxy' }));
+        return;
+      }
       const out = request(
         {
           host: upstream.hostname,

@@ -60,7 +60,8 @@ export function httpRaw(url: string, apiKey: string): RawClient {
   return {
     async request(method, params = {}, o = {}) {
       const message = body(method, params, o);
-      const name = (params.name ?? params.uri) as string | undefined;
+      // Mcp-Name: the tool or resource, or for tasks/* the task id (tasks extension, routing headers).
+      const name = (params.name ?? params.uri ?? params.taskId) as string | undefined;
       const res = await fetch(url, {
         method: 'POST',
         headers: {

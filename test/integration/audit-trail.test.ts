@@ -17,7 +17,7 @@ import { allRecords, auditRecords, keyOf, orgIds } from '../helpers/audit.js';
 import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
 import { httpRaw } from '../helpers/modern-raw.js';
 import { runG8, runG8InPty } from '../helpers/pty.js';
-import { emailReply } from '../helpers/sandbox-picks.js';
+import { emailReply, enrichArgs } from '../helpers/sandbox-picks.js';
 
 const ELICIT = { elicitation: { form: {} } };
 const DAY_MS = 86_400_000;
@@ -79,8 +79,8 @@ afterAll(async () => {
 });
 
 /** Records reach the store within a moment of the answer (the writer batches every 250 ms). */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const until = Date.now() + 5_000;
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 5_000): Promise<T> {
+  const until = Date.now() + ms;
   for (;;) {
     const value = await read();
     if (ok(value) || Date.now() > until) return value;
@@ -274,5 +274,30 @@ describe('retention', () => {
     expect(records.length).toBeGreaterThan(0);
     expect(records.some((r) => r.id === 'old-record' || r.client_name === 'old client')).toBe(false);
     expect(server.stderr()).toMatch(/"removed":1,"retention_days":1.*audit records purged/);
+  });
+});
+
+describe('a call that becomes an MCP task', () => {
+  it("is recorded as task_created, and the task's end as a task record with the same id", async () => {
+    const tasks = { extensions: { 'io.modelcontextprotocol/tasks': {} } };
+    const client = httpRaw(server.url, sandbox.demoKey);
+    const created = await client.request(
+      'tools/call',
+      { name: 'g8_enrich_contacts', arguments: { ...enrichArgs(sandbox.db, 2), confirm: true } },
+      { capabilities: tasks },
+    );
+    const taskId = (created.response.result as { taskId?: string }).taskId as string;
+    expect(taskId, JSON.stringify(created.response)).toBeTruthy();
+    const records = await eventually(
+      () => allRecords(server.publicUrl, sandbox.demoKey, { tool: 'g8_enrich_contacts' }),
+      (r) => r.length >= 2,
+      20_000,
+    );
+    expect(records.map((r) => [r.kind, r.outcome, r.approval, r.task_id]).reverse()).toEqual([
+      ['call', 'task_created', 'token', taskId],
+      ['task', 'ok', 'token', taskId],
+    ]);
+    expect(records[0].http_status).toBe(202); // the task record: the job was accepted, then followed to its end
+    expect(records[0].duration_ms).toBeGreaterThan(0);
   });
 });

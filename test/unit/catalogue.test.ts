@@ -10,7 +10,8 @@ import { catalogue } from '../../src/catalogue-loader.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
 import { buildTestServer } from '../helpers/server.js';
 
-const TOKEN_BUDGET = { all: 9_000, dev: 8_000, gtm: 7_500 } as const;
+// Issue 18's budgets (the 2025 list also names the tools that take task-augmented calls).
+const TOKEN_BUDGET = { all: 9_500, dev: 8_500, gtm: 8_000 } as const;
 
 const silent = { debug() {}, error() {} };
 

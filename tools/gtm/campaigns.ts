@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineTool } from '../../src/catalogue/types.js';
-import { givenFields, pickDefined } from '../data.js';
+import { defineTool, type JobSpec } from '../../src/catalogue/types.js';
+import { asObj, asString, givenFields, pickDefined } from '../data.js';
 import { limit, page } from '../fields.js';
 import { launchPreview } from './launch-preview.js';
 
@@ -183,6 +183,33 @@ const LAUNCH_FIELDS = [
   'appointment_id',
 ] as const;
 
+/**
+ * A launch that graph8 answers with `status: "scheduling"` finishes in the background; the
+ * campaign's `execution` tells when (contract §1.11). A `live` answer has nothing to follow. graph8
+ * has no route to cancel a launch, so cancelling such a task only stops our polling.
+ */
+const launchJob: JobSpec = {
+  stages: ['scheduling'],
+  intervalMs: 2000,
+  handle(input, started) {
+    const status = asObj(started.data)?.['status'];
+    return status === 'scheduling' ? { campaign_id: String(input['campaign_id']) } : undefined;
+  },
+  async read(handle, api) {
+    const res = await api.call({ method: 'GET', path: '/campaigns/{campaign_id}', params: handle });
+    const campaign = asObj(res.data);
+    const status = asString(campaign?.['status']) ?? 'unknown';
+    const execution = asObj(campaign?.['execution']);
+    const total = execution?.['contacts_total'];
+    return {
+      done: status !== 'scheduling',
+      status,
+      message: `campaign ${String(handle['campaign_id'])}: ${status}${typeof total === 'number' ? `, ${total} contacts` : ''}`,
+      data: { status, ...(execution ? { execution } : {}) },
+    };
+  },
+};
+
 export const launchCampaign = defineTool({
   name: 'g8_launch_campaign',
   title: 'Launch campaign',
@@ -225,6 +252,7 @@ export const launchCampaign = defineTool({
       body: pickDefined(input, LAUNCH_FIELDS),
     });
   },
+  job: launchJob,
 });
 
 export const gtmCampaignTools = [

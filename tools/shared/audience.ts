@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../../src/catalogue/types.js';
+import { defineTool, type JobSpec } from '../../src/catalogue/types.js';
 import { asArray, asObj, asString } from '../data.js';
-import { pollJob, TERMINAL } from '../poll.js';
+import { TERMINAL } from '../poll.js';
 
 const configId = () => z.number().int().describe('Audience sync id');
 const SYNC_MODES = ['mirror', 'append_only'] as const;
@@ -78,6 +78,52 @@ export const deleteAudienceSync = defineTool({
   http: { method: 'DELETE', path: '/audience-syncs/{config_id}' },
 });
 
+/**
+ * An audience-sync run (contract §2.4.1): found by id among the config's recent runs, queued,
+ * running, then terminal with member counts. graph8 has no cancel route for a run; the sandbox adds
+ * one (POST /audience-syncs/{config_id}/runs/{run_id}/cancel, documented as a sandbox addition).
+ */
+const syncRunJob: JobSpec = {
+  stages: ['queued', 'running'],
+  intervalMs: 1000,
+  handle(input, started) {
+    const runId = asObj(started.data)?.['run_id'];
+    const configId = input['config_id'];
+    if ((typeof runId !== 'string' && typeof runId !== 'number') || typeof configId !== 'number')
+      return undefined;
+    return { config_id: configId, run_id: runId };
+  },
+  async read(handle, api) {
+    const runs = await api.call({
+      method: 'GET',
+      path: '/audience-syncs/{config_id}/runs',
+      params: { config_id: handle['config_id']! },
+      query: { limit: 10 },
+    });
+    const found = asArray(runs.data)
+      .map(asObj)
+      .find((r) => r?.['id'] === handle['run_id']);
+    const status = asString(found?.['status']) ?? 'queued';
+    const counts =
+      typeof found?.['members_total'] === 'number'
+        ? `, ${String(found['members_added'])} added, ${String(found['members_removed'])} removed, ${String(found['members_total'])} in the audience`
+        : '';
+    return {
+      done: TERMINAL.has(status),
+      status,
+      message: `audience sync run ${String(handle['run_id'])}: ${status}${counts}`,
+      data: found && { ...found, run_id: handle['run_id'] },
+    };
+  },
+  async cancel(handle, api) {
+    await api.call({
+      method: 'POST',
+      path: '/audience-syncs/{config_id}/runs/{run_id}/cancel',
+      params: { config_id: handle['config_id']!, run_id: handle['run_id']! },
+    });
+  },
+};
+
 export const triggerAudienceSync = defineTool({
   name: 'g8_trigger_audience_sync',
   title: 'Run audience sync now',
@@ -88,8 +134,8 @@ export const triggerAudienceSync = defineTool({
   tier: 'external',
   keywords: ['push', 'run', 'now', 'upload', 'refresh', 'linkedin', 'meta', 'facebook', 'google', 'ads'],
   input: z.object({ config_id: configId() }),
-  async run(input, ctx) {
-    const res = await ctx.api.call({
+  async run(input, { api }) {
+    const res = await api.call({
       method: 'POST',
       path: '/audience-syncs/{config_id}/trigger',
       params: { config_id: input.config_id },
@@ -97,27 +143,9 @@ export const triggerAudienceSync = defineTool({
     const run = asObj(res.data);
     const runId = run?.['run_id'];
     const next = `Runs in the background: poll g8_get_audience_sync_runs with config_id=${input.config_id} until run ${String(runId)} is completed or failed.`;
-    if (!ctx.progress || runId === undefined) return { ...res, data: { ...run, next } };
-    const final = await pollJob({
-      ctx,
-      label: `audience sync run ${String(runId)}`,
-      stages: ['queued', 'running'],
-      read: async () => {
-        const runs = await ctx.api.call({
-          method: 'GET',
-          path: '/audience-syncs/{config_id}/runs',
-          params: { config_id: input.config_id },
-          query: { limit: 10 },
-        });
-        const found = asArray(runs.data)
-          .map(asObj)
-          .find((r) => r?.['id'] === runId);
-        const status = asString(found?.['status']) ?? asString(run?.['status']) ?? 'queued';
-        return { done: TERMINAL.has(status), status, data: found ?? run };
-      },
-    });
-    return { ...res, data: { ...final.data, run_id: runId, ...(final.timedOut ? { next } : {}) } };
+    return { ...res, data: { ...run, next } };
   },
+  job: syncRunJob,
 });
 
 export const getAudienceSyncRuns = defineTool({

@@ -1,12 +1,11 @@
 /**
- * One SQLite database file in the data directory (oauth.db, audit.db), opened the same way for
- * every embedded store: better-sqlite3 is an optional dependency, loaded on first use only (stdio
- * mode never needs it); the file is owner-only; WAL, so readers never wait for the writer.
+ * Opening one of remote mode's embedded SQLite files in the data directory. better-sqlite3 is an
+ * optional dependency, loaded on first use only, so stdio mode never needs it.
  */
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { ensureDataDir } from './secret.js';
+import { ensureDataDir } from '../auth/secret.js';
 
 export class StoreUnavailableError extends Error {}
 
@@ -15,7 +14,7 @@ async function loadDriver(purpose: string): Promise<typeof Database> {
     return (await import('better-sqlite3')).default;
   } catch (error) {
     throw new StoreUnavailableError(
-      `remote mode keeps ${purpose} in SQLite, but better-sqlite3 could not be loaded (${
+      `remote mode keeps its ${purpose} in SQLite, but better-sqlite3 could not be loaded (${
         (error as Error).message.split('\n')[0]
       }). Install it with: npm install better-sqlite3`,
     );
@@ -23,7 +22,7 @@ async function loadDriver(purpose: string): Promise<typeof Database> {
 }
 
 /** Opens (creating if needed) `<dataDir>/<file>`, or an in-memory database for `':memory:'`. */
-export async function openSqliteFile(
+export async function openSqlite(
   dataDir: string | ':memory:',
   file: string,
   purpose: string,

@@ -1,0 +1,280 @@
+/**
+ * The task runtime: creates a task durably, runs its work in the background, keeps its status,
+ * cancels it, waits for it, purges it after its TTL, and after a restart follows again what was
+ * left unfinished. Protocol-free: src/mcp/tasks/wire.ts puts it on the wire of each era. The SDK
+ * (server 2.4) ships no server-side task runtime; this module is kept apart so that one can
+ * replace it when it does.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import { ProtocolError } from '@modelcontextprotocol/server';
+import type { JobHandle, RestResult } from '../../catalogue/types.js';
+import { type TaskPatch, type TaskRecord, type TaskStore, TERMINAL_STATUSES } from './store.js';
+
+/** What a task's work gets: its cancellation, and how to record what it knows so far. */
+export interface TaskControl {
+  /** Aborted by tasks/cancel (and at shutdown, when the task is left for the next start). */
+  readonly signal: AbortSignal;
+  /** The record as it was when the work (re)started: a resumed task finds its start answer here. */
+  readonly record: TaskRecord;
+  status(message: string): Promise<void>;
+  /** Stores the start answer and the job it names, before following it (a restart resumes there). */
+  started(started: RestResult, handle: JobHandle | undefined): Promise<void>;
+}
+
+/** The work of one task; its result is the tool's result. A thrown ProtocolError fails the task. */
+export type TaskWork = (control: TaskControl) => Promise<CallToolResult>;
+
+export interface NewTask {
+  readonly owner: string;
+  readonly tool: string;
+  /** Names the work so that `resume` can rebuild it after a restart. */
+  readonly work: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly baseKey?: string;
+  readonly pollIntervalMs: number;
+  readonly sealedCredential?: string | undefined;
+}
+
+export interface TaskServiceOptions {
+  readonly store: TaskStore;
+  /** How long a finished task stays readable (G8_TASK_TTL_SEC). */
+  readonly ttlMs: number;
+  /** Running tasks per caller (G8_MAX_TASKS_PER_CALLER). */
+  readonly maxPerCaller: number;
+  /** Rebuilds the work of an unfinished task after a restart; undefined: it cannot be resumed. */
+  readonly resume?: (record: TaskRecord) => TaskWork | undefined;
+  readonly logger: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+export class TaskLimitError extends Error {}
+
+export class TaskService {
+  readonly #opts: TaskServiceOptions;
+  readonly #running = new Map<string, AbortController>();
+  readonly #events = new EventEmitter();
+  #closing = false;
+  #purger: NodeJS.Timeout | undefined;
+
+  constructor(opts: TaskServiceOptions) {
+    this.#opts = opts;
+    // Every waiting tasks/result and every 2025 session's status stream listens here.
+    this.#events.setMaxListeners(0);
+  }
+
+  get ttlMs(): number {
+    return this.#opts.ttlMs;
+  }
+
+  /** Stores the task before anything runs (a tasks/get right after the answer finds it), then starts it. */
+  async create(task: NewTask, work: TaskWork): Promise<TaskRecord> {
+    const active = await this.#opts.store.countActive(task.owner);
+    if (active >= this.#opts.maxPerCaller) {
+      throw new TaskLimitError(
+        `${active} tasks of this caller are still running, the most allowed (G8_MAX_TASKS_PER_CALLER=${this.#opts.maxPerCaller}); nothing was started. Wait for one to finish (tasks/get) or cancel one (tasks/cancel), then call again.`,
+      );
+    }
+    const id = randomUUID();
+    const now = Date.now();
+    const record: TaskRecord = {
+      id,
+      owner: task.owner,
+      tool: task.tool,
+      work: task.work,
+      args: task.args,
+      baseKey: task.baseKey ?? id,
+      status: 'working',
+      statusMessage: `${task.tool} started`,
+      createdAt: now,
+      updatedAt: now,
+      pollIntervalMs: task.pollIntervalMs,
+      sealedCredential: task.sealedCredential,
+    };
+    await this.#opts.store.create(record);
+    this.#run(record, work);
+    return record;
+  }
+
+  /** The caller's task; another caller's, an unknown or an expired one is undefined alike. */
+  async get(owner: string, id: string): Promise<TaskRecord | undefined> {
+    const record = await this.#opts.store.get(id);
+    if (!record || record.owner !== owner) return undefined;
+    if (record.finishedAt !== undefined && record.finishedAt + this.#opts.ttlMs <= Date.now())
+      return undefined;
+    return record;
+  }
+
+  async list(owner: string, limit: number, after?: string): Promise<TaskRecord[]> {
+    const now = Date.now();
+    const page = await this.#opts.store.list(owner, limit, after);
+    return page.filter((r) => r.finishedAt === undefined || r.finishedAt + this.#opts.ttlMs > now);
+  }
+
+  /** Asks the task to stop; the work cancels graph8's job where it can. Undefined: no such task. */
+  async cancel(owner: string, id: string): Promise<TaskRecord | undefined> {
+    const record = await this.get(owner, id);
+    if (!record || TERMINAL_STATUSES.has(record.status)) return record;
+    const running = this.#running.get(id);
+    if (running) {
+      await this.#patch(id, { cancelRequested: true });
+      running.abort();
+      return (await this.#opts.store.get(id)) ?? record;
+    }
+    // Nobody here follows it (its work could not be resumed): nothing else will end it.
+    return this.#patch(id, {
+      status: 'cancelled',
+      statusMessage: 'Cancelled by the client',
+      cancelRequested: true,
+      finishedAt: Date.now(),
+    });
+  }
+
+  /** Resolves once the task is terminal (2025 tasks/result), or rejects when `signal` aborts. */
+  async waitTerminal(owner: string, id: string, signal?: AbortSignal): Promise<TaskRecord | undefined> {
+    for (;;) {
+      const record = await this.get(owner, id);
+      if (!record || TERMINAL_STATUSES.has(record.status)) return record;
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          this.#events.off(id, done);
+          signal?.removeEventListener('abort', aborted);
+          resolve();
+        };
+        const aborted = () => {
+          this.#events.off(id, done);
+          reject(signal?.reason);
+        };
+        this.#events.on(id, done);
+        signal?.addEventListener('abort', aborted, { once: true });
+        // A record changed by another process is not announced here: look again now and then.
+        setTimeout(done, record.pollIntervalMs).unref();
+      });
+    }
+  }
+
+  /** Calls `listener` with every change of the task until it is terminal; returns the unsubscribe. */
+  watch(id: string, listener: (record: TaskRecord) => void): () => void {
+    const relay = async () => {
+      const record = await this.#opts.store.get(id);
+      if (record) listener(record);
+      if (!record || TERMINAL_STATUSES.has(record.status)) this.#events.off(id, relay);
+    };
+    this.#events.on(id, relay);
+    return () => this.#events.off(id, relay);
+  }
+
+  /** At start: follows again every unfinished task, and purges expired ones every minute. */
+  async start(): Promise<void> {
+    for (const record of await this.#opts.store.unfinished()) {
+      const work = this.#opts.resume?.(record);
+      if (work) {
+        this.#opts.logger.info({ task: record.id, tool: record.tool }, 'resuming task');
+        this.#run(record, work);
+        continue;
+      }
+      await this.#patch(record.id, {
+        status: 'failed',
+        statusMessage: 'The server restarted and could not resume this task',
+        error: { code: -32603, message: 'The server restarted and could not resume this task' },
+        finishedAt: Date.now(),
+      });
+    }
+    await this.purge();
+    this.#purger = setInterval(() => void this.purge().catch(() => {}), 60_000).unref();
+  }
+
+  async purge(): Promise<number> {
+    return this.#opts.store.purge(Date.now() - this.#opts.ttlMs);
+  }
+
+  /** Stops following (the tasks stay unfinished in the store: the next start resumes them). */
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#purger) clearInterval(this.#purger);
+    for (const controller of this.#running.values()) controller.abort();
+    this.#running.clear();
+    await this.#opts.store.close();
+  }
+
+  /** Remaining lifetime from creation, in the spec's terms: a running task never expires. */
+  ttlFor(record: TaskRecord, now = Date.now()): number {
+    const end = record.finishedAt ?? now;
+    return Math.max(1, Math.round(end - record.createdAt + this.#opts.ttlMs));
+  }
+
+  async #patch(id: string, patch: TaskPatch): Promise<TaskRecord | undefined> {
+    const next = await this.#opts.store.update(id, { ...patch, updatedAt: Date.now() });
+    this.#events.emit(id);
+    // Asked to stop elsewhere (another replica's tasks/cancel): stop here too.
+    if (next?.cancelRequested) this.#running.get(id)?.abort();
+    return next;
+  }
+
+  #run(record: TaskRecord, work: TaskWork): void {
+    const controller = new AbortController();
+    this.#running.set(record.id, controller);
+    const control: TaskControl = {
+      signal: controller.signal,
+      record,
+      status: async (message) => {
+        await this.#patch(record.id, { statusMessage: message });
+      },
+      started: async (started, handle) => {
+        await this.#patch(record.id, { started, handle: handle ?? null });
+      },
+    };
+    // After the answer that created the task is on its way.
+    setImmediate(() => void this.#execute(record, work, control, controller));
+  }
+
+  async #execute(record: TaskRecord, work: TaskWork, control: TaskControl, controller: AbortController) {
+    try {
+      const result = await work(control);
+      await this.#finish(record.id, {
+        status: 'completed',
+        result,
+        statusMessage: summaryOf(record.tool, result),
+      });
+    } catch (error) {
+      if (this.#closing) return;
+      if (controller.signal.aborted) {
+        const now = await this.#opts.store.get(record.id);
+        await this.#finish(record.id, {
+          status: 'cancelled',
+          statusMessage: now?.statusMessage?.startsWith('Cancelled')
+            ? now.statusMessage
+            : 'Cancelled by the client',
+        });
+      } else if (error instanceof ProtocolError) {
+        await this.#finish(record.id, {
+          status: 'failed',
+          statusMessage: error.message,
+          error: { code: error.code, message: error.message },
+        });
+      } else {
+        this.#opts.logger.error({ task: record.id, tool: record.tool, err: error }, 'task crashed');
+        await this.#finish(record.id, {
+          status: 'failed',
+          statusMessage: 'Internal error',
+          error: { code: -32603, message: 'Internal error' },
+        });
+      }
+    } finally {
+      this.#running.delete(record.id);
+    }
+  }
+
+  async #finish(id: string, patch: TaskPatch): Promise<void> {
+    try {
+      // The sealed credential is only there to resume the task: a finished one keeps none.
+      await this.#patch(id, { ...patch, finishedAt: Date.now(), sealedCredential: undefined });
+    } catch (error) {
+      this.#opts.logger.error({ task: id, err: error }, 'could not store a finished task');
+    }
+  }
+}
+
+function summaryOf(tool: string, result: CallToolResult): string {
+  return result.isError ? `${tool} finished with an error (see result)` : `${tool} finished`;
+}
