@@ -18,7 +18,7 @@ import {
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
-import { audited, type CallAudit } from './call-audit.js';
+import { audited, type CallAudit, mark } from './call-audit.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
@@ -135,7 +135,7 @@ export function toolHost(ctx: HostContext): ToolHost {
     return audited(ctx.audit, audit, async (note) => {
       const needs = (await scopeHidden()).get(tool.name);
       if (needs) {
-        if (note) note.outcome = 'refused';
+        mark(note, { outcome: 'refused' });
         return usageErrorResult(
           `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
         );
