@@ -82,8 +82,15 @@ export async function runStdio(config: Config): Promise<void> {
   process.stdin.on('end', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // What tools/list answers (meta tools and discovery included); with the scope filter on, tools
+  // the key lacks a scope for are hidden from it once GET /me has answered.
   logger.info(
-    { mode: config.mode, tools: tools.length, api_url: config.apiUrl },
+    {
+      mode: config.mode,
+      tools: host.listedCount(),
+      scope_filter: config.scopeFilter === 'on',
+      api_url: config.apiUrl,
+    },
     'g8-mcp-server ready on stdio',
   );
 }

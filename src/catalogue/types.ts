@@ -122,6 +122,18 @@ export interface ToolSpec<S extends AnyObjectSchema = AnyObjectSchema> {
   /** Further scopes a composite tool may need for the other operations it issues. */
   readonly alsoNeeds?: readonly string[];
   readonly tier: Tier;
+  /**
+   * What the call changes, costs or reaches, in one sentence for the person asked to approve it.
+   * Required for the tiers that are confirmed (destructive, billable, external): a tier's generic
+   * sentence would be wrong for many tools (a draft sequence reaches nobody; a pause stops outreach).
+   */
+  readonly effect?: string;
+  /**
+   * graph8's own registry takes this tool's arguments wrapped as `{ body: {…} }` (contract §4.1:
+   * g8_verify_email is registry g8_enrichment_verify_email). Prompts written for graph8's server
+   * send that shape, so it is unwrapped before validation (unwrapArguments).
+   */
+  readonly wrappedInput?: 'body';
   /** Extra words g8_tool_search matches (synonyms, platforms); never shown to the model. */
   readonly keywords?: readonly string[];
   readonly input: S;
@@ -132,10 +144,36 @@ export interface ToolSpec<S extends AnyObjectSchema = AnyObjectSchema> {
   readonly job?: JobSpec;
 }
 
+/** The tiers whose calls a user approves first (src/mcp/confirm.ts). */
+export const CONFIRMED_TIERS: ReadonlySet<Tier> = new Set(['destructive', 'billable', 'external']);
+
 /** Identity function that checks a spec at definition time and keeps its input type. */
 export function defineTool<S extends AnyObjectSchema>(spec: ToolSpec<S>): ToolSpec {
   if (!spec.http === !spec.run) {
     throw new Error(`${spec.name}: a tool has exactly one of http or run`);
   }
+  if (CONFIRMED_TIERS.has(spec.tier) && !spec.effect) {
+    throw new Error(`${spec.name}: a ${spec.tier} tool states its effect for the confirmation`);
+  }
+  if (spec.wrappedInput && Object.hasOwn(spec.input.shape, spec.wrappedInput)) {
+    throw new Error(`${spec.name}: a wrapped input cannot also have a field named ${spec.wrappedInput}`);
+  }
   return spec as unknown as ToolSpec;
+}
+
+/**
+ * graph8's wrapped calling convention: `{ body: { email }, confirm? }` becomes `{ email, confirm? }`
+ * for a tool that declares `wrappedInput`. Anything else is returned as it came, so validation
+ * still names what is wrong with it.
+ */
+export function unwrapArguments(
+  spec: Pick<ToolSpec, 'wrappedInput'>,
+  args: Record<string, unknown>,
+): Record<string, unknown> {
+  const key = spec.wrappedInput;
+  if (!key) return args;
+  const { [key]: inner, ...rest } = args;
+  const others = Object.keys(rest).filter((k) => k !== 'confirm');
+  if (others.length > 0 || typeof inner !== 'object' || inner === null || Array.isArray(inner)) return args;
+  return { ...(inner as Record<string, unknown>), ...rest };
 }

@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import type { ProgressUpdate } from '../catalogue/types.js';
+import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
 import { pathParamIssues } from '../runtime/request.js';
 import { auditTaskEnd, type CallAudit, type CallNote, type ClientInfo, mark } from './call-audit.js';
 import { bindCaller } from './caller.js';
@@ -77,8 +77,9 @@ export interface ToolCall {
   readonly audit?: CallAudit | undefined;
 }
 
-function validate(call: ToolCall, args: Record<string, unknown>) {
+function validate(call: ToolCall, given: Record<string, unknown>) {
   const { spec } = call.tool;
+  const args = unwrapArguments(spec, given);
   const shape = spec.input.shape as Record<string, unknown>;
   // `confirm` is graph8's convention on every tool that can be gated; under G8_CONFIRM=never it is
   // accepted and ignored, so prompts written for graph8's own server keep working.

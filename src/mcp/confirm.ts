@@ -47,7 +47,9 @@ export function summarize(name: string, spec: ToolSpec, input: Readonly<Record<s
     .slice(0, 5)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  return `${name}: ${firstSentence(spec.description)}${args ? ` (${args})` : ''}. ${EFFECT[spec.tier] ?? ''}`.trim();
+  // The spec's own effect: the tier's generic sentence would contradict many descriptions.
+  const effect = spec.effect ?? EFFECT[spec.tier] ?? '';
+  return `${name}: ${firstSentence(spec.description)}${args ? ` (${args})` : ''}. ${effect}`.trim();
 }
 
 export function previewStructured(name: string, summary: string, input: unknown, hasDryRun: boolean) {

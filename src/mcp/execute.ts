@@ -126,7 +126,7 @@ async function perform(
     });
     return followedResult(started, followed);
   } catch (error) {
-    if (task.signal.aborted) await cancelUpstream(job, handle, api, task);
+    if (task.cancelled()) await cancelUpstream(job, handle, api, task);
     throw error;
   }
 }

@@ -62,6 +62,8 @@ export interface ToolHost {
   callTool(params: CallToolRequestParams, ctx: CallContext): Promise<CallToolResult | InputRequiredResult>;
   /** Starts reading GET /me, so the first tools/list does not wait for it. */
   warmUp(): void;
+  /** How many tools tools/list returns before hiding those the key lacks a scope for. */
+  listedCount(): number;
 }
 
 const NONE: ReadonlyMap<string, string> = new Map();
@@ -98,6 +100,21 @@ function hiddenFor(tools: readonly ExposedTool[], identity: Identity): Map<strin
     perIdentity.set(identity, hidden);
   }
   return hidden;
+}
+
+/** g8_call's arguments: advertised as a JSON object string, accepted as an object too. */
+function callArguments(value: unknown): Record<string, unknown> | undefined {
+  let parsed = value ?? {};
+  if (typeof parsed === 'string') {
+    try {
+      parsed = parsed.trim() === '' ? {} : JSON.parse(parsed);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
 }
 
 export function toolHost(ctx: HostContext): ToolHost {
@@ -160,14 +177,22 @@ export function toolHost(ctx: HostContext): ToolHost {
     });
   }
 
-  async function whoami(): Promise<CallToolResult> {
+  async function whoami(tool: string | undefined): Promise<CallToolResult> {
     const who: IdentityResult = await identity();
     const hidden = await scopeHidden();
+    const asked = tool === undefined ? undefined : byName.get(tool);
     const base = {
       mode: ctx.mode ?? null,
       scope_filter: ctx.scopeFilter !== false,
       hidden_tools: [...hidden].map(([name, required_scope]) => ({ name, required_scope })),
       ...(discovery ? { discovery: { listed: [...core].filter((n) => byName.has(n)) } } : {}),
+      ...(tool === undefined
+        ? {}
+        : {
+            tool: asked
+              ? { name: tool, callable: !hidden.has(tool), required_scope: asked.spec.scope }
+              : { name: tool, callable: false, problem: 'not a tool of this server in this mode' },
+          }),
     };
     if (!who.ok) {
       return structuredResult({
@@ -209,7 +234,7 @@ export function toolHost(ctx: HostContext): ToolHost {
         input_schema: inputJsonSchema(r.tool.spec),
       })),
       next: ranked.length
-        ? 'Run a match with g8_call {"name": …, "arguments": {…}} (arguments as its input_schema says); listed ones can also be called directly.'
+        ? 'Run a match with g8_call {"name": …, "arguments": "{…}"} (its arguments as a JSON object string, per its input_schema); listed ones can also be called directly.'
         : 'No tool matched; try other words (e.g. the object: contact, sequence, inbox, audience, CRM, campaign, repo).',
     });
   }
@@ -221,19 +246,22 @@ export function toolHost(ctx: HostContext): ToolHost {
     const { name } = params;
     const args = params.arguments ?? {};
     if (name === WHOAMI) {
-      const extraArgs = Object.keys(args);
+      const { tool, ...extra } = args;
+      const extraArgs = Object.keys(extra);
       if (extraArgs.length)
-        return usageErrorResult(`${extraArgs.join(', ')}: unknown argument; g8_whoami takes none`);
-      return whoami();
+        return usageErrorResult(`${extraArgs.join(', ')}: unknown argument; g8_whoami takes only tool`);
+      if (tool !== undefined && typeof tool !== 'string')
+        return usageErrorResult('tool: expected a tool name');
+      return whoami(tool);
     }
     if (discovery && name === TOOL_SEARCH) return toolSearch(args);
     if (discovery && name === CALL) {
       const target = typeof args.name === 'string' ? byName.get(args.name) : undefined;
       if (!target)
         return usageErrorResult(`name: unknown tool "${String(args.name)}"; find tools with g8_tool_search`);
-      const inner = args.arguments ?? {};
-      if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
-        return usageErrorResult('arguments: expected an object');
+      const inner = callArguments(args.arguments);
+      if (!inner) {
+        return usageErrorResult('arguments: expected a JSON object (or a string holding one)');
       }
       return runTool(target, inner as Record<string, unknown>, call);
     }
@@ -248,5 +276,6 @@ export function toolHost(ctx: HostContext): ToolHost {
     warmUp: () => {
       if (ctx.scopeFilter !== false) void identity();
     },
+    listedCount: () => ctx.tools.filter((t) => isListed(t.name)).length + (discovery ? 3 : 1),
   };
 }

@@ -11,6 +11,7 @@ export const lookupPerson = defineTool({
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
+  effect: "Searches graph8's index and saves nothing; about 1 credit when a person is found.",
   keywords: ['find', 'who', 'profile', 'linkedin', 'prospect'],
   input: z.object({
     email: z.string().optional().describe('Email address'),
@@ -30,6 +31,7 @@ export const lookupCompany = defineTool({
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
+  effect: "Searches graph8's index and saves nothing; about 1 credit when a company is found.",
   input: z.object({
     domain: z.string().optional().describe('Company domain, e.g. acme.com'),
     name: z.string().optional().describe('Company name'),
@@ -256,6 +258,8 @@ export const enrichContacts = defineTool({
   scope: 'enrichment:run',
   alsoNeeds: ['enrichment:read'],
   tier: 'billable',
+  effect:
+    'Writes what is found onto the contacts; credits per successful provider hit (AI research about 3 per contact).',
   keywords: ['email', 'phone', 'mobile', 'find', 'waterfall', 'fill', 'missing'],
   input: enrichInput,
   async run(input, { api }) {
@@ -320,9 +324,12 @@ export const verifyEmail = defineTool({
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
+  effect: 'Checks one address: free when graph8 knows it, 1 credit when an external verifier is asked.',
   keywords: ['validate', 'bounce', 'deliverable', 'check'],
+  // graph8's registry (g8_enrichment_verify_email) takes { body: { email } }.
+  wrappedInput: 'body',
   input: z.object({
-    email: z.email().describe('Address to verify'),
+    email: z.email().describe('Email address to verify'),
   }),
   http: { method: 'POST', path: '/enrichment/verify-email' },
 });

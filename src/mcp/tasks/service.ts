@@ -14,8 +14,10 @@ import { type TaskPatch, type TaskRecord, type TaskStore, TERMINAL_STATUSES } fr
 
 /** What a task's work gets: its cancellation, and how to record what it knows so far. */
 export interface TaskControl {
-  /** Aborted by tasks/cancel (and at shutdown, when the task is left for the next start). */
+  /** Aborted by tasks/cancel, and at shutdown (the task is then left for the next start). */
   readonly signal: AbortSignal;
+  /** True once tasks/cancel asked for it (not at shutdown): then the work cancels upstream too. */
+  cancelled(): boolean;
   /** The record as it was when the work (re)started: a resumed task finds its start answer here. */
   readonly record: TaskRecord;
   status(message: string): Promise<void>;
@@ -49,6 +51,9 @@ export interface TaskServiceOptions {
 }
 
 export class TaskLimitError extends Error {}
+
+/** The abort reason at shutdown: the work stops here, and nothing is cancelled upstream. */
+const SHUTDOWN = new Error('the server is stopping; the task resumes at the next start');
 
 export class TaskService {
   readonly #opts: TaskServiceOptions;
@@ -192,7 +197,7 @@ export class TaskService {
   async close(): Promise<void> {
     this.#closing = true;
     if (this.#purger) clearInterval(this.#purger);
-    for (const controller of this.#running.values()) controller.abort();
+    for (const controller of this.#running.values()) controller.abort(SHUTDOWN);
     this.#running.clear();
     await this.#opts.store.close();
   }
@@ -216,6 +221,7 @@ export class TaskService {
     this.#running.set(record.id, controller);
     const control: TaskControl = {
       signal: controller.signal,
+      cancelled: () => controller.signal.aborted && controller.signal.reason !== SHUTDOWN,
       record,
       status: async (message) => {
         await this.#patch(record.id, { statusMessage: message });

@@ -90,7 +90,8 @@ function detailedTask(record: TaskRecord, tasks: TaskService): Result {
   return {
     resultType: 'complete',
     ...taskFields(record, tasks, 'modern'),
-    ...(record.status === 'completed' && record.result ? { result: record.result } : {}),
+    // The inlined result is a 2026 CallToolResult, discriminated like any other.
+    ...(record.status === 'completed' && record.result ? { result: { resultType: 'complete', ...record.result } } : {}),
     ...(record.status === 'failed' && record.error ? { error: record.error } : {}),
   } as Result;
 }
