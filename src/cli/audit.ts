@@ -4,6 +4,7 @@
  * shows, and only to a key of an org admin (unrestricted or with account:write).
  */
 import type { Config } from '../config.js';
+import { CALL_OUTCOMES } from '../mcp/call-audit.js';
 import { singleValue, switchValue, tokenize } from './argv.js';
 import { FailedError, UsageError } from './errors.js';
 import { table } from './format.js';
@@ -19,7 +20,7 @@ Reads the audit trail of a remote g8-mcp-server (its GET /audit/records) with G8
 what agents did in your org's name, newest first. The key must be an org admin's
 (unrestricted, or with account:write); it sees its own org's records only.
   --since, --until  a date (2026-12-06), an ISO time, or a span back from now (30m, 24h, 7d)
-  --outcome         ok, tool_error, refused, asked, declined or cancelled
+  --outcome         ${CALL_OUTCOMES.join(', ')}
   --server          the server's URL (or G8_SERVER_URL), e.g. https://mcp.example.com
 `;
 
