@@ -147,6 +147,31 @@ export const SETTINGS: readonly Setting[] = [
     help: 'Remote mode: failed credential checks on /mcp allowed per client address and per key prefix a minute, then 429 (0: no limit)',
   },
   {
+    env: 'G8_METRICS_PORT',
+    default: '(none: no metrics listener)',
+    help: 'Remote mode: port of the separate Prometheus listener serving GET /metrics (0: any free port)',
+  },
+  {
+    env: 'G8_METRICS_HOST',
+    default: '127.0.0.1',
+    help: 'Remote mode: interface of the metrics listener (loopback unless a scraper must reach it)',
+  },
+  {
+    env: 'G8_CALLS_PER_MIN_PER_PRINCIPAL',
+    default: '1000',
+    help: 'Remote mode: tool calls a minute per API key or OAuth grant, bursts up to a tenth of it, then a 429 tool error with retry_after_seconds (0: no limit)',
+  },
+  {
+    env: 'G8_MAX_INFLIGHT_PER_PRINCIPAL',
+    default: '32',
+    help: 'Remote mode: tool calls running at once per API key or OAuth grant; more are refused with a 429 tool error (0: no cap)',
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    default: '(none: no tracing)',
+    help: 'OpenTelemetry traces over OTLP/HTTP (JSON) to this collector (or set OTEL_TRACES_EXPORTER=otlp)',
+  },
+  {
     env: 'G8_TRUST_PROXY',
     default: 'false',
     help: 'Remote mode: trust X-Forwarded-* from a reverse proxy (express "trust proxy")',
@@ -243,6 +268,10 @@ const ConfigSchema = z.object({
   auditRetentionDays: z.coerce.number().int().min(1).max(36_500).default(90),
   auditFile: z.string().min(1).optional(),
   serverUrl: z.url({ protocol: /^https?$/ }).optional(),
+  metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
+  metricsHost: z.string().min(1).default('127.0.0.1'),
+  callsPerMinPerPrincipal: z.coerce.number().int().min(0).max(10_000_000).default(1000),
+  maxInflightPerPrincipal: z.coerce.number().int().min(0).max(1_000_000).default(32),
 });
 
 export type Config = z.output<typeof ConfigSchema> & { mode: 'dev' | 'gtm' | 'all' };

@@ -53,7 +53,13 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Errors whose message is already the one line a user should read. */
-const EXPECTED = new Set(['ConfigError', 'SelectionError', 'StartupError', 'UsageFailure']);
+const EXPECTED = new Set([
+  'ConfigError',
+  'SelectionError',
+  'StartupError',
+  'TracingConfigError',
+  'UsageFailure',
+]);
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const name = error instanceof Error ? error.constructor.name : '';

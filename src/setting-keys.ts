@@ -43,6 +43,10 @@ export const ENV_KEYS = {
   G8_AUDIT_RETENTION_DAYS: 'auditRetentionDays',
   G8_AUDIT_FILE: 'auditFile',
   G8_SERVER_URL: 'serverUrl',
+  G8_METRICS_PORT: 'metricsPort',
+  G8_METRICS_HOST: 'metricsHost',
+  G8_CALLS_PER_MIN_PER_PRINCIPAL: 'callsPerMinPerPrincipal',
+  G8_MAX_INFLIGHT_PER_PRINCIPAL: 'maxInflightPerPrincipal',
 } as const;
 
 export const FLAG_KEYS = {

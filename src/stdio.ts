@@ -13,6 +13,7 @@ import { Confirmations, processKey } from './mcp/confirmation.js';
 import { buildServer } from './mcp/server.js';
 import { MemoryTaskStore } from './mcp/tasks/store.js';
 import { toolHost } from './mcp/tool-host.js';
+import { startTracing, stopTracing } from './ops/trace.js';
 import { apiClientFor, hostSettings, toolTasksFor } from './serve.js';
 import { checkApiKey } from './stdio-key.js';
 import { withVersionGuard } from './stdio-version-guard.js';
@@ -24,6 +25,8 @@ export async function runStdio(config: Config): Promise<void> {
   const apiKey = checkApiKey(config.apiKey);
   const tools = selectTools(catalogue, config);
   const logger = createLogger(config.logLevel);
+  // Before any server is built: the MCP request spans are chosen when handlers are wrapped.
+  await startTracing(process.env, { name: 'g8-mcp-server', version: VERSION });
   const api = apiClientFor(config, logger);
   const credential = () => apiKey;
   // Loaded only when asked for: the default stdio start pays nothing for the audit trail.
@@ -76,6 +79,7 @@ export async function runStdio(config: Config): Promise<void> {
     await tasks.service.close().catch(() => {});
     await trail?.close().catch(() => {});
     await api.close().catch(() => {});
+    await stopTracing().catch(() => {});
     process.exit(code);
   };
   // The client closing our stdin is the normal way a stdio server is told to stop.

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpMethod } from '../catalogue/types.js';
+import { metrics, routeLabel } from '../ops/metrics.js';
+import { tracer } from '../ops/trace.js';
 import {
   ApiError,
   apiErrorFromResponse,
@@ -96,11 +98,12 @@ export class ApiClient {
     const policy = this.#opts.retry ?? defaultRetryPolicy;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#once(req, apiKey);
+        return await this.#once(req, apiKey, attempt);
       } catch (error) {
         if (attempt >= policy.maxAttempts || req.signal?.aborted || !shouldRetry(error, req.retry))
           throw error;
         const delay = retryDelayMs(error, attempt, policy);
+        metrics.upstreamRetry(routeLabel(req.path), (error as ApiError).status);
         this.#opts.logger?.warn(
           {
             method: req.method,
@@ -116,16 +119,31 @@ export class ApiClient {
     }
   }
 
-  async #once(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
+  async #once(req: ApiRequest, apiKey: string, attempt: number): Promise<ApiResponse> {
     const release = this.#pacer ? await this.#pacer.take(apiKey, req.signal) : undefined;
+    const route = routeLabel(req.path);
+    const span = tracer()?.upstream(req.method, route, this.#origin, attempt);
+    const started = performance.now();
+    let status = 0;
+    let requestId: string | undefined;
+    let failure: string | undefined;
     try {
-      return await this.#send(req, apiKey);
+      const res = await this.#send(req, apiKey, span?.headers);
+      ({ status, requestId } = res);
+      return res;
+    } catch (error) {
+      if (error instanceof ApiError) ({ status, requestId } = error);
+      // No status: the error's code (timeout, cancelled, ECONNRESET…) says what happened instead.
+      if (!status) failure = (error as ApiError).code ?? 'error';
+      throw error;
     } finally {
       release?.();
+      metrics.upstream(route, req.method, status, (performance.now() - started) / 1000);
+      span?.end(status, requestId, failure);
     }
   }
 
-  async #send(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
+  async #send(req: ApiRequest, apiKey: string, traceHeaders?: Record<string, string>): Promise<ApiResponse> {
     const path = this.#prefix + buildPath(req.path, req.params) + buildQuery(req.query);
     const headers: Record<string, string> = {
       authorization: `Bearer ${apiKey}`,
@@ -138,6 +156,7 @@ export class ApiClient {
       headers['content-type'] = 'application/json';
     }
     if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
+    if (traceHeaders) Object.assign(headers, traceHeaders);
     const started = performance.now();
     let res: Awaited<ReturnType<Pool['request']>>;
     try {

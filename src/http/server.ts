@@ -40,6 +40,9 @@ import { buildServer, type ServerShared } from '../mcp/server.js';
 import { openSqliteTaskStore } from '../mcp/tasks/sqlite-store.js';
 import type { TaskStore } from '../mcp/tasks/store.js';
 import { toolHost } from '../mcp/tool-host.js';
+import { PrincipalLimits } from '../ops/limits.js';
+import { metrics } from '../ops/metrics.js';
+import type { MetricsServer } from '../ops/metrics-server.js';
 import { apiClientFor, hostSettings, toolTasksFor } from '../serve.js';
 import { StoreUnavailableError } from '../stores/sqlite.js';
 import { VERSION } from '../version.js';
@@ -73,6 +76,8 @@ export interface RemoteServer {
   readonly sessions: SessionRegistry;
   readonly store: AuthStore;
   readonly audit: RemoteTrail;
+  /** `http://host:port/metrics` when G8_METRICS_PORT is set. */
+  readonly metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -107,6 +112,21 @@ export async function startRemoteServer(
     else res.writeHead(503).end();
   });
   const port = await listen(http, config.httpPort, config.httpHost);
+  let metricsServer: MetricsServer | undefined;
+  if (config.metricsPort !== undefined) {
+    const { startMetricsServer } = await import('../ops/metrics-server.js');
+    metricsServer = await startMetricsServer(config.metricsPort, config.metricsHost).catch(
+      (error: unknown) => {
+        http.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        throw code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? new StartupError(
+              `metrics port ${config.metricsPort} on ${config.metricsHost} cannot be used (${code})`,
+            )
+          : error;
+      },
+    );
+  }
   let settings: RemoteSettings;
   let sealer: Sealer;
   let secret: Buffer;
@@ -122,6 +142,7 @@ export async function startRemoteServer(
     trail = await openRemoteTrail(config, logger, overrides.auditStore);
   } catch (error) {
     http.close();
+    await metricsServer?.close();
     // The secret and store errors already say what to do; they are start-up failures.
     throw error instanceof SecretError || error instanceof StoreUnavailableError
       ? new StartupError(error.message)
@@ -169,6 +190,11 @@ export async function startRemoteServer(
     logger,
   });
   sessions.start();
+  metrics.sessions(() => sessions.size);
+  const limits = new PrincipalLimits({
+    callsPerMinute: config.callsPerMinPerPrincipal,
+    maxInflight: config.maxInflightPerPrincipal,
+  });
 
   const auth = new McpAuthenticator({
     tokens,
@@ -214,6 +240,7 @@ export async function startRemoteServer(
       ...hostSettings(config, selected.mode),
       coreTools: selected.coreTools,
       audit: trail.forPrincipal(principal, api),
+      limits,
     });
     return buildServer(shared, {
       host,
@@ -274,6 +301,7 @@ export async function startRemoteServer(
     sessions,
     store,
     audit: trail,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async close() {
       if (closed) return;
       closed = true;
@@ -289,6 +317,7 @@ export async function startRemoteServer(
       await api.close().catch(() => {});
       await trail.close();
       await store.close();
+      await metricsServer?.close();
     },
   };
 }

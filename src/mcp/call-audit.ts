@@ -13,8 +13,8 @@ export type Approval = 'elicitation' | 'token' | 'approval_page' | 'not_gated';
 
 /**
  * ok / tool_error: sent, and graph8 (or the composite tool) succeeded or failed. refused: nothing
- * sent (invalid arguments, missing scope, a confirmation of another call, no elicitation under
- * strict, too many tasks). asked: a confirmation (or preview) went back instead. declined: the
+ * sent (invalid arguments, missing scope, a per-principal limit, a confirmation of another call,
+ * no elicitation under strict, too many tasks). asked: a confirmation (or preview) went back instead. declined: the
  * user said no. cancelled: the client cancelled the call (or its task) in flight. task_created:
  * the call became an MCP task; a `task` record tells how it ended.
  */

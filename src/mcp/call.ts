@@ -11,6 +11,8 @@ import {
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
+import type { Era } from '../ops/metrics.js';
+import type { CallSeen } from '../ops/observe-call.js';
 import { pathParamIssues } from '../runtime/request.js';
 import { auditTaskEnd, type CallAudit, type CallNote, type ClientInfo, mark } from './call-audit.js';
 import { bindCaller } from './caller.js';
@@ -32,6 +34,8 @@ export interface CallLogger {
 /** What one tools/call request brings from its era and transport (built in server.ts). */
 export interface CallContext {
   readonly signal: AbortSignal;
+  /** The request's protocol era, for the metrics (default 2025). */
+  readonly era?: Era;
   readonly progressToken?: string | number | undefined;
   /** A notification about this request (progress), on its own stream. */
   notify(notification: { method: 'notifications/progress'; params: Record<string, unknown> }): Promise<void>;
@@ -71,6 +75,8 @@ export interface ToolCall {
   /** Where calls of job-starting tools become tasks (absent: they are always held). */
   readonly tasks?: ToolTasks | undefined;
   readonly ctx: CallContext;
+  /** Told whether the upstream part ran and how it ended (ops/observe-call.ts). */
+  readonly seen?: CallSeen;
   /** What the audit trail learns of this call (call-audit.ts); absent when nothing is audited. */
   readonly note?: CallNote | undefined;
   /** The caller's audit, for what ends after the call: a task's end (recordTaskEnd). */
@@ -191,8 +197,11 @@ async function send(
   const started = performance.now();
   // Nothing upstream echoes reaches the client: server.ts redacts every answer.
   const executed = await executeTool(tool, data, api, call, { signal, progress });
+  // A failure with no status was refused before any request (a composite's own argument rule).
+  if (call.seen)
+    call.seen.upstream = executed.ok ? 'ok' : executed.status === undefined ? undefined : 'failed';
   mark(call.note, {
-    outcome: executed.ok ? 'ok' : 'tool_error',
+    outcome: executed.ok ? 'ok' : executed.status === undefined ? 'refused' : 'tool_error',
     ...(executed.status !== undefined ? { status: executed.status } : {}),
     ...(executed.requestId ? { requestId: executed.requestId } : {}),
   });

@@ -132,6 +132,7 @@ export function buildServer(shared: ServerShared, caller: ServerCaller): Server 
     return {
       client,
       signal: ctx.mcpReq.signal,
+      era: envelope ? '2026' : '2025',
       progressToken,
       notify: (notification) => ctx.mcpReq.notify(notification),
       canElicit: canElicitForm(caps),

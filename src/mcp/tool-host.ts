@@ -12,19 +12,23 @@ import {
   type CallToolRequestParams,
   type CallToolResult,
   type InputRequiredResult,
+  isInputRequiredResult,
   ProtocolError,
   ProtocolErrorCode,
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
+import { RateLimitError } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
+import type { PrincipalLimits } from '../ops/limits.js';
+import { type CallSeen, countRefused, observeCall } from '../ops/observe-call.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
-import { audited, type CallAudit, mark } from './call-audit.js';
+import { audited, type CallAudit, type CallNote, mark } from './call-audit.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
 import { type Identity, type IdentityResult, identityReader } from './identity.js';
 import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
-import { structuredResult, usageErrorResult } from './result.js';
+import { apiErrorResult, structuredResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
 import type { ToolTasks } from './tasks/tool-tasks.js';
@@ -53,6 +57,8 @@ export interface HostContext {
   readonly identity?: Promise<Identity | undefined>;
   /** Where calls of job-starting tools become tasks, for clients that take them. */
   readonly tasks?: ToolTasks | undefined;
+  /** Per-principal call limits (remote mode), keyed by `who`. */
+  readonly limits?: PrincipalLimits;
   /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
   readonly audit?: CallAudit | undefined;
 }
@@ -67,6 +73,28 @@ export interface ToolHost {
 }
 
 const NONE: ReadonlyMap<string, string> = new Map();
+
+/** A call refused by this server's per-principal limits: the 429 error body, with when to retry. */
+function limitResult(
+  reason: 'rate' | 'inflight',
+  retryAfterSeconds: number,
+  tier: ExposedTool['spec']['tier'],
+) {
+  const message =
+    reason === 'rate'
+      ? `Too many tool calls from this API key or sign-in: this server allows a limited number a minute (G8_CALLS_PER_MIN_PER_PRINCIPAL). Nothing was sent; retry in ${retryAfterSeconds} s.`
+      : `Too many tool calls from this API key or sign-in are still running (G8_MAX_INFLIGHT_PER_PRINCIPAL). Nothing was sent; wait for one to finish, then retry.`;
+  return apiErrorResult(
+    new RateLimitError({
+      status: 429,
+      type: 'rate_limit_error',
+      code: reason === 'rate' ? 'principal_rate_limited' : 'principal_inflight_limited',
+      message,
+      retryAfterSeconds,
+    }),
+    tier,
+  );
+}
 
 /**
  * Per tool list, built once and shared by every host over the same list (remote mode builds a
@@ -142,6 +170,7 @@ export function toolHost(ctx: HostContext): ToolHost {
     return tools;
   }
 
+  /** Admission (per-principal limits), then the call, observed for metrics and traces; audited. */
   function runTool(
     tool: ExposedTool,
     args: Record<string, unknown>,
@@ -150,31 +179,57 @@ export function toolHost(ctx: HostContext): ToolHost {
     const subject = { name: tool.name, tier: tool.spec.tier };
     const audit = { tool: subject, args, client: call.client, signal: call.signal };
     return audited(ctx.audit, audit, async (note) => {
-      const needs = (await scopeHidden()).get(tool.name);
-      if (needs) {
+      const era = call.era ?? '2025';
+      const admission = ctx.limits?.admit(ctx.who);
+      if (admission && !admission.ok) {
+        countRefused(tool.name, era);
         mark(note, { outcome: 'refused' });
-        return usageErrorResult(
-          `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
-        );
+        return limitResult(admission.reason, admission.retryAfterSeconds, tool.spec.tier);
       }
-      return callTool(
-        {
-          tool,
-          api: ctx.api,
-          credential: ctx.credential,
-          who: ctx.who,
-          logger: ctx.logger,
-          confirm: ctx.confirm ?? 'auto',
-          confirmations: ctx.confirmations,
-          maxResultChars: ctx.maxResultChars ?? 25_000,
-          tasks: ctx.tasks,
-          ctx: call,
-          note,
-          audit: ctx.audit,
-        },
-        args,
-      );
+      try {
+        return await observeCall(
+          { tool: tool.name, tier: tool.spec.tier, era, signal: call.signal },
+          (seen) => checkedRun(tool, args, call, seen, note),
+          isInputRequiredResult,
+        );
+      } finally {
+        admission?.release();
+      }
     });
+  }
+
+  async function checkedRun(
+    tool: ExposedTool,
+    args: Record<string, unknown>,
+    call: CallContext,
+    seen: CallSeen,
+    note: CallNote | undefined,
+  ): Promise<CallToolResult | InputRequiredResult> {
+    const needs = (await scopeHidden()).get(tool.name);
+    if (needs) {
+      mark(note, { outcome: 'refused' });
+      return usageErrorResult(
+        `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
+      );
+    }
+    return callTool(
+      {
+        tool,
+        api: ctx.api,
+        credential: ctx.credential,
+        who: ctx.who,
+        logger: ctx.logger,
+        confirm: ctx.confirm ?? 'auto',
+        confirmations: ctx.confirmations,
+        maxResultChars: ctx.maxResultChars ?? 25_000,
+        tasks: ctx.tasks,
+        ctx: call,
+        seen,
+        note,
+        audit: ctx.audit,
+      },
+      args,
+    );
   }
 
   async function whoami(tool: string | undefined): Promise<CallToolResult> {

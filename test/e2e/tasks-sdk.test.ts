@@ -159,7 +159,11 @@ describe('tasks with the SDK v2 client and @modelcontextprotocol/ext-tasks', () 
     const execution = await first.session.callTool('g8_enrich_contacts', enrichArgs(sb.db, 4));
     expect(execution.kind).toBe('task');
     let reference: SerializedTaskReference | undefined;
-    if (execution.kind === 'task') await execution.handoff((r) => void (reference = r));
+    if (execution.kind === 'task') {
+      await execution.handoff((r) => {
+        reference = r;
+      });
+    }
     // The client goes away as a crashed one would (the package's session.close() would cancel what it
     // started), and the server is restarted under it.
     await first.client.close();

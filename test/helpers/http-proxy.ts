@@ -4,7 +4,14 @@
  * reached the upstream. The Host header is forwarded unchanged, so the sandbox names the proxy as
  * its issuer and its redirects and metadata keep pointing through it.
  */
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxiedRequest {
@@ -35,6 +42,22 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
+/** Sends one request on to `upstream` as it came (Host included) and pipes the answer back. */
+export function forward(upstream: URL, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  const out = request(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  out.on('error', () => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  out.end(body);
+}
+
 export async function startRecordingProxy(
   target: string,
   fault?: (req: ProxiedRequest) => InjectedReply | undefined,
@@ -59,24 +82,7 @@ export async function startRecordingProxy(
         res.end(JSON.stringify(injected.body ?? { detail: 'injected by the test proxy' }));
         return;
       }
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      out.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      out.end(body);
+      forward(upstream, req, res, body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

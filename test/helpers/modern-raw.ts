@@ -86,8 +86,9 @@ export function httpRaw(url: string, apiKey: string): RawClient {
   };
 }
 
-export function stdioRaw(env: Record<string, string>): RawClient {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [MAIN], {
+/** `main`: the bin to run (default the tsc build; the bundle is dist/bundle/main.js). */
+export function stdioRaw(env: Record<string, string>, main = MAIN): RawClient {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH ?? '', G8_LOG_LEVEL: 'silent', ...env },
   });
   let buffer = '';

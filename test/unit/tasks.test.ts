@@ -31,8 +31,8 @@ const kinds: [string, (dir: string) => Promise<TaskStore>][] = [
   [
     'memory',
     async (dir) => {
-      let store = memoryStores.get(dir);
-      if (!store) memoryStores.set(dir, (store = new MemoryTaskStore()));
+      const store = memoryStores.get(dir) ?? new MemoryTaskStore();
+      memoryStores.set(dir, store);
       return store;
     },
   ],

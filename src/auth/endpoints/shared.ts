@@ -7,6 +7,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import * as z from 'zod';
+import { metrics } from '../../ops/metrics.js';
 import { safeEqual } from '../crypto.js';
 import {
   InvalidClientError,
@@ -23,6 +24,8 @@ export type RateLimitOption = false | undefined;
 
 /** 400 for a refusal, 429 (+ Retry-After) when busy, 500 for ServerError or anything else. */
 export function sendOAuthError(res: Response, error: unknown): void {
+  const endpoint = /^\/(authorize|token|register|revoke)$/.exec(res.req.baseUrl)?.[1] ?? 'oauth';
+  metrics.oauthRefused(endpoint, error instanceof OAuthError ? error.code : 'server_error');
   if (error instanceof TooManyRequestsError) {
     res.status(429).set('Retry-After', '1').json(error.toResponseObject());
     return;

@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import type { JobHandle, RestResult } from '../../catalogue/types.js';
+import { tasksRunning } from '../../ops/metrics.js';
 import { type TaskPatch, type TaskRecord, type TaskStore, TERMINAL_STATUSES } from './store.js';
 
 /** What a task's work gets: its cancellation, and how to record what it knows so far. */
@@ -235,6 +236,7 @@ export class TaskService {
   }
 
   async #execute(record: TaskRecord, work: TaskWork, control: TaskControl, controller: AbortController) {
+    tasksRunning.inc();
     try {
       const result = await work(control);
       await this.#finish(record.id, {
@@ -268,6 +270,7 @@ export class TaskService {
       }
     } finally {
       this.#running.delete(record.id);
+      tasksRunning.dec();
     }
   }
 

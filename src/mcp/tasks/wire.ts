@@ -91,7 +91,9 @@ function detailedTask(record: TaskRecord, tasks: TaskService): Result {
     resultType: 'complete',
     ...taskFields(record, tasks, 'modern'),
     // The inlined result is a 2026 CallToolResult, discriminated like any other.
-    ...(record.status === 'completed' && record.result ? { result: { resultType: 'complete', ...record.result } } : {}),
+    ...(record.status === 'completed' && record.result
+      ? { result: { resultType: 'complete', ...record.result } }
+      : {}),
     ...(record.status === 'failed' && record.error ? { error: record.error } : {}),
   } as Result;
 }
