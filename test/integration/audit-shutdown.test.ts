@@ -41,6 +41,9 @@ function start(): Promise<RemoteProcess> {
     G8_DATA_DIR: join(dir, 'data'),
     G8_PACE: 'off',
     G8_LOG_LEVEL: 'info',
+    // One key drives the whole burst: the per-principal limits would refuse most of it.
+    G8_CALLS_PER_MIN_PER_PRINCIPAL: '0',
+    G8_MAX_INFLIGHT_PER_PRINCIPAL: '0',
   });
 }
 
