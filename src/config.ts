@@ -180,7 +180,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     env: 'G8_DATABASE_URL',
     default: '(none: SQLite in the data dir)',
-    help: 'Remote mode: postgres://… for OAuth clients and grants shared by every replica',
+    help: 'Remote mode: postgres://… for OAuth clients, grants and tasks shared by every replica',
   },
   {
     env: 'G8_REDIS_URL',
@@ -191,6 +191,21 @@ export const SETTINGS: readonly Setting[] = [
     env: 'G8_REDIS_PREFIX',
     default: 'g8:',
     help: 'Remote mode: prefix of every Redis key (several deployments, one Redis)',
+  },
+  {
+    env: 'G8_AUDIT_RETENTION_DAYS',
+    default: '90',
+    help: 'Remote mode: days the audit trail (audit.db in the data dir) keeps a record',
+  },
+  {
+    env: 'G8_AUDIT_FILE',
+    default: '(none: no audit)',
+    help: 'Stdio mode: append an audit record per tool call to this file, as JSON lines',
+  },
+  {
+    env: 'G8_SERVER_URL',
+    default: '(none)',
+    help: 'g8 audit: the remote g8-mcp-server whose audit trail it reads (or --server)',
   },
 ];
 
@@ -266,6 +281,9 @@ const ConfigSchema = z.object({
   apiKeyCacheSec: z.coerce.number().int().min(0).max(3600).default(300),
   authFailuresPerMin: z.coerce.number().int().min(0).max(1_000_000).default(30),
   trustProxy: bool,
+  auditRetentionDays: z.coerce.number().int().min(1).max(36_500).default(90),
+  auditFile: z.string().min(1).optional(),
+  serverUrl: z.url({ protocol: /^https?$/ }).optional(),
   metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
   metricsHost: z.string().min(1).default('127.0.0.1'),
   callsPerMinPerPrincipal: z.coerce.number().int().min(0).max(10_000_000).default(1000),

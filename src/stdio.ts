@@ -29,6 +29,10 @@ export async function runStdio(config: Config): Promise<void> {
   await startTracing(process.env, { name: 'g8-mcp-server', version: VERSION });
   const api = apiClientFor(config, logger);
   const credential = () => apiKey;
+  // Loaded only when asked for: the default stdio start pays nothing for the audit trail.
+  const trail = config.auditFile
+    ? (await import('./audit/trail.js')).openStdioTrail(config, logger, api, apiKey)
+    : undefined;
   // One process serves one user: its confirmations need no key any other process knows.
   const confirmations = new Confirmations({ key: processKey() });
   const who = `key:${createHash('sha256').update(apiKey).digest('base64url')}`;
@@ -48,6 +52,7 @@ export async function runStdio(config: Config): Promise<void> {
     confirmations,
     ...hostSettings(config, config.mode),
     coreTools: coreForMode(catalogue, config.mode, tools),
+    audit: trail?.audit,
   });
   const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger, tasks: tasks.service };
   const caller = { host, api, credential, toolNames: tools.map((t) => t.name), owner: who };
@@ -72,6 +77,7 @@ export async function runStdio(config: Config): Promise<void> {
     closing = true;
     await handle.close().catch(() => {});
     await tasks.service.close().catch(() => {});
+    await trail?.close().catch(() => {});
     await api.close().catch(() => {});
     await stopTracing().catch(() => {});
     process.exit(code);

@@ -37,7 +37,7 @@ const FLAG_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> =
 
 /** Names the CLI itself uses; a tool field or command of the same name would be shadowed. */
 export const RESERVED_FLAGS = ['json', 'yes', 'help', 'api-url', 'wait'] as const;
-export const UTILITY_COMMANDS = ['tools', 'whoami', 'completion', 'help', 'version'] as const;
+export const UTILITY_COMMANDS = ['tools', 'whoami', 'completion', 'audit', 'help', 'version'] as const;
 
 export function commandName(toolName: string): string {
   return toolName.replace(/^g8_/, '').replaceAll('_', '-');

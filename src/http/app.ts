@@ -30,6 +30,8 @@ export interface RemoteAppDeps {
   readonly scopes: readonly string[];
   readonly provider: OAuthServerProvider;
   readonly consent: ConsentFlow;
+  /** /audit and its JSON endpoint (src/audit/routes.ts); before the consent flow's /oauth/callback. */
+  readonly audit?: express.Router | undefined;
   readonly mcp: McpRouteDeps;
   readonly ping: () => Promise<void>;
   /** The shared engines in use (PostgreSQL, Redis) and whether each answers. */
@@ -94,6 +96,7 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
       documentationUrl: DOCUMENTATION_URL,
     }),
   );
+  if (deps.audit) app.use(deps.audit);
   app.use(consentRouter(deps.consent));
   app.use(oauthEndpoints({ provider: deps.provider, rateLimit: deps.rateLimit }));
 

@@ -13,6 +13,10 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer, Server, ServerEventBus } from '@modelcontextprotocol/server';
+import { auditRouter } from '../audit/routes.js';
+import { AuditCookies } from '../audit/session.js';
+import type { AuditStore } from '../audit/store.js';
+import { openRemoteTrail, type RemoteTrail } from '../audit/trail.js';
 import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { type CimdOptions, ClientMetadataResolver } from '../auth/cimd.js';
 import { ClientRegistry } from '../auth/clients.js';
@@ -60,6 +64,7 @@ export interface RemoteOverrides {
   readonly rateLimit?: RateLimits;
   /** An already-open store (tests that inspect or seed it). */
   readonly store?: AuthStore;
+  readonly auditStore?: AuditStore;
   /**
    * Another server behind the same stack (transports, auth, stores): the conformance suite's
    * fixture server (test/conformance) is served this way, never the product.
@@ -77,10 +82,14 @@ export interface RemoteServer {
   readonly port: number;
   readonly sessions: SessionRegistry;
   readonly store: AuthStore;
+  readonly audit: RemoteTrail;
   /** `http://host:port/metrics` when G8_METRICS_PORT is set. */
   readonly metricsUrl?: string;
   close(): Promise<void>;
 }
+
+/** On shutdown, how long tool calls in flight may take to finish (and be answered and audited). */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -131,6 +140,7 @@ export async function startRemoteServer(
   let store: AuthStore;
   let engines: SharedState | undefined;
   let taskStore: TaskStore;
+  let trail: RemoteTrail;
   try {
     settings = resolveSettings(config, port);
     // PostgreSQL and Redis when configured (README "Deployment"); else SQLite and memory.
@@ -139,6 +149,7 @@ export async function startRemoteServer(
     sealer = new Sealer(secret);
     store = overrides.store ?? engines.store ?? (await openSqliteAuthStore(config.dataDir));
     taskStore = engines.taskStore ?? (await openSqliteTaskStore(config.dataDir));
+    trail = await openRemoteTrail(config, logger, overrides.auditStore);
   } catch (error) {
     http.close();
     await engines?.close();
@@ -248,6 +259,7 @@ export async function startRemoteServer(
       tasks,
       ...hostSettings(config, selected.mode),
       coreTools: selected.coreTools,
+      audit: trail.forPrincipal(principal, api),
       limits,
     });
     return buildServer(shared, {
@@ -264,6 +276,16 @@ export async function startRemoteServer(
     scopes: SUPPORTED_SCOPES,
     provider,
     consent,
+    audit: auditRouter({
+      store: trail.store,
+      cookies: new AuditCookies(secret, sealer, settings.publicUrl.protocol === 'https:'),
+      api,
+      auth,
+      upstream,
+      publicUrl: settings.publicUrl,
+      trustProxy: Boolean(config.trustProxy),
+      logger,
+    }),
     ping: () => store.ping(),
     engines: () => engines.engines(),
     trustProxy: Boolean(config.trustProxy),
@@ -299,19 +321,22 @@ export async function startRemoteServer(
     port,
     sessions,
     store,
+    audit: trail,
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(sweep);
+      // No new connections; the tool calls in flight finish, are answered and audited.
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      await trail.log.settle(SHUTDOWN_GRACE_MS);
       sessions.closeAll();
       await app.close().catch(() => {});
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      http.closeAllConnections();
+      await stopped;
       await tasks.service.close().catch(() => {});
       await api.close().catch(() => {});
+      await trail.close();
       await store.close();
       await engines.close();
       await metricsServer?.close();

@@ -14,6 +14,7 @@ import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
 import type { Era } from '../ops/metrics.js';
 import type { CallSeen } from '../ops/observe-call.js';
 import { pathParamIssues } from '../runtime/request.js';
+import { auditTaskEnd, type CallAudit, type CallNote, type ClientInfo, mark } from './call-audit.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
@@ -45,6 +46,8 @@ export interface CallContext {
   readonly inputResponses?: Record<string, unknown> | undefined;
   /** Reports the finished call to the client's log; only given when the client asked for logs. */
   readonly onDone?: ((info: CallReport) => void) | undefined;
+  /** The client's name and version (2026: per request; 2025: from initialize), for the audit trail. */
+  readonly client?: ClientInfo | undefined;
   /** Set when the client takes a task for this call (tasks/wire.ts says how it asked). */
   readonly task?: TaskRequest | undefined;
   /** A task was created for this call (2025 sessions push its status while they last). */
@@ -74,6 +77,10 @@ export interface ToolCall {
   readonly ctx: CallContext;
   /** Told whether the upstream part ran and how it ended (ops/observe-call.ts). */
   readonly seen?: CallSeen;
+  /** What the audit trail learns of this call (call-audit.ts); absent when nothing is audited. */
+  readonly note?: CallNote | undefined;
+  /** The caller's audit, for what ends after the call: a task's end (recordTaskEnd). */
+  readonly audit?: CallAudit | undefined;
 }
 
 function validate(call: ToolCall, given: Record<string, unknown>) {
@@ -114,7 +121,10 @@ export async function callTool(
 ): Promise<CallToolResult | InputRequiredResult> {
   const { tool, ctx } = call;
   const { issues, data, confirmed } = validate(call, args);
-  if (issues.length || !data) return invalidArgumentsResult(tool.name, issues);
+  if (issues.length || !data) {
+    mark(call.note, { outcome: 'refused' });
+    return invalidArgumentsResult(tool.name, issues);
+  }
   if (!isGated(tool.spec, call.confirm) || isDryRun(data)) return send(call, data);
 
   const summary = summarize(tool.name, tool.spec, data);
@@ -123,30 +133,41 @@ export async function callTool(
   const answer = call.confirmations.answer(ctx.requestState, ctx.inputResponses, call.who, binding, data);
   switch (answer.kind) {
     case 'accepted':
+      mark(call.note, { approval: 'elicitation' });
       // Not tied to the client's connection: the user approved it, and a client that lost its
       // stream and asks again must get this outcome, not an abort (confirmation.ts, single use).
       return call.confirmations.once(answer.id, () =>
         send(call, data, { idempotencyKey: answer.id, detached: true }),
       );
     case 'declined':
+      mark(call.note, { approval: 'elicitation', outcome: 'declined' });
       return call.confirmations.once(answer.id, async () =>
         structuredResult({ cancelled: true, summary, message: 'The user declined; nothing was done.' }),
       );
     case 'mismatch':
+      mark(call.note, { outcome: 'refused' });
       return usageErrorResult(
         `This confirmation belongs to another call of ${tool.name} (other arguments or another caller); nothing was done. Call the tool again to be asked anew.`,
       );
     case 'none':
       break;
   }
-  if (ctx.canElicit) return call.confirmations.ask(call.who, binding, data, summary);
+  if (ctx.canElicit) {
+    mark(call.note, { outcome: 'asked' });
+    return call.confirmations.ask(call.who, binding, data, summary);
+  }
   if (call.confirm === 'strict') {
     throw new MissingRequiredClientCapabilityError(
       { requiredCapabilities: { elicitation: { form: {} } } },
       `${tool.name} needs the user's confirmation, which this server asks for only through elicitation (G8_CONFIRM=strict): connect with a client that declares the elicitation capability.`,
     );
   }
-  if (confirmed) return send(call, data);
+  // The preview-and-token fallback: today the token is graph8's `confirm: true`.
+  if (confirmed) {
+    mark(call.note, { approval: 'token' });
+    return send(call, data);
+  }
+  mark(call.note, { outcome: 'asked' });
   return structuredResult(previewStructured(tool.name, summary, data, 'dry_run' in tool.spec.input.shape));
 }
 
@@ -179,6 +200,11 @@ async function send(
   // A failure with no status was refused before any request (a composite's own argument rule).
   if (call.seen)
     call.seen.upstream = executed.ok ? 'ok' : executed.status === undefined ? undefined : 'failed';
+  mark(call.note, {
+    outcome: executed.ok ? 'ok' : executed.status === undefined ? 'refused' : 'tool_error',
+    ...(executed.status !== undefined ? { status: executed.status } : {}),
+    ...(executed.requestId ? { requestId: executed.requestId } : {}),
+  });
   ctx.onDone?.({
     tool: tool.name,
     ok: executed.ok,
@@ -199,10 +225,20 @@ async function startTask(
 ): Promise<CallToolResult> {
   try {
     const record = await tasks.start({ tool: call.tool, input: data, owner: call.who, credential, baseKey });
+    mark(call.note, { outcome: 'task_created', taskId: record.id });
+    const subject = { name: call.tool.name, tier: call.tool.spec.tier };
+    auditTaskEnd(call.audit, tasks.service, record, {
+      tool: subject,
+      client: call.ctx.client,
+      approval: call.note?.approval,
+    });
     call.ctx.onCreated?.(record);
     return createTaskResult(record, tasks.service, request);
   } catch (error) {
-    if (error instanceof TaskLimitError) return usageErrorResult(error.message);
+    if (error instanceof TaskLimitError) {
+      mark(call.note, { outcome: 'refused' });
+      return usageErrorResult(error.message);
+    }
     throw error;
   }
 }

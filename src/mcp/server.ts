@@ -8,6 +8,7 @@
 import {
   type CacheHint,
   CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
   type ClientCapabilities,
   type jsonSchemaValidator,
   LOG_LEVEL_META_KEY,
@@ -127,7 +128,9 @@ export function buildServer(shared: ServerShared, caller: ServerCaller): Server 
       server.getClientCapabilities();
     const level = (envelope?.[LOG_LEVEL_META_KEY] as LoggingLevel | undefined) ?? sessionLevel;
     const progressToken = ctx.mcpReq._meta?.progressToken;
+    const client = (envelope?.[CLIENT_INFO_META_KEY] as CallContext['client']) ?? server.getClientVersion();
     return {
+      client,
       signal: ctx.mcpReq.signal,
       era: envelope ? '2026' : '2025',
       progressToken,

@@ -22,6 +22,7 @@ import type { ExposedTool } from '../catalogue/select.js';
 import type { PrincipalLimits } from '../ops/limits.js';
 import { type CallSeen, countRefused, observeCall } from '../ops/observe-call.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
+import { audited, type CallAudit, type CallNote, mark } from './call-audit.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
@@ -58,6 +59,8 @@ export interface HostContext {
   readonly tasks?: ToolTasks | undefined;
   /** Per-principal call limits (remote mode), keyed by `who`. */
   readonly limits?: PrincipalLimits;
+  /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
+  readonly audit?: CallAudit | undefined;
 }
 
 export interface ToolHost {
@@ -167,27 +170,32 @@ export function toolHost(ctx: HostContext): ToolHost {
     return tools;
   }
 
-  /** Admission (per-principal limits), then the call, observed for metrics and traces. */
-  async function runTool(
+  /** Admission (per-principal limits), then the call, observed for metrics and traces; audited. */
+  function runTool(
     tool: ExposedTool,
     args: Record<string, unknown>,
     call: CallContext,
   ): Promise<CallToolResult | InputRequiredResult> {
-    const era = call.era ?? '2025';
-    const admission = ctx.limits?.admit(ctx.who);
-    if (admission && !admission.ok) {
-      countRefused(tool.name, era);
-      return limitResult(admission.reason, admission.retryAfterSeconds, tool.spec.tier);
-    }
-    try {
-      return await observeCall(
-        { tool: tool.name, tier: tool.spec.tier, era, signal: call.signal },
-        (seen) => checkedRun(tool, args, call, seen),
-        isInputRequiredResult,
-      );
-    } finally {
-      admission?.release();
-    }
+    const subject = { name: tool.name, tier: tool.spec.tier };
+    const audit = { tool: subject, args, client: call.client, signal: call.signal };
+    return audited(ctx.audit, audit, async (note) => {
+      const era = call.era ?? '2025';
+      const admission = ctx.limits?.admit(ctx.who);
+      if (admission && !admission.ok) {
+        countRefused(tool.name, era);
+        mark(note, { outcome: 'refused' });
+        return limitResult(admission.reason, admission.retryAfterSeconds, tool.spec.tier);
+      }
+      try {
+        return await observeCall(
+          { tool: tool.name, tier: tool.spec.tier, era, signal: call.signal },
+          (seen) => checkedRun(tool, args, call, seen, note),
+          isInputRequiredResult,
+        );
+      } finally {
+        admission?.release();
+      }
+    });
   }
 
   async function checkedRun(
@@ -195,9 +203,11 @@ export function toolHost(ctx: HostContext): ToolHost {
     args: Record<string, unknown>,
     call: CallContext,
     seen: CallSeen,
+    note: CallNote | undefined,
   ): Promise<CallToolResult | InputRequiredResult> {
     const needs = (await scopeHidden()).get(tool.name);
     if (needs) {
+      mark(note, { outcome: 'refused' });
       return usageErrorResult(
         `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
       );
@@ -215,6 +225,8 @@ export function toolHost(ctx: HostContext): ToolHost {
         tasks: ctx.tasks,
         ctx: call,
         seen,
+        note,
+        audit: ctx.audit,
       },
       args,
     );
