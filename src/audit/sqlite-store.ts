@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../stores/sqlite.js';
 import { type AuditRecord, snakeRecord } from './record.js';
+import { fromRow, type Row, where } from './sql.js';
 import type { AuditFacets, AuditFilter, AuditPage, AuditStore, HourCount } from './store.js';
 
 const SCHEMA = `
@@ -34,60 +35,6 @@ CREATE INDEX IF NOT EXISTS audit_org_at ON audit (org_id, at);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 `;
 
-type Row = ReturnType<typeof snakeRecord>;
-
-function fromRow(row: Row): AuditRecord {
-  return {
-    id: row.id,
-    at: row.at,
-    kind: row.kind,
-    orgId: row.org_id,
-    principal: row.principal,
-    principalKind: row.principal_kind,
-    keyId: row.key_id,
-    user: row.user,
-    clientName: row.client_name,
-    clientVersion: row.client_version,
-    tool: row.tool,
-    tier: row.tier,
-    argsSummary: row.args_summary,
-    argsSha256: row.args_sha256,
-    outcome: row.outcome,
-    httpStatus: row.http_status,
-    requestId: row.request_id,
-    durationMs: row.duration_ms,
-    approval: row.approval,
-    taskId: row.task_id,
-  };
-}
-
-/** The WHERE clause of a filter, with its parameters; always scoped to one org. */
-function where(f: AuditFilter): { sql: string; params: (string | number)[] } {
-  const parts = ['org_id = ?'];
-  const params: (string | number)[] = [f.orgId];
-  if (f.tool) {
-    parts.push('tool = ?');
-    params.push(f.tool);
-  }
-  if (f.outcome) {
-    parts.push('outcome = ?');
-    params.push(f.outcome);
-  }
-  if (f.client) {
-    parts.push('client_name = ?');
-    params.push(f.client);
-  }
-  if (f.from !== undefined) {
-    parts.push('at >= ?');
-    params.push(f.from);
-  }
-  if (f.to !== undefined) {
-    parts.push('at < ?');
-    params.push(f.to);
-  }
-  return { sql: parts.join(' AND '), params };
-}
-
 const HOUR_MS = 3_600_000;
 
 class SqliteAuditStore implements AuditStore {
@@ -116,7 +63,7 @@ class SqliteAuditStore implements AuditStore {
   }
 
   async query(filter: AuditFilter, page: { limit: number; offset: number }): Promise<AuditPage> {
-    const w = where(filter);
+    const w = where(filter, () => '?');
     const rows = this.#db
       .prepare<(string | number)[], Row>(
         `SELECT * FROM audit WHERE ${w.sql} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
@@ -129,7 +76,7 @@ class SqliteAuditStore implements AuditStore {
   }
 
   async hourly(filter: AuditFilter): Promise<HourCount[]> {
-    const w = where(filter);
+    const w = where(filter, () => '?');
     return this.#db
       .prepare<(string | number)[], HourCount>(
         `SELECT (at / ${HOUR_MS}) * ${HOUR_MS} AS hour, outcome, count(*) AS count

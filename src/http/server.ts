@@ -149,7 +149,7 @@ export async function startRemoteServer(
     sealer = new Sealer(secret);
     store = overrides.store ?? engines.store ?? (await openSqliteAuthStore(config.dataDir));
     taskStore = engines.taskStore ?? (await openSqliteTaskStore(config.dataDir));
-    trail = await openRemoteTrail(config, logger, overrides.auditStore);
+    trail = await openRemoteTrail(config, logger, overrides.auditStore ?? engines.auditStore);
   } catch (error) {
     http.close();
     await engines?.close();

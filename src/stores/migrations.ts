@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { oauthTables } from '../auth/store-rows.js';
+import { AUDIT_TABLE } from './pg-audit-store.js';
 import { TASKS_TABLE } from './pg-task-store.js';
 import { inTransaction } from './pg-transaction.js';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 2, name: 'tasks', sql: TASKS_TABLE },
+  { version: 3, name: 'audit trail', sql: AUDIT_TABLE },
 ];
 
 /** Applies the migrations this database lacks; answers the versions applied by this call. */

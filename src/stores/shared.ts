@@ -1,6 +1,6 @@
 /**
  * Remote mode's shared state, from the settings: PostgreSQL (G8_DATABASE_URL) for the durable
- * OAuth store and the tasks, and Redis (G8_REDIS_URL) for what every replica must see at once (limits, pacing,
+ * OAuth store, the tasks and the audit trail, and Redis (G8_REDIS_URL) for what every replica must see at once (limits, pacing,
  * the API-key cache, refresh locks, used confirmation states). Either may be set alone; unset,
  * remote mode keeps SQLite and memory exactly as before. What is opened here is checked before the
  * server serves anyone: a bad URL or an engine that does not answer stops start-up with one line.
@@ -8,10 +8,12 @@
  */
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import type { AuditStore } from '../audit/store.js';
 import type { AuthStore } from '../auth/store.js';
 import type { Config } from '../config.js';
 import type { TaskStore } from '../mcp/tasks/store.js';
 import { EngineUnavailableError } from './errors.js';
+import { PostgresAuditStore } from './pg-audit-store.js';
 import { PostgresAuthStore } from './pg-auth-store.js';
 import { PostgresTaskStore } from './pg-task-store.js';
 import type { Fallbacks } from './redis.js';
@@ -19,8 +21,9 @@ import type { Fallbacks } from './redis.js';
 export interface SharedState {
   /** The OAuth store on PostgreSQL, when G8_DATABASE_URL is set. */
   readonly store?: AuthStore;
-  /** The tasks on PostgreSQL (same pool), when G8_DATABASE_URL is set. */
+  /** The tasks and the audit trail on PostgreSQL (same pool), when G8_DATABASE_URL is set. */
   readonly taskStore?: TaskStore;
+  readonly auditStore?: AuditStore;
   readonly redis?: { readonly client: Redis; readonly fallbacks: Fallbacks };
   /** Each engine in use and whether it answers now (for /readyz). */
   engines(): Promise<Record<string, 'ok' | 'unavailable'>>;
@@ -70,6 +73,7 @@ function assemble(
 ): SharedState {
   const store = pool ? new PostgresAuthStore(pool) : undefined;
   const taskStore = pool ? new PostgresTaskStore(pool) : undefined;
+  const auditStore = pool ? new PostgresAuditStore(pool) : undefined;
   const probe = async (check: () => Promise<unknown>) =>
     check().then(
       () => 'ok' as const,
@@ -78,6 +82,7 @@ function assemble(
   return {
     ...(store ? { store } : {}),
     ...(taskStore ? { taskStore } : {}),
+    ...(auditStore ? { auditStore } : {}),
     ...(redis && fallbacks ? { redis: { client: redis, fallbacks } } : {}),
     async engines() {
       const [postgres, r] = await Promise.all([

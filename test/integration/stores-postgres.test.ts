@@ -21,11 +21,12 @@ describe('PostgreSQL migrations', () => {
       Array.from({ length: 4 }, () => openPostgres({ url: e.databaseUrl, logger: quiet })),
     );
     const rows = await e.query<{ version: number }>('SELECT version FROM g8_migrations');
-    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
     const tables = await e.query<{ tablename: string }>(
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
     expect(tables.map((t) => t.tablename)).toEqual([
+      'audit',
       'clients',
       'codes',
       'g8_migrations',

@@ -10,6 +10,7 @@ import { type AuditRecord, summarizeArgs } from '../../src/audit/record.js';
 import { openSqliteAuditStore } from '../../src/audit/sqlite-store.js';
 import type { AuditStore } from '../../src/audit/store.js';
 import type { AuditedCall } from '../../src/mcp/call-audit.js';
+import { auditStoreContract } from '../helpers/audit-store-contract.js';
 
 const silent = { info: () => {}, warn: () => {} };
 const HOUR = 3_600_000;
@@ -139,61 +140,9 @@ describe('AuditLog', () => {
 });
 
 describe('SQLite audit store', () => {
-  function record(id: string, orgId: string, at: number, tool = 'g8_search_contacts'): AuditRecord {
-    return {
-      id,
-      at,
-      kind: 'call',
-      orgId,
-      principal: 'key:k',
-      principalKind: 'api_key',
-      keyId: 'k',
-      user: null,
-      clientName: 'Claude Code',
-      clientVersion: '2.0',
-      tool,
-      tier: 'read',
-      argsSummary: '{}',
-      argsSha256: '0'.repeat(64),
-      outcome: id.endsWith('x') ? 'tool_error' : 'ok',
-      httpStatus: 200,
-      requestId: null,
-      durationMs: 1,
-      approval: 'not_gated',
-      taskId: null,
-    };
-  }
-
   it('reads one org only, newest first, with hourly counts; purge removes what is older', async () => {
     const store = await openSqliteAuditStore(':memory:');
-    const now = Math.floor(Date.now() / HOUR) * HOUR;
-    await store.append([
-      record('a', 'org_1', now - 100 * 24 * HOUR),
-      record('b', 'org_1', now - 2 * HOUR),
-      record('cx', 'org_1', now - 2 * HOUR + 60_000, 'g8_get_contact'),
-      record('d', 'org_1', now + 60_000),
-      record('e', 'org_2', now),
-    ]);
-    const page = await store.query({ orgId: 'org_1' }, { limit: 2, offset: 0 });
-    expect(page.total).toBe(4);
-    expect(page.records.map((r) => r.id)).toEqual(['d', 'cx']);
-    expect(
-      (await store.query({ orgId: 'org_1', tool: 'g8_get_contact' }, { limit: 9, offset: 0 })).total,
-    ).toBe(1);
-    expect(
-      (await store.query({ orgId: 'org_2', tool: 'g8_get_contact' }, { limit: 9, offset: 0 })).total,
-    ).toBe(0);
-    expect(await store.hourly({ orgId: 'org_1', from: now - 3 * HOUR })).toEqual([
-      { hour: now - 2 * HOUR, outcome: 'ok', count: 1 },
-      { hour: now - 2 * HOUR, outcome: 'tool_error', count: 1 },
-      { hour: now, outcome: 'ok', count: 1 },
-    ]);
-    expect(await store.facets('org_1')).toEqual({
-      tools: ['g8_get_contact', 'g8_search_contacts'],
-      clients: ['Claude Code'],
-    });
-    expect(await store.purge(now - 90 * 24 * HOUR)).toBe(1);
-    expect((await store.query({ orgId: 'org_1' }, { limit: 9, offset: 0 })).total).toBe(3);
+    await auditStoreContract(store);
     await store.close();
   });
 });
