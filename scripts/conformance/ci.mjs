@@ -156,7 +156,7 @@ process.stdout.write(
   `${[line(table[0]), line(widths.map((w) => '-'.repeat(w))), ...table.slice(1).map(line)].join('\n')}\n\n`,
 );
 process.stdout.write(
-  '(checks passed/checked, warnings are SHOULDs; "-": not run there, it needs a fixture; tasks-*: pending, not run)\n',
+  '(checks passed/checked, warnings are SHOULDs; "-": not run there, it needs a fixture; "(pending)": reported, never failing the run, see SCENARIOS.md)\n',
 );
 
 let blocking = 0;
