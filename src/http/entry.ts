@@ -25,6 +25,8 @@ export async function runHttp(argv: readonly string[]): Promise<void> {
   logger.info(
     {
       url: remote.url,
+      // Where this process listens (behind a proxy the URL above names the proxy).
+      port: remote.port,
       mode: config.mode,
       stateless: Boolean(config.httpStateless),
       sign_in: config.oauthIssuer ? 'graph8 OAuth + API key' : 'API key',
