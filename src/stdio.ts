@@ -10,6 +10,7 @@ import { catalogue } from './catalogue-loader.js';
 import type { Config } from './config.js';
 import { createLogger } from './log.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
+import { unavailableTools } from './mcp/errors/unavailable.js';
 import { buildServer } from './mcp/server.js';
 import { toolHost } from './mcp/tool-host.js';
 import { apiClientFor, hostSettings } from './serve.js';
@@ -27,6 +28,7 @@ export async function runStdio(config: Config): Promise<void> {
   const credential = () => apiKey;
   // One process serves one user: its confirmations need no key any other process knows.
   const confirmations = new Confirmations({ key: processKey() });
+  const settings = hostSettings(config, config.mode);
   const host = toolHost({
     tools,
     api,
@@ -34,8 +36,13 @@ export async function runStdio(config: Config): Promise<void> {
     who: `key:${createHash('sha256').update(apiKey).digest('base64url')}`,
     logger,
     confirmations,
-    ...hostSettings(config, config.mode),
+    ...settings,
     coreTools: coreForMode(catalogue, config.mode, tools),
+    unavailable: unavailableTools(catalogue, {
+      face: 'stdio',
+      selection: config,
+      discovery: settings.discovery,
+    }),
   });
   const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger };
   const caller = { host, api, credential, toolNames: tools.map((t) => t.name) };

@@ -32,6 +32,7 @@ import type { Catalogue } from '../catalogue/select.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { Confirmations } from '../mcp/confirmation.js';
+import { unavailableTools } from '../mcp/errors/unavailable.js';
 import { buildServer, type ServerShared } from '../mcp/server.js';
 import { toolHost } from '../mcp/tool-host.js';
 import { apiClientFor, hostSettings } from '../serve.js';
@@ -176,6 +177,7 @@ export async function startRemoteServer(
   };
   // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
   const serverFor = (selected: Selected, principal: McpPrincipal) => {
+    const settings = hostSettings(config, selected.mode);
     const host = toolHost({
       tools: selected.tools,
       api,
@@ -183,8 +185,14 @@ export async function startRemoteServer(
       who: principal.owner,
       logger: serverLogger,
       confirmations,
-      ...hostSettings(config, selected.mode),
+      ...settings,
       coreTools: selected.coreTools,
+      unavailable: unavailableTools(catalogue, {
+        face: 'remote',
+        selection: selected.selection,
+        readOnlyBy: selected.readOnlyBy,
+        discovery: settings.discovery,
+      }),
     });
     return buildServer(shared, {
       host,

@@ -1,7 +1,7 @@
 /**
  * One tools/call, start to finish: validate → confirm → call the API (or the composite) → shape.
- * Every outcome is a CallToolResult (or, for a gated call, the input-required question); only an
- * unknown tool name is a protocol error (tool-host.ts).
+ * Every outcome is a CallToolResult (or, for a gated call, the input-required question); a name
+ * this connection does not expose is a tool error too (tool-host.ts, errors/unavailable.ts).
  */
 import {
   type CallToolResult,
@@ -25,6 +25,7 @@ import {
   invalidArgumentsResult,
   structuredResult,
   successResult,
+  toolErrorResult,
   usageErrorResult,
 } from './result.js';
 
@@ -67,6 +68,8 @@ export interface ToolCall {
   readonly confirmations: Confirmations;
   readonly maxResultChars: number;
   readonly ctx: CallContext;
+  /** Which tool names this caller can call, so error hints name only those. */
+  readonly exposed?: (name: string) => boolean;
 }
 
 function validate(call: ToolCall, args: Record<string, unknown>) {
@@ -125,8 +128,10 @@ export async function callTool(
         structuredResult({ cancelled: true, summary, message: 'The user declined; nothing was done.' }),
       );
     case 'mismatch':
-      return usageErrorResult(
-        `This confirmation belongs to another call of ${tool.name} (other arguments or another caller); nothing was done. Call the tool again to be asked anew.`,
+      return toolErrorResult(
+        'confirmation_mismatch',
+        `This confirmation belongs to another call of ${tool.name} (other arguments or another caller); nothing was done.`,
+        { values: { tool: tool.name } },
       );
     case 'none':
       break;
@@ -198,7 +203,7 @@ async function run(
         'tool call failed',
       );
       done(false, error.status, error.requestId);
-      return apiErrorResult(error, spec.tier);
+      return apiErrorResult(error, { tool: call.tool.name, spec, args: input, exposed: call.exposed });
     }
     done(false);
     // A path parameter no request can carry, met inside a composite tool: still nothing sent for it.
@@ -206,7 +211,8 @@ async function run(
       return invalidArgumentsResult(call.tool.name, [{ field: error.param, message: error.problem }]);
     }
     // A plain Error is a tool's own argument rule (thrown before any request); anything else is a bug.
-    if (error instanceof Error && error.constructor === Error) return usageErrorResult(error.message);
+    if (error instanceof Error && error.constructor === Error)
+      return usageErrorResult(call.tool.name, error.message);
     call.logger.error({ tool: call.tool.name, err: error }, 'tool handler crashed');
     return internalErrorResult();
   }

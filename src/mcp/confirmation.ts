@@ -20,7 +20,7 @@ import {
   inputRequired,
   type RequestStateCodec,
 } from '@modelcontextprotocol/server';
-import { usageErrorResult } from './result.js';
+import { toolErrorResult } from './result.js';
 import { type UsedStates, usedStatesInMemory } from './used-states.js';
 
 export interface ConfirmState {
@@ -140,8 +140,9 @@ export class Confirmations {
    */
   once(id: string, act: () => Promise<CallToolResult>): Promise<CallToolResult> {
     return this.#used.once(id, this.#ttlMs, act, () =>
-      usageErrorResult(
-        'Too many confirmations are being remembered on this server right now; nothing was done. Call the tool again in a few minutes.',
+      toolErrorResult(
+        'busy',
+        'Too many confirmations are being remembered on this server right now; nothing was done.',
       ),
     );
   }

@@ -8,22 +8,22 @@
  * discovery on, it lists the core tools and the meta tools; g8_tool_search returns further tools
  * with their input schemas and g8_call runs them.
  */
-import {
-  type CallToolRequestParams,
-  type CallToolResult,
-  type InputRequiredResult,
-  ProtocolError,
-  ProtocolErrorCode,
+import type {
+  CallToolRequestParams,
+  CallToolResult,
+  InputRequiredResult,
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
+import { cleanText } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
+import type { UnavailableTool } from './errors/unavailable.js';
 import { type Identity, type IdentityResult, identityReader } from './identity.js';
 import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
-import { structuredResult, usageErrorResult } from './result.js';
+import { structuredResult, toolErrorResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
 
@@ -49,6 +49,8 @@ export interface HostContext {
   readonly mode?: string;
   /** GET /me as already read for this credential, so it is not read twice. */
   readonly identity?: Promise<Identity | undefined>;
+  /** Explains a call to a tool this connection does not expose (errors/unavailable.ts). */
+  readonly unavailable?: UnavailableTool;
 }
 
 export interface ToolHost {
@@ -109,6 +111,12 @@ export function toolHost(ctx: HostContext): ToolHost {
   }
 
   const isListed = (name: string) => !discovery || core.has(name);
+  const unavailable: UnavailableTool =
+    ctx.unavailable ??
+    ((name) =>
+      toolErrorResult('unknown_tool', `Unknown tool: ${cleanText(name).slice(0, 100)}`, {
+        values: { tool: cleanText(name).slice(0, 100) },
+      }));
   const definitionFor = (t: ExposedTool): ToolDefinition => toolDefinition(t.name, t.spec);
 
   async function listTools(): Promise<ToolDefinition[]> {
@@ -126,8 +134,13 @@ export function toolHost(ctx: HostContext): ToolHost {
   ): Promise<CallToolResult | InputRequiredResult> {
     const needs = (await scopeHidden()).get(tool.name);
     if (needs) {
-      return usageErrorResult(
-        `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
+      return toolErrorResult(
+        'scope_missing',
+        `${tool.name} needs scope ${needs}, which this API key lacks.`,
+        {
+          values: { tool: tool.name, scope: needs },
+          extra: { required_scope: needs },
+        },
       );
     }
     return callTool(
@@ -141,6 +154,7 @@ export function toolHost(ctx: HostContext): ToolHost {
         confirmations: ctx.confirmations,
         maxResultChars: ctx.maxResultChars ?? 25_000,
         ctx: call,
+        exposed: (name) => byName.has(name),
       },
       args,
     );
@@ -158,7 +172,7 @@ export function toolHost(ctx: HostContext): ToolHost {
     if (!who.ok) {
       return structuredResult({
         ...base,
-        identity_error: { status: who.error.status, message: who.error.message },
+        identity_error: { status: who.error.status || null, message: who.error.message },
       });
     }
     const { org_id, org_name, key_mode, name, principal, unrestricted, scopes, expires_at } = who.identity;
@@ -179,7 +193,9 @@ export function toolHost(ctx: HostContext): ToolHost {
     const query = typeof args.query === 'string' ? args.query.trim() : '';
     const limit =
       typeof args.limit === 'number' && args.limit >= 1 ? Math.min(10, Math.floor(args.limit)) : 5;
-    if (!query || query.length > 200) return usageErrorResult('query: give a few words (1-200 characters)');
+    if (!query || query.length > 200) {
+      return usageErrorResult(TOOL_SEARCH, 'query: give a few words (1-200 characters)', 'query');
+    }
     const hidden = await scopeHidden();
     const ranked = rankTools(
       query,
@@ -209,22 +225,22 @@ export function toolHost(ctx: HostContext): ToolHost {
     if (name === WHOAMI) {
       const extraArgs = Object.keys(args);
       if (extraArgs.length)
-        return usageErrorResult(`${extraArgs.join(', ')}: unknown argument; g8_whoami takes none`);
+        return usageErrorResult(WHOAMI, `${extraArgs.join(', ')}: unknown argument; g8_whoami takes none`);
       return whoami();
     }
     if (discovery && name === TOOL_SEARCH) return toolSearch(args);
     if (discovery && name === CALL) {
-      const target = typeof args.name === 'string' ? byName.get(args.name) : undefined;
-      if (!target)
-        return usageErrorResult(`name: unknown tool "${String(args.name)}"; find tools with g8_tool_search`);
+      if (typeof args.name !== 'string') return usageErrorResult(CALL, 'name: expected a tool name', 'name');
+      const target = byName.get(args.name);
+      if (!target) return unavailable(args.name);
       const inner = args.arguments ?? {};
       if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
-        return usageErrorResult('arguments: expected an object');
+        return usageErrorResult(CALL, 'arguments: expected an object', 'arguments');
       }
       return runTool(target, inner as Record<string, unknown>, call);
     }
     const tool = byName.get(name);
-    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (!tool) return unavailable(name);
     return runTool(tool, args, call);
   }
 

@@ -189,12 +189,15 @@ describe('answers', () => {
     expect(ids).toEqual([10, 11, 12]);
   });
 
-  it('unknown tool and malformed calls: the same JSON-RPC errors as the SDK path', async () => {
+  it('unknown tool: a tool error the model reads; malformed calls: JSON-RPC errors', async () => {
     const session = await openSession();
     const [unknown] = await events(await post(call(20, 'g8_nope'), session));
     expect(unknown).toMatchObject({
       id: 20,
-      error: { code: -32602, message: 'Unknown tool: g8_nope' },
+      result: {
+        isError: true,
+        structuredContent: { error: { code: 'unknown_tool', message: 'Unknown tool: g8_nope' } },
+      },
     });
     // No name: not a call the direct path takes; the SDK's own validation answers.
     const [noName] = await events(
