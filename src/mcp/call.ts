@@ -23,6 +23,7 @@ import {
   type FieldIssue,
   internalErrorResult,
   invalidArgumentsResult,
+  pageSizeArg,
   structuredResult,
   successResult,
   toolErrorResult,
@@ -195,7 +196,7 @@ async function run(
         })
       : await api.call(buildRestRequest(spec.http!, input));
     done(true, result.status, result.requestId);
-    return successResult(result.data, result.pagination, call.maxResultChars);
+    return successResult(result.data, result.pagination, call.maxResultChars, pageSizeArg(spec));
   } catch (error) {
     if (error instanceof ApiError) {
       call.logger.debug(

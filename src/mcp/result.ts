@@ -4,12 +4,18 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiError } from '../api/errors.js';
+import type { ToolSpec } from '../catalogue/types.js';
 import { fitToBudget } from './budget.js';
 import { errorResultOf, type FieldIssue, toolErrorResult } from './errors/body.js';
 import { apiErrorBody, type ErrorSite } from './errors/classify.js';
 
 /** Lists become `{ items, pagination }`; objects pass through; anything else is `{ result }`. */
-export function successResult(data: unknown, pagination?: unknown, maxChars = 25_000): CallToolResult {
+export function successResult(
+  data: unknown,
+  pagination?: unknown,
+  maxChars = 25_000,
+  sizeArg = 'limit',
+): CallToolResult {
   let structured: Record<string, unknown>;
   if (Array.isArray(data)) structured = { items: data };
   else if (typeof data === 'object' && data !== null) structured = { ...(data as Record<string, unknown>) };
@@ -18,7 +24,12 @@ export function successResult(data: unknown, pagination?: unknown, maxChars = 25
   // Most results fit: their JSON is measured and sent as the text in one stringify.
   const text = JSON.stringify(structured);
   if (text.length <= maxChars) return { structuredContent: structured, content: [{ type: 'text', text }] };
-  return structuredResult(fitToBudget(structured, maxChars));
+  return structuredResult(fitToBudget(structured, maxChars, sizeArg));
+}
+
+/** The name of a tool's page-size argument, for the continuation of a cut page. */
+export function pageSizeArg(spec: Pick<ToolSpec, 'input'>): string {
+  return Object.hasOwn(spec.input.shape as object, 'page_size') ? 'page_size' : 'limit';
 }
 
 export function structuredResult(structured: Record<string, unknown>): CallToolResult {
