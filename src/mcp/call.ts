@@ -79,7 +79,7 @@ function validate(call: ToolCall, args: Record<string, unknown>) {
   // `confirm` is graph8's convention on every tool that can be gated; under G8_CONFIRM=never it is
   // accepted and ignored, so prompts written for graph8's own server keep working.
   const takesConfirm = isGated(spec, 'auto') && !Object.hasOwn(shape, 'confirm');
-  const { confirm: confirmArg, ...rest } = args;
+  const { confirm: confirmArg, confirmation_token: token, ...rest } = args;
   const input = takesConfirm ? rest : args;
   // Own properties only: `constructor`, `toString` or `__proto__` are no argument of any tool.
   const unknown = Object.keys(input).filter((k) => !Object.hasOwn(shape, k));
@@ -94,6 +94,9 @@ function validate(call: ToolCall, args: Record<string, unknown>) {
   if (takesConfirm && confirmArg !== undefined && typeof confirmArg !== 'boolean') {
     issues.push({ field: 'confirm', message: 'expected a boolean' });
   }
+  if (takesConfirm && token !== undefined && typeof token !== 'string') {
+    issues.push({ field: 'confirmation_token', message: 'expected the string a preview returned' });
+  }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       issues.push({ field: issue.path.map(String).join('.'), message: issue.message });
@@ -101,7 +104,7 @@ function validate(call: ToolCall, args: Record<string, unknown>) {
   }
   const data = parsed.success ? (parsed.data as Record<string, unknown>) : undefined;
   if (data) issues.push(...pathParamIssues(spec, data));
-  return { issues, data, confirmed: confirmArg === true };
+  return { issues, data, token: takesConfirm ? token : undefined };
 }
 
 export async function callTool(
@@ -109,7 +112,7 @@ export async function callTool(
   args: Record<string, unknown>,
 ): Promise<CallToolResult | InputRequiredResult> {
   const { tool, ctx } = call;
-  const { issues, data, confirmed } = validate(call, args);
+  const { issues, data, token } = validate(call, args);
   if (issues.length || !data) return invalidArgumentsResult(tool.name, issues);
   if (!isGated(tool.spec, call.confirm) || isDryRun(data)) return send(call, data);
 
@@ -144,8 +147,24 @@ export async function callTool(
       `${tool.name} needs the user's confirmation, which this server asks for only through elicitation (G8_CONFIRM=strict): connect with a client that declares the elicitation capability.`,
     );
   }
-  if (confirmed) return send(call, data);
-  return structuredResult(previewStructured(tool.name, summary, data, 'dry_run' in tool.spec.input.shape));
+  // Without elicitation, only a token from this call's own preview acts (`confirm: true` alone, or
+  // a token for other arguments, gets a fresh preview); a repeated token gets the first outcome.
+  const redeemed = await call.confirmations.redeem(token, call.who, binding, data);
+  if (redeemed.kind === 'accepted') {
+    const { id } = redeemed;
+    // Tied to this request, unlike an elicited approval: cancelling it stops the work, and the
+    // token, once used, brings back that outcome (a new preview is needed to act again).
+    return call.confirmations.once(id, () => send(call, data, { idempotencyKey: id }));
+  }
+  const fresh = await call.confirmations.token(call.who, binding, data);
+  return structuredResult(
+    previewStructured(tool.name, summary, data, {
+      token: fresh,
+      ttlSeconds: call.confirmations.ttlSeconds,
+      hasDryRun: 'dry_run' in tool.spec.input.shape,
+      refused: redeemed.kind === 'none' ? undefined : redeemed.kind,
+    }),
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Confirmation before money or messages leave: destructive, billable and external tools do not
  * act on a call the user has not approved. A client that supports elicitation asks the user; any
- * other client gets a preview and must call again with `confirm: true` (graph8's convention).
+ * other client gets a preview and must call again with `confirm: true` (graph8's convention) and
+ * the preview's `confirmation_token` (confirmation.ts).
  * `dry_run: true` never needs approval: it only looks.
  */
 import type { Tier, ToolSpec } from '../catalogue/types.js';
@@ -50,12 +51,35 @@ export function summarize(name: string, spec: ToolSpec, input: Readonly<Record<s
   return `${name}: ${firstSentence(spec.description)}${args ? ` (${args})` : ''}. ${EFFECT[spec.tier] ?? ''}`.trim();
 }
 
-export function previewStructured(name: string, summary: string, input: unknown, hasDryRun: boolean) {
+/** Why a `confirmation_token` sent back did not act, in words for the model. */
+const REFUSED: Record<'invalid' | 'expired' | 'mismatch', string> = {
+  invalid: 'The confirmation_token sent is not one this server issued; nothing was done.',
+  expired: 'The confirmation_token sent has expired; nothing was done.',
+  mismatch:
+    'The confirmation_token sent was issued for other arguments (or another caller); nothing was done.',
+};
+
+export interface PreviewOptions {
+  readonly token: string;
+  readonly ttlSeconds: number;
+  readonly hasDryRun: boolean;
+  /** Set when the call brought a token that did not act. */
+  readonly refused?: keyof typeof REFUSED | undefined;
+}
+
+/**
+ * The preview a client without elicitation gets. Its `confirmation_token` proves, when it comes
+ * back, that this preview was produced for exactly these arguments: not that a person approved.
+ */
+export function previewStructured(name: string, summary: string, input: unknown, o: PreviewOptions) {
   return {
     confirmation_required: true,
     tool: name,
     summary,
     arguments: input,
-    next: `Nothing was done. Show the summary to the user; if they approve, call ${name} again with the same arguments and "confirm": true${hasDryRun ? ' (or first "dry_run": true to preview)' : ''}.`,
+    confirmation_token: o.token,
+    expires_in_seconds: o.ttlSeconds,
+    ...(o.refused ? { token_refused: REFUSED[o.refused] } : {}),
+    next: `Nothing was done. Show the summary to the user; if they approve, call ${name} again with the same arguments plus "confirm": true and "confirmation_token" from this preview (valid ${Math.round(o.ttlSeconds / 60)} minutes, once)${o.hasDryRun ? ' (or first "dry_run": true to preview)' : ''}. Other arguments need a new preview.`,
   };
 }

@@ -121,11 +121,16 @@ describe('__proto__ as an argument', () => {
 });
 
 describe('confirm under G8_CONFIRM=never', () => {
-  it('confirm: true is accepted and ignored', async () => {
-    const res = await call('g8_delete_sequence', { sequence_id: 'seq_2', confirm: true });
+  it('confirm: true and a confirmation_token are accepted and ignored', async () => {
+    const res = await call('g8_delete_sequence', {
+      sequence_id: 'seq_2',
+      confirm: true,
+      confirmation_token: 'x',
+    });
     expect(res.isError).toBeFalsy();
     expect(sent().map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /api/v1/sequences/seq_2']);
     expect(sent()[0]?.rawBody).not.toContain('confirm');
+    expect(sent()[0]?.path).not.toContain('confirm');
   });
 
   it('a confirm that is not a boolean is still refused', async () => {
