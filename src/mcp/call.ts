@@ -3,11 +3,7 @@
  * Every outcome is a CallToolResult (or, for a gated call, the input-required question); a name
  * this connection does not expose is a tool error too (tool-host.ts, errors/unavailable.ts).
  */
-import {
-  type CallToolResult,
-  type InputRequiredResult,
-  MissingRequiredClientCapabilityError,
-} from '@modelcontextprotocol/server';
+import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { PathParamError } from '../api/path.js';
@@ -142,9 +138,11 @@ export async function callTool(
   }
   if (ctx.canElicit) return call.confirmations.ask(call.who, binding, data, summary);
   if (call.confirm === 'strict') {
-    throw new MissingRequiredClientCapabilityError(
-      { requiredCapabilities: { elicitation: { form: {} } } },
-      `${tool.name} needs the user's confirmation, which this server asks for only through elicitation (G8_CONFIRM=strict): connect with a client that declares the elicitation capability.`,
+    // A tool error, not a protocol one: the model can tell the user why, and what would work.
+    return toolErrorResult(
+      'confirmation_unavailable',
+      `${tool.name} needs a person to approve it, and this client cannot be asked (it does not support elicitation); nothing was done.`,
+      { values: { tool: tool.name } },
     );
   }
   // Without elicitation, only a token from this call's own preview acts (`confirm: true` alone, or

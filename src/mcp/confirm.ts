@@ -7,7 +7,7 @@
  */
 import type { Tier, ToolSpec } from '../catalogue/types.js';
 
-/** `strict` asks only through elicitation: a client without it gets the missing-capability error. */
+/** `strict` asks only through elicitation: a client without it is refused (confirmation_unavailable). */
 export type ConfirmMode = 'auto' | 'strict' | 'never';
 
 const GATED: ReadonlySet<Tier> = new Set(['destructive', 'billable', 'external']);
