@@ -4,7 +4,7 @@
  * per call than the rest of the request. Everything else is an express app; mount order matters:
  *   health (before the Host check: probes use the pod address)
  *   → Host allow-list (DNS rebinding)
- *   → discovery metadata → consent endpoints → the OAuth endpoints (/authorize, /token,
+ *   → discovery metadata → consent endpoints → the approval page → the OAuth endpoints (/authorize, /token,
  *     /register, /revoke; src/auth/endpoints) with our provider
  *   → JSON 404 and a last-resort error handler that never shows a stack.
  */
@@ -30,6 +30,8 @@ export interface RemoteAppDeps {
   readonly scopes: readonly string[];
   readonly provider: OAuthServerProvider;
   readonly consent: ConsentFlow;
+  /** GET/POST /approve/{id}: the approval page (approval/routes.ts). */
+  readonly approval?: express.Router;
   readonly mcp: McpRouteDeps;
   readonly ping: () => Promise<void>;
   readonly trustProxy: boolean;
@@ -87,6 +89,7 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
     }),
   );
   app.use(consentRouter(deps.consent));
+  if (deps.approval) app.use(deps.approval);
   app.use(oauthEndpoints({ provider: deps.provider, rateLimit: deps.rateLimit }));
 
   app.use((_req, res) => {

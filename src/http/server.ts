@@ -38,6 +38,8 @@ import { toolHost } from '../mcp/tool-host.js';
 import { apiClientFor, hostSettings } from '../serve.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
+import { Approvals } from './approval/desk.js';
+import { approvalRouter } from './approval/routes.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
 import { type Selected, SelectionCache } from './selection.js';
 import { SessionRegistry } from './sessions.js';
@@ -169,6 +171,8 @@ export async function startRemoteServer(
   const confirmations = new Confirmations({
     key: new Uint8Array(hkdfSync('sha256', secret, 'g8-mcp-server', 'request-state-v1', 32)),
   });
+  // The approval page: a person signed in as the caller approves one exact gated call.
+  const approvals = new Approvals(settings.publicUrl, confirmations.ttlSeconds);
   const shared: ServerShared = {
     name: 'g8-mcp-server',
     version: VERSION,
@@ -187,6 +191,7 @@ export async function startRemoteServer(
       confirmations,
       ...settings,
       coreTools: selected.coreTools,
+      approvals,
       unavailable: unavailableTools(catalogue, {
         face: 'remote',
         selection: selected.selection,
@@ -207,6 +212,7 @@ export async function startRemoteServer(
     scopes: SUPPORTED_SCOPES,
     provider,
     consent,
+    approval: approvalRouter({ approvals, apiKeys, store, publicUrl: settings.publicUrl }),
     ping: () => store.ping(),
     trustProxy: Boolean(config.trustProxy),
     rateLimit: overrides.rateLimit,

@@ -9,6 +9,7 @@ import { ApiError } from '../api/errors.js';
 import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { ProgressUpdate } from '../catalogue/types.js';
+import type { ApprovalDesk } from './approvals.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
@@ -65,6 +66,8 @@ export interface ToolCall {
   readonly confirmations: Confirmations;
   readonly maxResultChars: number;
   readonly ctx: CallContext;
+  /** Remote mode: the approval page, where a person signed in as the caller approves a call. */
+  readonly approvals?: ApprovalDesk | undefined;
   /** Which tool names this caller can call, so error hints name only those. */
   readonly exposed?: (name: string) => boolean;
 }
@@ -137,7 +140,14 @@ export async function callTool(
       break;
   }
   if (ctx.canElicit) return call.confirmations.ask(call.who, binding, data, summary);
-  if (call.confirm === 'strict') {
+  // A person approved this exact call on the approval page (remote mode): it goes through, once.
+  const approved = call.approvals?.claim(call.who, binding, data);
+  if (approved) {
+    return call.confirmations.once(approved, () =>
+      send(call, data, { idempotencyKey: approved, detached: true }),
+    );
+  }
+  if (call.confirm === 'strict' && !call.approvals) {
     // A tool error, not a protocol one: the model can tell the user why, and what would work.
     return toolErrorResult(
       'confirmation_unavailable',
@@ -147,17 +157,22 @@ export async function callTool(
   }
   // Without elicitation, only a token from this call's own preview acts (`confirm: true` alone, or
   // a token for other arguments, gets a fresh preview); a repeated token gets the first outcome.
-  const redeemed = await call.confirmations.redeem(token, call.who, binding, data);
+  const strict = call.confirm === 'strict';
+  const redeemed = strict
+    ? { kind: 'none' as const }
+    : await call.confirmations.redeem(token, call.who, binding, data);
   if (redeemed.kind === 'accepted') {
     const { id } = redeemed;
     // Tied to this request, unlike an elicited approval: cancelling it stops the work, and the
     // token, once used, brings back that outcome (a new preview is needed to act again).
     return call.confirmations.once(id, () => send(call, data, { idempotencyKey: id }));
   }
-  const fresh = await call.confirmations.token(call.who, binding, data);
+  const fresh = strict ? undefined : await call.confirmations.token(call.who, binding, data);
+  const approvalUrl = call.approvals?.open({ who: call.who, binding, tool: tool.name, args: data, summary });
   return structuredResult(
     previewStructured(tool.name, summary, data, {
       token: fresh,
+      approvalUrl,
       ttlSeconds: call.confirmations.ttlSeconds,
       hasDryRun: 'dry_run' in tool.spec.input.shape,
       refused: redeemed.kind === 'none' ? undefined : redeemed.kind,

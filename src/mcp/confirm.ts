@@ -60,7 +60,10 @@ const REFUSED: Record<'invalid' | 'expired' | 'mismatch', string> = {
 };
 
 export interface PreviewOptions {
-  readonly token: string;
+  /** Absent in strict mode, where only a person (the approval page) can confirm. */
+  readonly token?: string | undefined;
+  /** Remote mode: the page where a person signed in as the caller approves this exact call. */
+  readonly approvalUrl?: string | undefined;
   readonly ttlSeconds: number;
   readonly hasDryRun: boolean;
   /** Set when the call brought a token that did not act. */
@@ -70,16 +73,27 @@ export interface PreviewOptions {
 /**
  * The preview a client without elicitation gets. Its `confirmation_token` proves, when it comes
  * back, that this preview was produced for exactly these arguments: not that a person approved.
+ * Its `approval_url` (remote mode) is how a person approves.
  */
 export function previewStructured(name: string, summary: string, input: unknown, o: PreviewOptions) {
+  const minutes = Math.round(o.ttlSeconds / 60);
+  const ways = [
+    o.approvalUrl
+      ? `ask the user to open approval_url, sign in and approve; then call ${name} again with the same arguments`
+      : undefined,
+    o.token
+      ? `${o.approvalUrl ? 'or, ' : ''}if the user approves here, call ${name} again with the same arguments plus "confirm": true and "confirmation_token" from this preview`
+      : undefined,
+  ].filter(Boolean);
   return {
     confirmation_required: true,
     tool: name,
     summary,
     arguments: input,
-    confirmation_token: o.token,
+    ...(o.approvalUrl ? { approval_url: o.approvalUrl } : {}),
+    ...(o.token ? { confirmation_token: o.token } : {}),
     expires_in_seconds: o.ttlSeconds,
     ...(o.refused ? { token_refused: REFUSED[o.refused] } : {}),
-    next: `Nothing was done. Show the summary to the user; if they approve, call ${name} again with the same arguments plus "confirm": true and "confirmation_token" from this preview (valid ${Math.round(o.ttlSeconds / 60)} minutes, once)${o.hasDryRun ? ' (or first "dry_run": true to preview)' : ''}. Other arguments need a new preview.`,
+    next: `Nothing was done. Show the summary to the user; ${ways.join('; ')} (valid ${minutes} minutes, once)${o.hasDryRun ? '; or first "dry_run": true to preview' : ''}. Other arguments need a new preview.`,
   };
 }

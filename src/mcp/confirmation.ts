@@ -76,6 +76,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** One call, as a key: the caller, the binding and the exact arguments (in any key order). */
+export function callKey(who: string, tool: string, args: unknown): string {
+  return `${sha(who)} ${tool} ${sha(canonical(args))}`;
+}
+
 export function isConfirmState(value: unknown): value is ConfirmState {
   const s = value as Partial<ConfirmState> | null;
   return (

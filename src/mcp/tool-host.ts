@@ -16,6 +16,7 @@ import type {
 import type { ApiClient } from '../api/client.js';
 import { cleanText } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
+import type { ApprovalDesk } from './approvals.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
@@ -49,6 +50,8 @@ export interface HostContext {
   readonly mode?: string;
   /** GET /me as already read for this credential, so it is not read twice. */
   readonly identity?: Promise<Identity | undefined>;
+  /** Remote mode: the approval page's desk (src/http/approval). */
+  readonly approvals?: ApprovalDesk | undefined;
   /** Explains a call to a tool this connection does not expose (errors/unavailable.ts). */
   readonly unavailable?: UnavailableTool;
 }
@@ -155,6 +158,7 @@ export function toolHost(ctx: HostContext): ToolHost {
         maxResultChars: ctx.maxResultChars ?? 25_000,
         ctx: call,
         exposed: (name) => byName.has(name),
+        approvals: ctx.approvals,
       },
       args,
     );

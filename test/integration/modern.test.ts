@@ -204,7 +204,7 @@ describe('G8_CONFIRM=strict', () => {
       const error = errorOf(response.result);
       expect(error).toMatchObject({ code: 'confirmation_unavailable', status: null });
       expect(error.message).toMatch(/does not support elicitation/);
-      expect(error.hint).toMatch(/G8_CONFIRM=strict only an elicitation can ask one/);
+      expect(error.hint).toMatch(/on stdio with G8_CONFIRM=strict only an elicitation can ask one/);
       const withToken = await client.request('tools/call', {
         ...reply('strict'),
         arguments: { ...(reply('strict').arguments as object), confirm: true, confirmation_token: 'x' },

@@ -55,7 +55,7 @@ export function escapeHtml(text: string): string {
   );
 }
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -204,7 +204,7 @@ export const ERROR_CLASSES = {
     type: 'confirmation',
     retryable: false,
     when: 'G8_CONFIRM=strict and the client can neither answer an elicitation nor is there an approval page (stdio)',
-    hint: 'Nothing was done. {tool} needs a person to approve it, and with G8_CONFIRM=strict only an elicitation can ask one: use a client that supports elicitation, or run the server with G8_CONFIRM=auto.',
+    hint: 'Nothing was done. {tool} needs a person to approve it, and on stdio with G8_CONFIRM=strict only an elicitation can ask one: use a client that supports elicitation, or run the server with G8_CONFIRM=auto.',
   },
   busy: {
     status: 'null',
