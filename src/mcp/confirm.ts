@@ -15,7 +15,9 @@ const GATED: ReadonlySet<Tier> = new Set(['destructive', 'billable', 'external']
 const EFFECT: Partial<Record<Tier, string>> = {
   destructive: 'Deletes or archives data; it cannot be undone here.',
   billable: 'Spends graph8 credits.',
-  external: 'Reaches people or systems outside graph8 (email, SMS, LinkedIn, ad platforms or CRMs).',
+  // "or when it runs": true of a draft that sends nothing yet (g8_create_sequence) as of a send.
+  external:
+    'Reaches people or systems outside graph8 (email, SMS, LinkedIn, ad platforms or CRMs), at once or when it runs.',
 };
 
 export function isGated(spec: ToolSpec, mode: ConfirmMode): boolean {

@@ -74,6 +74,17 @@ describe('a client without elicitation', () => {
     expect(backend.requests[0]!.rawBody).not.toContain(String(token));
   });
 
+  it('the summary of a draft that sends nothing yet does not claim it reaches people now', async () => {
+    const r = (await session.client.callTool({
+      name: 'g8_create_sequence',
+      arguments: { name: 'Draft', user_email: 'sam@acme.test', steps: [] },
+    })) as Result;
+    const summary = String(r.structuredContent?.summary);
+    expect(summary).toMatch(/sends nothing until run/);
+    expect(summary).toMatch(/outside graph8 \(.*\), at once or when it runs\.$/);
+    expect(backend.requests).toHaveLength(0);
+  });
+
   it('a dry run needs no confirmation', async () => {
     const r = (await session.client.callTool({
       name: 'g8_update_sequence',
