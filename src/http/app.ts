@@ -4,7 +4,7 @@
  * per call than the rest of the request. Everything else is an express app; mount order matters:
  *   health (before the Host check: probes use the pod address)
  *   → Host allow-list (DNS rebinding)
- *   → discovery metadata → consent endpoints → the approval page → the OAuth endpoints (/authorize, /token,
+ *   → discovery metadata → the approval page → consent endpoints → the OAuth endpoints (/authorize, /token,
  *     /register, /revoke; src/auth/endpoints) with our provider
  *   → JSON 404 and a last-resort error handler that never shows a stack.
  */
@@ -88,8 +88,9 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
       documentationUrl: DOCUMENTATION_URL,
     }),
   );
-  app.use(consentRouter(deps.consent));
+  // Before the consent endpoints: an approval's graph8 sign-in shares /oauth/callback with them.
   if (deps.approval) app.use(deps.approval);
+  app.use(consentRouter(deps.consent));
   app.use(oauthEndpoints({ provider: deps.provider, rateLimit: deps.rateLimit }));
 
   app.use((_req, res) => {

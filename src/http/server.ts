@@ -212,7 +212,7 @@ export async function startRemoteServer(
     scopes: SUPPORTED_SCOPES,
     provider,
     consent,
-    approval: approvalRouter({ approvals, apiKeys, store, publicUrl: settings.publicUrl }),
+    approval: approvalRouter({ approvals, apiKeys, store, publicUrl: settings.publicUrl, upstream, logger }),
     ping: () => store.ping(),
     trustProxy: Boolean(config.trustProxy),
     rateLimit: overrides.rateLimit,

@@ -4,10 +4,14 @@
  * the page shows the exact call; only the caller's own key approves it; the model's next identical
  * call then goes through, once. The server talks to the sandbox through a recording proxy.
  */
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectClient, type EraClient } from '../helpers/era-clients.js';
-import { launchBrowser } from '../helpers/http-browser.js';
+import { launchBrowser, signInWithGraph8 } from '../helpers/http-browser.js';
+import { startCallbackServer, TestOAuthProvider } from '../helpers/http-oauth-client.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 import { emailReply } from '../helpers/sandbox-picks.js';
 
@@ -53,7 +57,7 @@ async function answer(url: string, key: string, button: 'Approve' | 'Decline') {
       args: JSON.parse((await page.locator('#arguments').textContent()) ?? 'null') as unknown,
     };
     if (button === 'Approve') await page.getByLabel('graph8 API key').fill(key);
-    await page.getByRole('button', { name: button }).click();
+    await page.getByRole('button', { name: button, exact: true }).click();
     await page.waitForLoadState();
     return {
       headers,
@@ -143,4 +147,74 @@ it('declining sends nothing; a form posted without the page’s cookie and CSRF 
     confirmation_required: true,
   });
   expect(sends()).toBe(start);
+});
+
+/** An MCP client signed in through the consent page with "Sign in with graph8" as Maya Chen. */
+async function oauthModel(): Promise<Client> {
+  const callback = await startCallbackServer();
+  const provider = new TestOAuthProvider(callback.url, 'Approval E2E');
+  const url = new URL(stack.remote.url);
+  try {
+    const first = new StreamableHTTPClientTransport(url, { authProvider: provider });
+    await expect(new Client({ name: 'e2e', version: '1' }).connect(first)).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    await signInWithGraph8(browser, provider.authorizationUrl as URL, {
+      user: /Maya Chen/,
+      callbackUrl: callback.url,
+    });
+    await first.finishAuth((await callback.next()).code as string);
+    const client = new Client({ name: 'e2e', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+    return client;
+  } finally {
+    await callback.close();
+  }
+}
+
+/** Opens the approval page and signs in with graph8 as `user` on the sandbox's sign-in page. */
+async function approveAsGraph8User(url: string, user: RegExp): Promise<string> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/oauth/authorize'),
+      page.getByRole('button', { name: 'Sign in with graph8 and approve' }).click(),
+    ]);
+    await page.getByRole('radio', { name: user }).check();
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/oauth/callback'),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+    ]);
+    return (await page.locator('main').textContent()) ?? '';
+  } finally {
+    await context.close();
+  }
+}
+
+it('an OAuth caller: only the graph8 user of the grant approves, by signing in with graph8', async () => {
+  const client = await oauthModel();
+  try {
+    const args = emailReply(stack.sandbox.db, 'Approved by the grant user');
+    const start = sends();
+    const call = async () =>
+      (await client.callTool({ name: 'g8_send_reply', arguments: args })) as {
+        isError?: boolean;
+        structuredContent?: Record<string, unknown>;
+      };
+    const url = String((await call()).structuredContent?.approval_url);
+    expect(url).toContain('/approve/');
+    // Another user of the same org is not the caller.
+    expect(await approveAsGraph8User(url, /Jordan Ellis/)).toMatch(/asked for by another graph8 key or user/);
+    expect((await call()).structuredContent).toMatchObject({ confirmation_required: true });
+    expect(sends()).toBe(start);
+    const url2 = String((await call()).structuredContent?.approval_url);
+    expect(await approveAsGraph8User(url2, /Maya Chen/)).toMatch(/^\s*Approved/);
+    const done = await call();
+    expect(done.isError, JSON.stringify(done)).toBeFalsy();
+    expect(sends()).toBe(start + 1);
+  } finally {
+    await client.close();
+  }
 });

@@ -22,6 +22,9 @@ export interface Approval {
   /** The browser and page the last view was shown to (hashes), for the form's checks. */
   browserHash?: string;
   csrfHash?: string;
+  /** A "Sign in with graph8" under way: its upstream state (hashed) and PKCE verifier. */
+  upstreamStateHash?: string;
+  upstreamVerifier?: string;
 }
 
 /** Bounds on memory: a caller's previews cannot crowd out another caller's open approvals. */
@@ -79,6 +82,16 @@ export class Approvals implements ApprovalDesk {
   get(id: string): Approval | undefined {
     const approval = this.#byId.get(id);
     return approval && approval.expiresAt > this.#now() ? approval : undefined;
+  }
+
+  /** The live, pending approval whose graph8 sign-in came back with this state (hashed). */
+  byUpstreamState(stateHash: string): Approval | undefined {
+    for (const approval of this.#byId.values()) {
+      if (approval.upstreamStateHash === stateHash && approval.status === 'pending') {
+        return approval.expiresAt > this.#now() ? approval : undefined;
+      }
+    }
+    return undefined;
   }
 
   #sweep(): void {

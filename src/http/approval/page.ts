@@ -10,6 +10,8 @@ export interface ApprovalView {
   readonly approval: Approval;
   readonly csrf: string;
   readonly serverHost: string;
+  /** "Sign in with graph8" is set up (remote mode with an upstream issuer). */
+  readonly upstreamAvailable: boolean;
   readonly error?: string | undefined;
 }
 
@@ -33,6 +35,15 @@ and will run it only if you approve it here. Approve only if you expect it.</p>
 <h2>Exactly these arguments</h2>
 <pre id="arguments"><code>${args}</code></pre>
 <h2>Sign in as the one who asked</h2>
+${
+  view.upstreamAvailable
+    ? `<form method="post" action="${action}">
+<input type="hidden" name="csrf" value="${escapeHtml(view.csrf)}">
+<button class="primary" type="submit" name="action" value="graph8">Sign in with graph8 and approve</button>
+</form>
+<p class="or">or</p>`
+    : ''
+}
 <form method="post" action="${action}">
 <input type="hidden" name="csrf" value="${escapeHtml(view.csrf)}">
 <label for="api_key">graph8 API key</label>
@@ -40,7 +51,7 @@ and will run it only if you approve it here. Approve only if you expect it.</p>
   aria-describedby="api_key_help" placeholder="g8_live_…">
 <p id="api_key_help" class="small">The key the app uses, or a key of the graph8 user who signed the app in.
 It is checked with graph8 and not stored.</p>
-<button class="primary" type="submit" name="action" value="approve">Approve</button>
+<button class="${view.upstreamAvailable ? 'secondary' : 'primary'}" type="submit" name="action" value="approve">Approve</button>
 <button class="quiet" type="submit" name="action" value="decline" formnovalidate>Decline</button>
 </form>`,
   );
