@@ -119,6 +119,9 @@ export async function startRemote(backendUrl, { query = '', env = {} } = {}) {
       G8_MAX_SESSIONS: '5000',
       // One key opens every session here: the per-owner cap would close them (and the figure).
       G8_MAX_SESSIONS_PER_OWNER: '5000',
+      // Likewise every call: the per-principal limits would refuse the load (their check still runs).
+      G8_CALLS_PER_MIN_PER_PRINCIPAL: '10000000',
+      G8_MAX_INFLIGHT_PER_PRINCIPAL: '1000000',
       ...env,
     },
     port,

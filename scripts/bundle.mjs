@@ -1,7 +1,8 @@
 // Bundles the g8-mcp-server bin with esbuild into dist/bundle/: one small entry chunk (dispatch)
 // plus chunks the entry loads lazily (the stdio server with the SDK, zod, undici and pino). One file per chunk instead of hundreds of modules saves module resolution
 // and reads at start-up. Remote mode, the sandbox and the demo are not bundled: the bundle imports
-// them from dist/src as built by tsc (express and the SQLite addon stay ordinary dependencies).
+// them from dist/src as built by tsc (express and the SQLite addon stay ordinary dependencies), and
+// so is migrate-state (pg and the SQLite addon).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +16,13 @@ const UNBUNDLED = {
   './http/entry.js': '../src/http/entry.js',
   './sandbox/index.js': '../src/sandbox/index.js',
   './demo.js': '../src/demo.js',
+  './stores/migrate-state.js': '../src/stores/migrate-state.js',
 };
 
 const unbundledBranches = {
   name: 'unbundled-branches',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(http\/entry|sandbox\/index|demo)\.js$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/(http\/entry|sandbox\/index|demo|stores\/migrate-state)\.js$/ }, (args) =>
       args.importer.endsWith('/src/main.ts') ? { path: UNBUNDLED[args.path], external: true } : undefined,
     );
   },

@@ -52,6 +52,16 @@ export const SETTINGS: readonly Setting[] = [
     help: 'auto: ask before destructive, billable, external calls; strict: only via elicitation; never: automation',
   },
   {
+    env: 'G8_TASK_TTL_SEC',
+    default: '3600',
+    help: 'How long a finished task (enrichment, audience sync, launch) stays readable',
+  },
+  {
+    env: 'G8_MAX_TASKS_PER_CALLER',
+    default: '20',
+    help: 'Tasks one caller may have running at once; beyond, a new one is refused',
+  },
+  {
     env: 'G8_MAX_RESULT_CHARS',
     flag: '--max-result-chars',
     default: '25000',
@@ -137,9 +147,65 @@ export const SETTINGS: readonly Setting[] = [
     help: 'Remote mode: failed credential checks on /mcp allowed per client address and per key prefix a minute, then 429 (0: no limit)',
   },
   {
+    env: 'G8_METRICS_PORT',
+    default: '(none: no metrics listener)',
+    help: 'Remote mode: port of the separate Prometheus listener serving GET /metrics (0: any free port)',
+  },
+  {
+    env: 'G8_METRICS_HOST',
+    default: '127.0.0.1',
+    help: 'Remote mode: interface of the metrics listener (loopback unless a scraper must reach it)',
+  },
+  {
+    env: 'G8_CALLS_PER_MIN_PER_PRINCIPAL',
+    default: '1000',
+    help: 'Remote mode: tool calls a minute per API key or OAuth grant, bursts up to a tenth of it, then a 429 tool error with retry_after_seconds (0: no limit)',
+  },
+  {
+    env: 'G8_MAX_INFLIGHT_PER_PRINCIPAL',
+    default: '32',
+    help: 'Remote mode: tool calls running at once per API key or OAuth grant; more are refused with a 429 tool error (0: no cap)',
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    default: '(none: no tracing)',
+    help: 'OpenTelemetry traces over OTLP/HTTP (JSON) to this collector (or set OTEL_TRACES_EXPORTER=otlp)',
+  },
+  {
     env: 'G8_TRUST_PROXY',
     default: 'false',
     help: 'Remote mode: trust X-Forwarded-* from a reverse proxy (express "trust proxy")',
+  },
+  // Replicas (README "Deployment"): either engine may be set alone; with either, G8_MCP_SECRET is required.
+  {
+    env: 'G8_DATABASE_URL',
+    default: '(none: SQLite in the data dir)',
+    help: 'Remote mode: postgres://… for OAuth clients, grants and tasks shared by every replica',
+  },
+  {
+    env: 'G8_REDIS_URL',
+    default: '(none: in memory)',
+    help: 'Remote mode: redis://… for limits, caches, locks and used confirmations shared by every replica',
+  },
+  {
+    env: 'G8_REDIS_PREFIX',
+    default: 'g8:',
+    help: 'Remote mode: prefix of every Redis key (several deployments, one Redis)',
+  },
+  {
+    env: 'G8_AUDIT_RETENTION_DAYS',
+    default: '90',
+    help: 'Remote mode: days the audit trail (audit.db in the data dir) keeps a record',
+  },
+  {
+    env: 'G8_AUDIT_FILE',
+    default: '(none: no audit)',
+    help: 'Stdio mode: append an audit record per tool call to this file, as JSON lines',
+  },
+  {
+    env: 'G8_SERVER_URL',
+    default: '(none)',
+    help: 'g8 audit: the remote g8-mcp-server whose audit trail it reads (or --server)',
   },
 ];
 
@@ -185,6 +251,8 @@ const ConfigSchema = z.object({
   scopeFilter: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   discovery: z.enum(['on', 'off', 'auto'], { error: 'expected on, off or auto' }).default('auto'),
   maxResultChars: z.coerce.number().int().min(1000).max(10_000_000).default(25_000),
+  taskTtlSec: z.coerce.number().int().min(1).max(2_592_000).default(3600),
+  maxTasksPerCaller: z.coerce.number().int().min(1).max(100_000).default(20),
   // Remote mode (src/http, src/auth).
   httpPort: z.coerce.number().int().min(0).max(65535).default(8080),
   httpHost: z.string().min(1).default('127.0.0.1'),
@@ -213,6 +281,19 @@ const ConfigSchema = z.object({
   apiKeyCacheSec: z.coerce.number().int().min(0).max(3600).default(300),
   authFailuresPerMin: z.coerce.number().int().min(0).max(1_000_000).default(30),
   trustProxy: bool,
+  auditRetentionDays: z.coerce.number().int().min(1).max(36_500).default(90),
+  auditFile: z.string().min(1).optional(),
+  serverUrl: z.url({ protocol: /^https?$/ }).optional(),
+  metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
+  metricsHost: z.string().min(1).default('127.0.0.1'),
+  callsPerMinPerPrincipal: z.coerce.number().int().min(0).max(10_000_000).default(1000),
+  maxInflightPerPrincipal: z.coerce.number().int().min(0).max(1_000_000).default(32),
+  // The messages never echo the value: a URL may carry a password.
+  databaseUrl: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:5432/database' })
+    .optional(),
+  redisUrl: z.url({ protocol: /^rediss?$/, error: 'expected redis://[:password@]host:6379[/db]' }).optional(),
+  redisPrefix: z.string().min(1).max(100).default('g8:'),
 });
 
 export type Config = z.output<typeof ConfigSchema> & { mode: 'dev' | 'gtm' | 'all' };

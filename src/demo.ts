@@ -54,6 +54,7 @@ async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
         api,
         credential,
         toolNames: tools.map((t) => t.name),
+        owner: 'demo',
       },
     ),
   );

@@ -15,6 +15,8 @@ Usage:
   g8-mcp-server sandbox [--port 8808] [--db PATH] [--print-key]
                                       run the local graph8-compatible sandbox API
   g8-mcp-server demo                  sandbox + connection instructions (what npm start runs)
+  g8-mcp-server migrate-state [--data-dir .data]
+                                      copy remote mode's sign-ins from SQLite into G8_DATABASE_URL
   g8-mcp-server --help | --version
 
 Modes (G8_MCP_MODE / --mode): ${MODES.join(', ')}

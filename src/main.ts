@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Dispatch: stdio (default) | sandbox | demo | --help | --version. Each branch imports only what
+ * Dispatch: stdio (default) | sandbox | demo | migrate-state | --help | --version. Each branch imports only what
  * it needs, so a desktop client spawning the stdio server never loads the sandbox, SQLite or the
  * HTTP side.
  */
@@ -38,6 +38,11 @@ async function main(argv: string[]): Promise<void> {
     await runDemo(rest);
     return;
   }
+  if (first === 'migrate-state') {
+    const { runMigrateState } = await import('./stores/migrate-state.js');
+    await runMigrateState(rest);
+    return;
+  }
   if (argv.includes('--http')) {
     // Remote mode's modules load with the young generation held at its initial size (idle RSS
     // ~80 MB instead of ~92–96); runHttp lets it grow again once listening, for load.
@@ -53,7 +58,16 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Errors whose message is already the one line a user should read. */
-const EXPECTED = new Set(['ConfigError', 'SelectionError', 'StartupError', 'UsageFailure']);
+const EXPECTED = new Set([
+  'ConfigError',
+  'SelectionError',
+  'StartupError',
+  'TracingConfigError',
+  'UsageFailure',
+  'MigrateStateError',
+  'EngineUnavailableError',
+  'SecretError',
+]);
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const name = error instanceof Error ? error.constructor.name : '';

@@ -1,16 +1,26 @@
 /**
- * What stdio and remote mode build the same way from the validated Config: the REST client and the
- * settings every caller's ToolHost gets. One place, so a new setting cannot reach one face and not
+ * What stdio and remote mode build the same way from the validated Config: the REST client, the
+ * settings every caller's ToolHost gets, and the tasks. One place, so a new setting cannot reach one face and not
  * the other.
  */
-import { ApiClient, type ApiLogger } from './api/client.js';
+import { ApiClient, type ApiClientOptions, type ApiLogger } from './api/client.js';
+import { MODES, toolsForMode } from './catalogue/select.js';
 import type { Mode } from './catalogue/types.js';
+import { catalogue } from './catalogue-loader.js';
 import type { Config } from './config.js';
+import type { CallLogger } from './mcp/call.js';
+import type { TaskStore } from './mcp/tasks/store.js';
+import { type TaskCredentials, ToolTasks } from './mcp/tasks/tool-tasks.js';
 import type { HostContext } from './mcp/tool-host.js';
 import { USER_AGENT } from './version.js';
 
-export function apiClientFor(config: Config, logger: ApiLogger): ApiClient {
+export function apiClientFor(
+  config: Config,
+  logger: ApiLogger,
+  shared: Pick<ApiClientOptions, 'pacing'> = {},
+): ApiClient {
   return new ApiClient({
+    ...shared,
     apiUrl: config.apiUrl,
     userAgent: USER_AGENT,
     timeoutMs: config.timeoutMs,
@@ -36,4 +46,30 @@ export function hostSettings(
     discovery: discoveryOn(config.discovery, mode),
     mode,
   };
+}
+
+/**
+ * The process's tasks: every tool of every mode can be resumed (a remote caller's URL picks its
+ * own selection), kept in `store` (memory for stdio, SQLite for remote mode).
+ */
+export function toolTasksFor(
+  config: Config,
+  api: ApiClient,
+  logger: CallLogger & { info(obj: object, msg: string): void },
+  store: TaskStore,
+  credentials: TaskCredentials,
+): ToolTasks {
+  const tools = [
+    ...new Map(MODES.flatMap((m) => toolsForMode(catalogue, m)).map((t) => [t.spec, t])).values(),
+  ];
+  return new ToolTasks({
+    store,
+    api,
+    tools,
+    credentials,
+    logger,
+    maxResultChars: config.maxResultChars,
+    ttlMs: config.taskTtlSec * 1000,
+    maxPerCaller: config.maxTasksPerCaller,
+  });
 }

@@ -14,6 +14,8 @@ export const ENV_KEYS = {
   G8_LOG_LEVEL: 'logLevel',
   G8_CONFIRM: 'confirm',
   G8_MAX_RESULT_CHARS: 'maxResultChars',
+  G8_TASK_TTL_SEC: 'taskTtlSec',
+  G8_MAX_TASKS_PER_CALLER: 'maxTasksPerCaller',
   G8_PACE: 'pace',
   G8_SCOPE_FILTER: 'scopeFilter',
   G8_DISCOVERY: 'discovery',
@@ -38,6 +40,16 @@ export const ENV_KEYS = {
   G8_API_KEY_CACHE_SEC: 'apiKeyCacheSec',
   G8_AUTH_FAILURES_PER_MIN: 'authFailuresPerMin',
   G8_TRUST_PROXY: 'trustProxy',
+  G8_AUDIT_RETENTION_DAYS: 'auditRetentionDays',
+  G8_AUDIT_FILE: 'auditFile',
+  G8_SERVER_URL: 'serverUrl',
+  G8_METRICS_PORT: 'metricsPort',
+  G8_METRICS_HOST: 'metricsHost',
+  G8_CALLS_PER_MIN_PER_PRINCIPAL: 'callsPerMinPerPrincipal',
+  G8_MAX_INFLIGHT_PER_PRINCIPAL: 'maxInflightPerPrincipal',
+  G8_DATABASE_URL: 'databaseUrl',
+  G8_REDIS_URL: 'redisUrl',
+  G8_REDIS_PREFIX: 'redisPrefix',
 } as const;
 
 export const FLAG_KEYS = {

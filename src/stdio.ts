@@ -12,8 +12,10 @@ import { createLogger } from './log.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
 import { unavailableTools } from './mcp/errors/unavailable.js';
 import { buildServer } from './mcp/server.js';
+import { MemoryTaskStore } from './mcp/tasks/store.js';
 import { toolHost } from './mcp/tool-host.js';
-import { apiClientFor, hostSettings } from './serve.js';
+import { startTracing, stopTracing } from './ops/trace.js';
+import { apiClientFor, hostSettings, toolTasksFor } from './serve.js';
 import { checkApiKey } from './stdio-key.js';
 import { withVersionGuard } from './stdio-version-guard.js';
 import { VERSION } from './version.js';
@@ -24,28 +26,43 @@ export async function runStdio(config: Config): Promise<void> {
   const apiKey = checkApiKey(config.apiKey);
   const tools = selectTools(catalogue, config);
   const logger = createLogger(config.logLevel);
+  // Before any server is built: the MCP request spans are chosen when handlers are wrapped.
+  await startTracing(process.env, { name: 'g8-mcp-server', version: VERSION });
   const api = apiClientFor(config, logger);
   const credential = () => apiKey;
+  // Loaded only when asked for: the default stdio start pays nothing for the audit trail.
+  const trail = config.auditFile
+    ? (await import('./audit/trail.js')).openStdioTrail(config, logger, api, apiKey)
+    : undefined;
   // One process serves one user: its confirmations need no key any other process knows.
   const confirmations = new Confirmations({ key: processKey() });
   const settings = hostSettings(config, config.mode);
+  const who = `key:${createHash('sha256').update(apiKey).digest('base64url')}`;
+  // A stdio process's tasks live as long as it does: memory, and the key it already holds.
+  const tasks = toolTasksFor(config, api, logger, new MemoryTaskStore(), {
+    seal: () => undefined,
+    open: async () => apiKey,
+  });
+  void tasks.service.start();
   const host = toolHost({
     tools,
     api,
     credential,
-    who: `key:${createHash('sha256').update(apiKey).digest('base64url')}`,
+    who,
+    tasks,
     logger,
     confirmations,
     ...settings,
     coreTools: coreForMode(catalogue, config.mode, tools),
+    audit: trail?.audit,
     unavailable: unavailableTools(catalogue, {
       face: 'stdio',
       selection: config,
       discovery: settings.discovery,
     }),
   });
-  const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger };
-  const caller = { host, api, credential, toolNames: tools.map((t) => t.name) };
+  const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger, tasks: tasks.service };
+  const caller = { host, api, credential, toolNames: tools.map((t) => t.name), owner: who };
   // Who the key is matters to the first tools/list: read it (which loads the HTTP client) right
   // after the first answer has gone out, while the client reads it and asks for the tools.
   let warm = false;
@@ -66,15 +83,25 @@ export async function runStdio(config: Config): Promise<void> {
     if (closing) return;
     closing = true;
     await handle.close().catch(() => {});
+    await tasks.service.close().catch(() => {});
+    await trail?.close().catch(() => {});
     await api.close().catch(() => {});
+    await stopTracing().catch(() => {});
     process.exit(code);
   };
   // The client closing our stdin is the normal way a stdio server is told to stop.
   process.stdin.on('end', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // What tools/list answers (meta tools and discovery included); with the scope filter on, tools
+  // the key lacks a scope for are hidden from it once GET /me has answered.
   logger.info(
-    { mode: config.mode, tools: tools.length, api_url: config.apiUrl },
+    {
+      mode: config.mode,
+      tools: host.listedCount(),
+      scope_filter: config.scopeFilter === 'on',
+      api_url: config.apiUrl,
+    },
     'g8-mcp-server ready on stdio',
   );
 }

@@ -10,17 +10,19 @@ import { contactTools } from './shared/contacts.js';
 import { crmTools } from './shared/crm.js';
 import { enrichmentTools } from './shared/enrichment.js';
 import { inboxTools } from './shared/inbox.js';
+import { mailboxTools } from './shared/mailboxes.js';
 import { sequenceTools } from './shared/sequences.js';
 
 export { contactTools };
 
-/** Every mode's tools (contract §2.1–2.5), in the order of the contract tables. */
+/** Every mode's tools (contract §2.1–2.5, and GET /mailboxes of §2.8), in the order of the contract tables. */
 export const sharedTools: readonly ToolSpec[] = [
   ...contactTools,
   ...companyTools,
   ...enrichmentTools,
   ...sequenceTools,
   ...inboxTools,
+  ...mailboxTools,
   ...audienceTools,
   ...crmTools,
 ];
@@ -59,6 +61,8 @@ export const CORE_TOOLS: readonly string[] = [
   'g8_list_inbox',
   'g8_get_reply',
   'g8_send_reply',
+  // g8_send_reply's from_address comes from here.
+  'g8_list_mailboxes',
   'g8_list_audience_syncs',
   'g8_list_crm_syncs',
   'g8_status',

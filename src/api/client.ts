@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpMethod } from '../catalogue/types.js';
+import { metrics, routeLabel } from '../ops/metrics.js';
+import { tracer } from '../ops/trace.js';
 import {
   ApiError,
   apiErrorFromResponse,
@@ -13,7 +15,7 @@ import {
   InvalidResponseError,
   TimeoutError,
 } from './errors.js';
-import { Pacer, type PacerLimits } from './pacer.js';
+import { Pacer, type PacerLimits, type Pacing, PUBLISHED_LIMITS } from './pacer.js';
 import { buildPath, buildQuery, type QueryInput } from './path.js';
 import { defaultRetryPolicy, type RetryClass, type RetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
 import type { Pool } from './undici-pool.js';
@@ -35,6 +37,8 @@ export interface ApiClientOptions {
   readonly connections?: number;
   /** Client-side pacing per credential; `false` turns it off (the bench's direct baseline). */
   readonly pace?: PacerLimits | false;
+  /** Pacing shared with other replicas (Redis) at the `pace` limits, instead of this process's own. */
+  readonly pacing?: (limits: PacerLimits) => Pacing;
 }
 
 export interface ApiRequest {
@@ -65,14 +69,15 @@ export class ApiClient {
   readonly #origin: string;
   readonly #prefix: string;
   readonly #opts: ApiClientOptions;
-  readonly #pacer: Pacer | undefined;
+  readonly #pacer: Pacing | undefined;
 
   constructor(opts: ApiClientOptions) {
     const url = new URL(opts.apiUrl);
     this.#prefix = `${url.pathname.replace(/\/+$/, '')}/api/v1`;
     this.#origin = url.origin;
     this.#opts = opts;
-    this.#pacer = opts.pace === false ? undefined : new Pacer(opts.pace);
+    const limits = opts.pace === false ? undefined : (opts.pace ?? PUBLISHED_LIMITS);
+    this.#pacer = limits && (opts.pacing?.(limits) ?? new Pacer(limits));
   }
 
   static newIdempotencyKey(): string {
@@ -96,11 +101,12 @@ export class ApiClient {
     const policy = this.#opts.retry ?? defaultRetryPolicy;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#once(req, apiKey);
+        return await this.#once(req, apiKey, attempt);
       } catch (error) {
         if (attempt >= policy.maxAttempts || req.signal?.aborted || !shouldRetry(error, req.retry))
           throw error;
         const delay = retryDelayMs(error, attempt, policy);
+        metrics.upstreamRetry(routeLabel(req.path), (error as ApiError).status);
         this.#opts.logger?.warn(
           {
             method: req.method,
@@ -116,16 +122,31 @@ export class ApiClient {
     }
   }
 
-  async #once(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
+  async #once(req: ApiRequest, apiKey: string, attempt: number): Promise<ApiResponse> {
     const release = this.#pacer ? await this.#pacer.take(apiKey, req.signal) : undefined;
+    const route = routeLabel(req.path);
+    const span = tracer()?.upstream(req.method, route, this.#origin, attempt);
+    const started = performance.now();
+    let status = 0;
+    let requestId: string | undefined;
+    let failure: string | undefined;
     try {
-      return await this.#send(req, apiKey);
+      const res = await this.#send(req, apiKey, span?.headers);
+      ({ status, requestId } = res);
+      return res;
+    } catch (error) {
+      if (error instanceof ApiError) ({ status, requestId } = error);
+      // No status: the error's code (timeout, cancelled, ECONNRESET…) says what happened instead.
+      if (!status) failure = (error as ApiError).code ?? 'error';
+      throw error;
     } finally {
       release?.();
+      metrics.upstream(route, req.method, status, (performance.now() - started) / 1000);
+      span?.end(status, requestId, failure);
     }
   }
 
-  async #send(req: ApiRequest, apiKey: string): Promise<ApiResponse> {
+  async #send(req: ApiRequest, apiKey: string, traceHeaders?: Record<string, string>): Promise<ApiResponse> {
     const path = this.#prefix + buildPath(req.path, req.params) + buildQuery(req.query);
     const headers: Record<string, string> = {
       authorization: `Bearer ${apiKey}`,
@@ -138,6 +159,7 @@ export class ApiClient {
       headers['content-type'] = 'application/json';
     }
     if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
+    if (traceHeaders) Object.assign(headers, traceHeaders);
     const started = performance.now();
     let res: Awaited<ReturnType<Pool['request']>>;
     try {

@@ -9,6 +9,7 @@
  * server's `X-RateLimit-*` headers when it sends them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { metrics } from '../ops/metrics.js';
 
 class CooldownPool {
   readonly limit: number;
@@ -24,13 +25,16 @@ class CooldownPool {
     this.#idle = new Array<number>(limit).fill(0);
   }
 
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /** Resolves true when the caller had to wait (queued, or a permit still cooling down). */
+  async acquire(signal?: AbortSignal): Promise<boolean> {
+    let queued = false;
     while (this.#idle.length === 0) {
+      queued = true;
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
     const usableAt = this.#idle.shift() as number;
     const wait = usableAt - Date.now();
-    if (wait <= 0) return;
+    if (wait <= 0) return queued;
     try {
       await sleep(wait, undefined, signal ? { signal } : undefined);
     } catch (error) {
@@ -38,6 +42,7 @@ class CooldownPool {
       this.#wake();
       throw error;
     }
+    return true;
   }
 
   release(): void {
@@ -66,7 +71,13 @@ export const PUBLISHED_LIMITS: PacerLimits = { perSecond: 50, perMinute: 1000 };
 /** Call when the request has been answered (or failed); frees its permits to cool down. */
 export type Release = () => void;
 
-export class Pacer {
+/** What the API client needs of a pacer: this process's (Pacer) or one shared on Redis (src/stores). */
+export interface Pacing {
+  take(credential: string, signal?: AbortSignal): Promise<Release>;
+  observe(credential: string, header: (name: string) => string | undefined): void;
+}
+
+export class Pacer implements Pacing {
   readonly #windows = new Map<string, Windows>();
   readonly #limits: PacerLimits;
 
@@ -93,15 +104,20 @@ export class Pacer {
   async take(credential: string, signal?: AbortSignal): Promise<Release> {
     const w = this.#get(credential);
     const { second, minute } = w;
-    await second.acquire(signal);
+    const asked = performance.now();
+    let waited = await second.acquire(signal);
     try {
-      await minute.acquire(signal);
+      waited = (await minute.acquire(signal)) || waited;
     } catch (error) {
       second.release();
       throw error;
     }
     const blocked = w.blockedUntil - Date.now();
-    if (blocked > 0) await sleep(blocked, undefined, signal ? { signal } : undefined).catch(() => {});
+    if (blocked > 0) {
+      waited = true;
+      await sleep(blocked, undefined, signal ? { signal } : undefined).catch(() => {});
+    }
+    if (waited) metrics.pacerWait((performance.now() - asked) / 1000);
     let done = false;
     return () => {
       if (done) return;

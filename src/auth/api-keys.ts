@@ -32,9 +32,17 @@ const MAX_ENTRIES = 10_000;
 /** How long a refusal is remembered: long enough to absorb a burst, short enough for a new key. */
 export const NEGATIVE_TTL_MS = 10_000;
 
+/** A second-level cache of checks shared by replicas (Redis); its failures count as misses. */
+export interface SharedKeyCache {
+  /** The check and how long it still holds. */
+  get(hash: string): Promise<{ readonly check: KeyCheck; readonly ttlMs: number } | undefined>;
+  set(hash: string, check: KeyCheck, ttlMs: number): Promise<void>;
+}
+
 export interface ApiKeyVerifierOptions {
   readonly ttlMs: number;
   readonly now?: () => number;
+  readonly shared?: SharedKeyCache;
 }
 
 function identityFrom(data: unknown): KeyIdentity {
@@ -58,6 +66,7 @@ export class ApiKeyVerifier {
   readonly #api: ApiClient;
   readonly #ttlMs: number;
   readonly #now: () => number;
+  readonly #shared: SharedKeyCache | undefined;
   readonly #cache = new Map<string, { expiresAt: number; check: KeyCheck }>();
   readonly #pending = new Map<string, Promise<KeyCheck>>();
 
@@ -65,6 +74,7 @@ export class ApiKeyVerifier {
     this.#api = api;
     this.#ttlMs = opts.ttlMs;
     this.#now = opts.now ?? Date.now;
+    this.#shared = opts.shared;
   }
 
   /** GET /me with this credential (an API key or an upstream OAuth token). */
@@ -98,18 +108,31 @@ export class ApiKeyVerifier {
     if (hit && hit.expiresAt > this.#now()) return hit.check;
     const pending = this.#pending.get(hash);
     if (pending) return pending;
-    const checking = this.describe(key).then((check) => {
+    const checking = this.#lookup(key, hash).then(({ check, ttl, fresh }) => {
       this.#pending.delete(hash);
       // An outage is not an answer about the key: it is not cached.
-      if (check.ok || check.reason === 'refused') {
+      if (ttl > 0) {
         if (this.#cache.size >= MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string);
-        const ttl = check.ok ? this.#ttlMs : Math.min(this.#ttlMs, NEGATIVE_TTL_MS);
         this.#cache.set(hash, { expiresAt: this.#now() + ttl, check });
+        if (fresh) void this.#shared?.set(hash, check, ttl).catch(() => {});
       }
       return check;
     });
     this.#pending.set(hash, checking);
     return checking;
+  }
+
+  /** Another replica's answer when it has one (and it still holds), else GET /me. */
+  async #lookup(key: string, hash: string): Promise<{ check: KeyCheck; ttl: number; fresh: boolean }> {
+    const known = await this.#shared?.get(hash).catch(() => undefined);
+    if (known)
+      return { check: known.check, ttl: Math.min(known.ttlMs, this.#ttlFor(known.check)), fresh: false };
+    const check = await this.describe(key);
+    return { check, ttl: check.ok || check.reason === 'refused' ? this.#ttlFor(check) : 0, fresh: true };
+  }
+
+  #ttlFor(check: KeyCheck): number {
+    return check.ok ? this.#ttlMs : Math.min(this.#ttlMs, NEGATIVE_TTL_MS);
   }
 
   /** The cached answer for a key known to be good (no upstream call), else undefined. */

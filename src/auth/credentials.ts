@@ -1,7 +1,9 @@
 /**
  * The upstream credential of a grant: sealed into the store when the user signs in, opened for
  * each tool call, and — for an upstream OAuth token — refreshed shortly before it expires (one
- * refresh per grant at a time, the rotated refresh token sealed back).
+ * refresh per grant at a time, the rotated refresh token sealed back). With replicas, a lock per
+ * grant (Redis) makes that one refresh across all of them: whoever waited on the lock reads the
+ * winner's sealed credential instead of spending the refresh token a second time.
  */
 import type { Sealer } from './crypto.js';
 import type { AuthStore } from './store.js';
@@ -36,6 +38,13 @@ function needsRefresh(cred: OAuthCredential, now: number): boolean {
   return now >= cred.expiresAt - margin;
 }
 
+/** Runs `fn` while holding the lock `name` across replicas (Redis); else just runs it. */
+export interface GrantLocks {
+  run<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+const inProcess: GrantLocks = { run: (_name, fn) => fn() };
+
 export class CredentialVault {
   readonly #inflight = new Map<string, Promise<string>>();
 
@@ -45,6 +54,7 @@ export class CredentialVault {
     private readonly upstream: UpstreamOAuth | undefined,
     private readonly logger: VaultLogger,
     private readonly now: () => number = Date.now,
+    private readonly locks: GrantLocks = inProcess,
   ) {}
 
   seal(grantId: string, credential: UpstreamCredential): string {
@@ -65,6 +75,17 @@ export class CredentialVault {
   }
 
   async #resolve(grantId: string): Promise<string> {
+    const read = await this.#read(grantId);
+    if (typeof read === 'string') return read;
+    // Under the lock, read again: the lock's last holder (maybe another replica) may have refreshed.
+    return this.locks.run(`grant:${grantId}`, async () => {
+      const again = await this.#read(grantId);
+      return typeof again === 'string' ? again : this.#refresh(grantId, again.sealed, again.cred);
+    });
+  }
+
+  /** The grant's access token when it is still good, else what a refresh needs. */
+  async #read(grantId: string): Promise<string | { sealed: string; cred: OAuthCredential }> {
     const grant = await this.store.getGrant(grantId);
     if (!grant || grant.revokedAt !== null) {
       throw new CredentialError(
@@ -77,8 +98,12 @@ export class CredentialVault {
     if (!this.upstream || !cred.refreshToken) {
       throw new CredentialError('Your graph8 sign-in expired. Reconnect the MCP server to sign in again.');
     }
+    return { sealed: grant.credentialSealed, cred };
+  }
+
+  async #refresh(grantId: string, sealed: string, cred: OAuthCredential): Promise<string> {
     try {
-      const fresh = await this.upstream.refresh(cred.refreshToken);
+      const fresh = await (this.upstream as UpstreamOAuth).refresh(cred.refreshToken as string);
       const next: UpstreamCredential = {
         ...oauthCredential(fresh),
         // Upstreams that do not rotate keep the refresh token they gave first.
@@ -89,6 +114,14 @@ export class CredentialVault {
       return fresh.accessToken;
     } catch (error) {
       if (error instanceof UpstreamRefusedError) {
+        // Someone else refreshed meanwhile (no shared lock, or it expired): use theirs, and keep
+        // the grant. An upstream that rotates strictly (OAuth 2.1) has revoked theirs too on our
+        // reuse, and its next call is refused upstream; the lock is what prevents that.
+        const now = await this.store.getGrant(grantId);
+        if (now && now.revokedAt === null && now.credentialSealed !== sealed) {
+          const theirs = this.open(grantId, now.credentialSealed);
+          if (theirs.kind === 'oauth' && !needsRefresh(theirs, this.now())) return theirs.accessToken;
+        }
         // The upstream grant is gone: so is ours, and the client is asked to sign in again.
         await this.store.revokeGrant(grantId, this.now());
         this.logger.warn(

@@ -15,7 +15,7 @@ import { type ApiKeyVerifier, looksLikeApiKey } from './api-keys.js';
 import type { CredentialVault } from './credentials.js';
 import { sha256Hex } from './crypto.js';
 import { InvalidTokenError } from './errors.js';
-import { FailureThrottle, failureBuckets } from './throttle.js';
+import { type FailureCounter, FailureThrottle, failureBuckets } from './throttle.js';
 import type { TokenService } from './tokens.js';
 
 export interface McpPrincipal {
@@ -44,7 +44,12 @@ export interface McpAuthOptions {
   readonly scopes: readonly string[];
   /** Failed checks allowed per client address and per key prefix a minute (0: no limit). */
   readonly failuresPerMinute?: number;
+  /** Where failures are counted (shared by every replica on Redis); else in this process. */
+  readonly throttle?: (limit: number, windowMs: number) => FailureCounter;
 }
+
+/** What a client is told to wait when the token store does not answer. */
+const STORE_RETRY_AFTER_SEC = 5;
 
 /** The window of the failed-check throttle. */
 const THROTTLE_WINDOW_MS = 60_000;
@@ -76,13 +81,13 @@ function briefly(lookup: () => Promise<string>): () => Promise<string> {
 }
 
 export class McpAuthenticator {
-  readonly #throttle: FailureThrottle;
+  readonly #throttle: FailureCounter;
 
   constructor(private readonly opts: McpAuthOptions) {
-    this.#throttle = new FailureThrottle({
-      limit: opts.failuresPerMinute ?? 0,
-      windowMs: THROTTLE_WINDOW_MS,
-    });
+    const limit = opts.failuresPerMinute ?? 0;
+    this.#throttle =
+      opts.throttle?.(limit, THROTTLE_WINDOW_MS) ??
+      new FailureThrottle({ limit, windowMs: THROTTLE_WINDOW_MS });
   }
 
   /** `client`: the caller's address (client-address.ts), for the failed-check throttle. */
@@ -93,12 +98,19 @@ export class McpAuthenticator {
     const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
     const key = apiKeyHeader ?? bearer;
     const buckets = failureBuckets(client, key);
-    const wait = this.#throttle.retryAfter(buckets);
-    const outcome = await this.#check(authorization, apiKeyHeader, bearer, wait > 0);
+    // Asked only when it can change the answer (a valid OAuth token or a key known good passes
+    // anyway): on Redis it is a round trip.
+    let waiting: Promise<number> | undefined;
+    const wait = () => {
+      waiting ??= Promise.resolve(this.#throttle.retryAfter(buckets));
+      return waiting;
+    };
+    const outcome = await this.#check(authorization, apiKeyHeader, bearer, async () => (await wait()) > 0);
     if (outcome.ok) return outcome;
-    if (wait > 0) return this.#throttled(wait);
+    const seconds = await wait();
+    if (seconds > 0) return this.#throttled(seconds);
     // An outage upstream says nothing about the caller.
-    if (outcome.status !== 503) this.#throttle.fail(buckets);
+    if (outcome.status !== 503) await this.#throttle.fail(buckets);
     return outcome;
   }
 
@@ -106,7 +118,7 @@ export class McpAuthenticator {
     authorization: string | undefined,
     apiKeyHeader: string | undefined,
     bearer: string | undefined,
-    throttled: boolean,
+    throttled: () => Promise<boolean>,
   ): Promise<AuthOutcome> {
     if (authorization && apiKeyHeader) {
       return this.#fail(400, 'invalid_request', 'Send either Authorization or X-API-Key, not both');
@@ -138,18 +150,25 @@ export class McpAuthenticator {
       };
     } catch (error) {
       if (error instanceof InvalidTokenError) return this.#fail(401, 'invalid_token', error.message);
-      throw error;
+      // The store did not answer (PostgreSQL unreachable): the token may well be good, so the
+      // client is told to retry, not to sign in again.
+      return this.#retryLater(
+        503,
+        'temporarily_unavailable',
+        'Sign-ins cannot be checked right now; retry shortly',
+        STORE_RETRY_AFTER_SEC,
+      );
     }
   }
 
-  async #apiKey(key: string, throttled: boolean): Promise<AuthOutcome> {
+  async #apiKey(key: string, throttled: () => Promise<boolean>): Promise<AuthOutcome> {
     if (!looksLikeApiKey(key)) {
       return this.#fail(401, 'invalid_token', 'Not a graph8 API key (expected g8_live_… or g8_test_…)');
     }
     const hash = this.#hashOf(key);
     // Over the limit, only a key already known good passes: nothing is asked upstream.
-    const known = throttled ? this.opts.apiKeys.knownGood(hash) : undefined;
-    if (throttled && !known) return this.#fail(401, 'invalid_token', 'throttled');
+    const known = this.opts.apiKeys.knownGood(hash);
+    if (!known && (await throttled())) return this.#fail(401, 'invalid_token', 'throttled');
     const check = known ?? (await this.opts.apiKeys.verify(key, hash));
     if (!check.ok) {
       return check.reason === 'refused'
@@ -207,14 +226,20 @@ export class McpAuthenticator {
   }
 
   #throttled(seconds: number): AuthOutcome {
+    return this.#retryLater(
+      429,
+      'too_many_requests',
+      `Too many failed credential checks; retry in ${seconds} s`,
+      seconds,
+    );
+  }
+
+  #retryLater(status: 429 | 503, error: string, description: string, seconds: number): AuthOutcome {
     return {
       ok: false,
-      status: 429,
+      status,
       headers: { 'Retry-After': String(seconds) },
-      body: {
-        error: 'too_many_requests',
-        error_description: `Too many failed credential checks; retry in ${seconds} s`,
-      },
+      body: { error, error_description: description },
     };
   }
 

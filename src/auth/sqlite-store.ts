@@ -1,12 +1,9 @@
 /**
- * The SQLite AuthStore: one file (`oauth.db`) in the data directory. better-sqlite3 is an
- * optional dependency, loaded here on first use only, so stdio mode never needs it.
+ * The SQLite AuthStore: one file (`oauth.db`) in the data directory (opened by src/stores/sqlite.ts).
  */
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
 import type { OAuthClientInformationFull } from '@modelcontextprotocol/server';
 import type Database from 'better-sqlite3';
-import { ensureDataDir } from './secret.js';
+import { openSqlite } from '../stores/sqlite.js';
 import type {
   AuthorizationCode,
   AuthStore,
@@ -15,190 +12,27 @@ import type {
   PendingAuthorization,
   TokenRecord,
 } from './store.js';
+import {
+  type CodeRow,
+  codeFrom,
+  codeInsert,
+  type GrantRow,
+  grantFrom,
+  grantInsert,
+  oauthTables,
+  type PendingRow,
+  pendingFrom,
+  pendingInsert,
+  type TokenRow,
+  tokenFrom,
+  tokenInsert,
+} from './store-rows.js';
 
-export class StoreUnavailableError extends Error {}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS clients (
-  client_id TEXT PRIMARY KEY,
-  info TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pending (
-  id_hash TEXT PRIMARY KEY,
-  browser_hash TEXT NOT NULL,
-  csrf_hash TEXT NOT NULL,
-  upstream_state_hash TEXT UNIQUE,
-  upstream_verifier TEXT,
-  data TEXT NOT NULL,
-  expires_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS grants (
-  id TEXT PRIMARY KEY,
-  client_id TEXT NOT NULL,
-  scopes TEXT NOT NULL,
-  resource TEXT NOT NULL,
-  credential_kind TEXT NOT NULL,
-  credential TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS codes (
-  code_hash TEXT PRIMARY KEY,
-  grant_id TEXT NOT NULL,
-  client_id TEXT NOT NULL,
-  redirect_uri TEXT NOT NULL,
-  code_challenge TEXT NOT NULL,
-  resource TEXT NOT NULL,
-  scopes TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
-  used_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS tokens (
-  token_hash TEXT PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
-  grant_id TEXT NOT NULL,
-  client_id TEXT NOT NULL,
-  scopes TEXT NOT NULL,
-  resource TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
-  revoked_at INTEGER,
-  used_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS tokens_grant ON tokens (grant_id);
-`;
-
-interface PendingRow {
-  id_hash: string;
-  browser_hash: string;
-  csrf_hash: string;
-  upstream_state_hash: string | null;
-  upstream_verifier: string | null;
-  data: string;
-  expires_at: number;
-}
-
-interface GrantRow {
-  id: string;
-  client_id: string;
-  scopes: string;
-  resource: string;
-  credential_kind: Grant['credentialKind'];
-  credential: string;
-  subject: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-interface CodeRow {
-  code_hash: string;
-  grant_id: string;
-  client_id: string;
-  redirect_uri: string;
-  code_challenge: string;
-  resource: string;
-  scopes: string;
-  expires_at: number;
-  used_at: number | null;
-}
-
-interface TokenRow {
-  token_hash: string;
-  kind: TokenRecord['kind'];
-  grant_id: string;
-  client_id: string;
-  scopes: string;
-  resource: string;
-  expires_at: number;
-  revoked_at: number | null;
-  used_at: number | null;
-}
-
-type PendingData = Pick<
-  PendingAuthorization,
-  'clientId' | 'redirectUri' | 'codeChallenge' | 'state' | 'scopes' | 'resource'
->;
-
-function pendingFrom(row: PendingRow): PendingAuthorization {
-  const data = JSON.parse(row.data) as PendingData;
-  return {
-    ...data,
-    idHash: row.id_hash,
-    browserHash: row.browser_hash,
-    csrfHash: row.csrf_hash,
-    expiresAt: row.expires_at,
-    upstreamStateHash: row.upstream_state_hash ?? undefined,
-    upstreamVerifierSealed: row.upstream_verifier ?? undefined,
-  };
-}
-
-function grantFrom(row: GrantRow): Grant {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    scopes: JSON.parse(row.scopes) as string[],
-    resource: row.resource,
-    credentialKind: row.credential_kind,
-    credentialSealed: row.credential,
-    subject: row.subject,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-  };
-}
-
-function codeFrom(row: CodeRow): AuthorizationCode {
-  return {
-    codeHash: row.code_hash,
-    grantId: row.grant_id,
-    clientId: row.client_id,
-    redirectUri: row.redirect_uri,
-    codeChallenge: row.code_challenge,
-    resource: row.resource,
-    scopes: JSON.parse(row.scopes) as string[],
-    expiresAt: row.expires_at,
-  };
-}
-
-function tokenFrom(row: TokenRow): TokenRecord {
-  return {
-    tokenHash: row.token_hash,
-    kind: row.kind,
-    grantId: row.grant_id,
-    clientId: row.client_id,
-    scopes: JSON.parse(row.scopes) as string[],
-    resource: row.resource,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-    usedAt: row.used_at,
-  };
-}
-
-async function loadDriver(): Promise<typeof Database> {
-  try {
-    return (await import('better-sqlite3')).default;
-  } catch (error) {
-    throw new StoreUnavailableError(
-      `remote mode keeps its OAuth grants in SQLite, but better-sqlite3 could not be loaded (${
-        (error as Error).message.split('\n')[0]
-      }). Install it with: npm install better-sqlite3`,
-    );
-  }
-}
+const SCHEMA = oauthTables('INTEGER');
 
 /** Opens (creating if needed) `<dataDir>/oauth.db`, or an in-memory database for `':memory:'`. */
 export async function openSqliteAuthStore(dataDir: string | ':memory:'): Promise<AuthStore> {
-  const Driver = await loadDriver();
-  const path = dataDir === ':memory:' ? ':memory:' : join(ensureDataDir(dataDir), 'oauth.db');
-  if (path !== ':memory:') {
-    // Owner-only before SQLite opens it: its -wal and -shm files copy these permissions.
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
-  }
-  const db = new Driver(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = NORMAL');
+  const db = await openSqlite(dataDir, 'oauth.db', 'OAuth grants');
   db.exec(SCHEMA);
   return new SqliteAuthStore(db);
 }
@@ -262,21 +96,7 @@ class SqliteAuthStore implements AuthStore {
   }
 
   async putPending(p: PendingAuthorization): Promise<void> {
-    const data: PendingData = {
-      clientId: p.clientId,
-      redirectUri: p.redirectUri,
-      codeChallenge: p.codeChallenge,
-      state: p.state,
-      scopes: p.scopes,
-      resource: p.resource,
-    };
-    this.#q.putPending.run({
-      id_hash: p.idHash,
-      browser_hash: p.browserHash,
-      csrf_hash: p.csrfHash,
-      data: JSON.stringify(data),
-      expires_at: p.expiresAt,
-    });
+    this.#q.putPending.run(pendingInsert(p));
   }
 
   async getPending(idHash: string): Promise<PendingAuthorization | undefined> {
@@ -298,16 +118,7 @@ class SqliteAuthStore implements AuthStore {
   }
 
   async createGrant(g: Grant): Promise<void> {
-    this.#q.createGrant.run({
-      id: g.id,
-      client_id: g.clientId,
-      scopes: JSON.stringify(g.scopes),
-      resource: g.resource,
-      credential_kind: g.credentialKind,
-      credential: g.credentialSealed,
-      subject: g.subject,
-      created_at: g.createdAt,
-    });
+    this.#q.createGrant.run(grantInsert(g));
   }
 
   async getGrant(id: string): Promise<Grant | undefined> {
@@ -327,16 +138,7 @@ class SqliteAuthStore implements AuthStore {
   }
 
   async putCode(c: AuthorizationCode): Promise<void> {
-    this.#q.putCode.run({
-      code_hash: c.codeHash,
-      grant_id: c.grantId,
-      client_id: c.clientId,
-      redirect_uri: c.redirectUri,
-      code_challenge: c.codeChallenge,
-      resource: c.resource,
-      scopes: JSON.stringify(c.scopes),
-      expires_at: c.expiresAt,
-    });
+    this.#q.putCode.run(codeInsert(c));
   }
 
   async consumeCode(codeHash: string, now: number): Promise<Consumed<AuthorizationCode>> {
@@ -349,15 +151,7 @@ class SqliteAuthStore implements AuthStore {
   }
 
   async putToken(t: TokenRecord): Promise<void> {
-    this.#q.putToken.run({
-      token_hash: t.tokenHash,
-      kind: t.kind,
-      grant_id: t.grantId,
-      client_id: t.clientId,
-      scopes: JSON.stringify(t.scopes),
-      resource: t.resource,
-      expires_at: t.expiresAt,
-    });
+    this.#q.putToken.run(tokenInsert(t));
   }
 
   async getToken(tokenHash: string): Promise<TokenRecord | undefined> {

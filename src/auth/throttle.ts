@@ -14,12 +14,20 @@ export interface ThrottleOptions {
   readonly now?: () => number;
 }
 
+/** Where failed checks are counted: this process (FailureThrottle) or Redis (src/stores). */
+export interface FailureCounter {
+  /** Seconds until these buckets allow another check, or 0 when they allow it now. */
+  retryAfter(buckets: readonly string[]): number | Promise<number>;
+  /** Counts one failed check against every bucket. */
+  fail(buckets: readonly string[]): void | Promise<void>;
+}
+
 interface Counter {
   count: number;
   resetAt: number;
 }
 
-export class FailureThrottle {
+export class FailureThrottle implements FailureCounter {
   readonly #counters = new Map<string, Counter>();
   readonly #opts: ThrottleOptions;
   readonly #now: () => number;

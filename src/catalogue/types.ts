@@ -74,12 +74,37 @@ export interface ProgressUpdate {
 export interface RunContext {
   readonly api: RestCaller;
   readonly signal?: AbortSignal;
-  /**
-   * Present only when the caller asked for progress (an MCP progressToken, or a CLI on a
-   * terminal): a tool that queues a job may then poll it and report, instead of returning the
-   * job handle at once.
-   */
-  readonly progress?: (update: ProgressUpdate) => Promise<void>;
+}
+
+/** What graph8 says of a background job at one poll. */
+export interface JobState {
+  readonly done: boolean;
+  /** graph8's status word (queued, running, completed, failed, cancelled, live…). */
+  readonly status: string;
+  /** One line for a person or a model: the stage and the counts known so far. */
+  readonly message: string;
+  readonly data: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The ids that name a started job: plain JSON, so a task can be followed again after a restart. */
+export type JobHandle = Readonly<Record<string, string | number>>;
+
+/**
+ * A tool whose call starts work that graph8 finishes later (contract §1.11). The tool's `run` or
+ * `http` only starts it; following it — for MCP progress, MCP tasks or the CLI's --wait — is the
+ * runtime's job (src/runtime/follow.ts), through these functions. The followed answer is the start
+ * answer's fields with the job's last state over them (`data`), without the start's `next` hint.
+ */
+export interface JobSpec {
+  /** The job the start answer names, or undefined when there is nothing to follow (AI research, done at once). */
+  handle(input: Readonly<Record<string, unknown>>, started: RestResult): JobHandle | undefined;
+  read(handle: JobHandle, api: RestCaller): Promise<JobState>;
+  /** Stops the job at graph8 where graph8 can; absent when it cannot (then only our polling stops). */
+  cancel?(handle: JobHandle, api: RestCaller): Promise<void>;
+  /** Statuses in the order a job moves through them, for a progress fraction. */
+  readonly stages: readonly string[];
+  /** Never poll faster than this. */
+  readonly intervalMs: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are heterogeneous; each is checked by defineTool
@@ -97,18 +122,58 @@ export interface ToolSpec<S extends AnyObjectSchema = AnyObjectSchema> {
   /** Further scopes a composite tool may need for the other operations it issues. */
   readonly alsoNeeds?: readonly string[];
   readonly tier: Tier;
+  /**
+   * What the call changes, costs or reaches, in one sentence for the person asked to approve it.
+   * Required for the tiers that are confirmed (destructive, billable, external): a tier's generic
+   * sentence would be wrong for many tools (a draft sequence reaches nobody; a pause stops outreach).
+   */
+  readonly effect?: string;
+  /**
+   * graph8's own registry takes this tool's arguments wrapped as `{ body: {…} }` (contract §4.1:
+   * g8_verify_email is registry g8_enrichment_verify_email). Prompts written for graph8's server
+   * send that shape, so it is unwrapped before validation (unwrapArguments).
+   */
+  readonly wrappedInput?: 'body';
   /** Extra words g8_tool_search matches (synonyms, platforms); never shown to the model. */
   readonly keywords?: readonly string[];
   readonly input: S;
   readonly http?: HttpBinding;
   /** Composite tools: several REST calls or a locally built result. Returns the tool's data. */
   readonly run?: (input: z.output<S>, ctx: RunContext) => Promise<RestResult>;
+  /** Present when the call starts a job graph8 finishes later: it can then run as an MCP task. */
+  readonly job?: JobSpec;
 }
+
+/** The tiers whose calls a user approves first (src/mcp/confirm.ts). */
+export const CONFIRMED_TIERS: ReadonlySet<Tier> = new Set(['destructive', 'billable', 'external']);
 
 /** Identity function that checks a spec at definition time and keeps its input type. */
 export function defineTool<S extends AnyObjectSchema>(spec: ToolSpec<S>): ToolSpec {
   if (!spec.http === !spec.run) {
     throw new Error(`${spec.name}: a tool has exactly one of http or run`);
   }
+  if (CONFIRMED_TIERS.has(spec.tier) && !spec.effect) {
+    throw new Error(`${spec.name}: a ${spec.tier} tool states its effect for the confirmation`);
+  }
+  if (spec.wrappedInput && Object.hasOwn(spec.input.shape, spec.wrappedInput)) {
+    throw new Error(`${spec.name}: a wrapped input cannot also have a field named ${spec.wrappedInput}`);
+  }
   return spec as unknown as ToolSpec;
+}
+
+/**
+ * graph8's wrapped calling convention: `{ body: { email }, confirm? }` becomes `{ email, confirm? }`
+ * for a tool that declares `wrappedInput`. Anything else is returned as it came, so validation
+ * still names what is wrong with it.
+ */
+export function unwrapArguments(
+  spec: Pick<ToolSpec, 'wrappedInput'>,
+  args: Record<string, unknown>,
+): Record<string, unknown> {
+  const key = spec.wrappedInput;
+  if (!key) return args;
+  const { [key]: inner, ...rest } = args;
+  const others = Object.keys(rest).filter((k) => k !== 'confirm');
+  if (others.length > 0 || typeof inner !== 'object' || inner === null || Array.isArray(inner)) return args;
+  return { ...(inner as Record<string, unknown>), ...rest };
 }

@@ -7,8 +7,8 @@ import { ApiError } from '../api/errors.js';
 import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { apiErrorBody } from '../mcp/errors/classify.js';
-import { pathParamIssues } from '../mcp/request.js';
 import { type ToolErrorBody, usageErrorResult } from '../mcp/result.js';
+import { pathParamIssues } from '../runtime/request.js';
 import { CliError, EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { type FlagSpec, flagName } from './flags.js';
 

@@ -14,7 +14,7 @@ export interface Command {
   readonly aliases: readonly string[];
   readonly tool: ExposedTool;
   readonly flags: readonly FlagSpec[];
-  /** Takes `--wait`: the tool follows the job it queues when given a progress callback. */
+  /** Takes `--wait`: the tool starts a job (its spec's `job`), which the CLI can follow. */
   readonly canWait: boolean;
 }
 
@@ -35,12 +35,9 @@ const FLAG_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> =
   g8_list_inbox: { limit: 'page-size' },
 };
 
-/** Tools whose `run` polls the job it starts when the caller passes `progress` (tools/poll.ts). */
-const FOLLOWS_JOBS: ReadonlySet<string> = new Set(['g8_enrich_contacts', 'g8_trigger_audience_sync']);
-
 /** Names the CLI itself uses; a tool field or command of the same name would be shadowed. */
 export const RESERVED_FLAGS = ['json', 'yes', 'help', 'api-url', 'wait'] as const;
-export const UTILITY_COMMANDS = ['tools', 'whoami', 'completion', 'help', 'version'] as const;
+export const UTILITY_COMMANDS = ['tools', 'whoami', 'completion', 'audit', 'help', 'version'] as const;
 
 export function commandName(toolName: string): string {
   return toolName.replace(/^g8_/, '').replaceAll('_', '-');
@@ -66,7 +63,7 @@ export function commandsFor(mode: Mode): readonly Command[] {
           flags ??= flagsFor(tool.spec, aliasesOfTool);
           return flags;
         },
-        canWait: FOLLOWS_JOBS.has(base),
+        canWait: tool.spec.job !== undefined,
       };
     });
     tables.set(mode, table);

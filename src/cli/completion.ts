@@ -100,6 +100,7 @@ export function zshCompletion(mode: Mode): string {
   const utilities = [
     "    'tools:List the commands with tier and scope'",
     "    'whoami:Show the key org, scopes and what it cannot run'",
+    "    'audit:Read the audit trail of a remote server'",
     "    'completion:Print a shell completion script'",
     "    'help:Show help'",
   ];

@@ -56,6 +56,7 @@ Usage:
   g8 <command> --help               its flags
   g8 tools [--mode dev|gtm|all]     list the commands with tier and scope
   g8 whoami                         the key's org, scopes and what it cannot run
+  g8 audit [--since 24h] [--tool …] what agents did in the org (a remote server's audit trail)
   g8 completion bash|zsh            shell completion script
   g8 --version
 

@@ -11,7 +11,7 @@ import type { Io } from './io.js';
 import { openApi, requireApiKey } from './session.js';
 import { listTools } from './tools-list.js';
 
-const UTILITIES = ['tools', 'whoami', 'completion'] as const;
+const UTILITIES = ['tools', 'whoami', 'completion', 'audit'] as const;
 type Utility = (typeof UTILITIES)[number];
 
 export function isUtility(word: string): word is Utility {
@@ -84,6 +84,11 @@ export async function runUtility(word: Utility, args: readonly string[], ctx: Ut
       } finally {
         await api.close().catch(() => {});
       }
+      return;
+    }
+    case 'audit': {
+      const { runAudit } = await import('./audit.js');
+      await runAudit(args, ctx);
       return;
     }
     case 'completion': {

@@ -4,7 +4,8 @@
  * per call than the rest of the request. Everything else is an express app; mount order matters:
  *   health (before the Host check: probes use the pod address)
  *   → Host allow-list (DNS rebinding)
- *   → discovery metadata → the approval page → consent endpoints → the OAuth endpoints (/authorize, /token,
+ *   → discovery metadata → /audit and the approval page (each takes its own /oauth/callback states)
+ *   → consent endpoints → the OAuth endpoints (/authorize, /token,
  *     /register, /revoke; src/auth/endpoints) with our provider
  *   → JSON 404 and a last-resort error handler that never shows a stack.
  */
@@ -30,10 +31,14 @@ export interface RemoteAppDeps {
   readonly scopes: readonly string[];
   readonly provider: OAuthServerProvider;
   readonly consent: ConsentFlow;
+  /** /audit and its JSON endpoint (src/audit/routes.ts); before the consent flow's /oauth/callback. */
+  readonly audit?: express.Router | undefined;
   /** GET/POST /approve/{id}: the approval page (approval/routes.ts). */
   readonly approval?: express.Router;
   readonly mcp: McpRouteDeps;
   readonly ping: () => Promise<void>;
+  /** The shared engines in use (PostgreSQL, Redis) and whether each answers. */
+  readonly engines?: () => Promise<Record<string, 'ok' | 'unavailable'>>;
   readonly trustProxy: boolean;
   readonly rateLimit: RateLimits;
   readonly logger: { error(obj: object, msg: string): void };
@@ -78,7 +83,13 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
 
-  app.use(healthRouter({ ping: deps.ping, sessions: () => deps.mcp.sessions.size }));
+  app.use(
+    healthRouter({
+      ping: deps.ping,
+      sessions: () => deps.mcp.sessions.size,
+      ...(deps.engines ? { engines: deps.engines } : {}),
+    }),
+  );
   app.use(hostGuard(settings.allowedHosts));
   app.use(
     metadataRouter({
@@ -88,6 +99,7 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
       documentationUrl: DOCUMENTATION_URL,
     }),
   );
+  if (deps.audit) app.use(deps.audit);
   // Before the consent endpoints: an approval's graph8 sign-in shares /oauth/callback with them.
   if (deps.approval) app.use(deps.approval);
   app.use(consentRouter(deps.consent));

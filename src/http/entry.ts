@@ -5,7 +5,9 @@
 import { catalogue } from '../catalogue-loader.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
+import { startTracing, stopTracing } from '../ops/trace.js';
 import { setV8Flags, YOUNG_GENERATION_GROWS } from '../v8-flags.js';
+import { VERSION } from '../version.js';
 import { startRemoteServer } from './server.js';
 
 export async function runHttp(argv: readonly string[]): Promise<void> {
@@ -15,6 +17,7 @@ export async function runHttp(argv: readonly string[]): Promise<void> {
     argv.filter((a) => a !== '--http'),
   );
   const logger = createLogger(config.logLevel);
+  const tracing = await startTracing(process.env, { name: 'g8-mcp-server', version: VERSION });
   const remote = await startRemoteServer(config, catalogue, logger);
   // Loaded (src/main.ts kept the young generation small for it): under 32 concurrent clients a
   // young generation held at 2 × 1 MB costs ~17% of throughput in scavenges (bench, measured).
@@ -25,6 +28,8 @@ export async function runHttp(argv: readonly string[]): Promise<void> {
       mode: config.mode,
       stateless: Boolean(config.httpStateless),
       sign_in: config.oauthIssuer ? 'graph8 OAuth + API key' : 'API key',
+      ...(remote.metricsUrl ? { metrics_url: remote.metricsUrl } : {}),
+      tracing,
     },
     `g8-mcp-server remote mode: connect clients to ${remote.url}`,
   );
@@ -33,6 +38,7 @@ export async function runHttp(argv: readonly string[]): Promise<void> {
     if (closing) return;
     closing = true;
     await remote.close().catch(() => {});
+    await stopTracing().catch(() => {});
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -5,6 +5,7 @@
  * stateless fallback. Every leg builds its Server with the same factory: the caller's tools and a
  * closure that finds its upstream credential — never the MCP token.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
@@ -20,6 +21,8 @@ import {
 import type { McpAuthenticator, McpPrincipal } from '../auth/mcp-auth.js';
 import { readOnlyFor } from '../auth/scopes.js';
 import { SelectionError } from '../catalogue/select.js';
+import { metrics } from '../ops/metrics.js';
+import { httpRequestId, tracer } from '../ops/trace.js';
 import { MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { clientAddress } from './client-address.js';
 import { isLegacy } from './era.js';
@@ -66,6 +69,12 @@ function authInfoFor(caller: Caller): AuthInfo {
   };
 }
 
+/** A subscriptions/listen stream, open until its response closes. */
+function countOpen(res: ServerResponse): void {
+  metrics.gauge('listen_streams', 1);
+  res.once('close', () => metrics.gauge('listen_streams', -1));
+}
+
 export interface McpRoute {
   (req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
@@ -92,6 +101,7 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<McpPrincipal | undefined> {
     const outcome = await deps.auth.authenticate(req.headers, clientAddress(req, Boolean(deps.trustProxy)));
     if (outcome.ok) return outcome.principal;
+    metrics.oauthRefused('mcp', outcome.body.error);
     const body = JSON.stringify(outcome.body);
     res.writeHead(outcome.status, { ...outcome.headers, 'content-type': 'application/json; charset=utf-8' });
     res.end(body);
@@ -127,6 +137,7 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
     const auth = authInfoFor(caller);
     if (!isLegacy(req, body)) {
       (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+      if ((body as { method?: unknown } | undefined)?.method === 'subscriptions/listen') countOpen(res);
       return serveModern(req, res, body);
     }
     if (deps.stateless) {
@@ -138,7 +149,12 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
 
   const route = (req: IncomingMessage, res: ServerResponse): void => {
     const read: { body?: unknown } = {};
-    handle(req, res, read).catch((error: unknown) => {
+    // Our X-Request-Id: the caller's own if it sent a sane one, so both sides' logs and traces meet.
+    const requestId = httpRequestId(req.headers['x-request-id'], randomUUID);
+    res.setHeader('x-request-id', requestId);
+    const t = tracer();
+    const handled = t ? t.http(req.headers, requestId, () => handle(req, res, read)) : handle(req, res, read);
+    handled.catch((error: unknown) => {
       deps.logger.error(
         { err: error instanceof Error ? error.message : String(error) },
         '/mcp request failed',

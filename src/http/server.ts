@@ -13,6 +13,10 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer, Server, ServerEventBus } from '@modelcontextprotocol/server';
+import { auditRouter } from '../audit/routes.js';
+import { AuditCookies } from '../audit/session.js';
+import type { AuditStore } from '../audit/store.js';
+import { openRemoteTrail, type RemoteTrail } from '../audit/trail.js';
 import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { type CimdOptions, ClientMetadataResolver } from '../auth/cimd.js';
 import { ClientRegistry } from '../auth/clients.js';
@@ -24,7 +28,7 @@ import { G8OAuthProvider } from '../auth/provider.js';
 import { canonicalResource } from '../auth/resource.js';
 import { SUPPORTED_SCOPES } from '../auth/scopes.js';
 import { loadServerSecret, SecretError } from '../auth/secret.js';
-import { openSqliteAuthStore, StoreUnavailableError } from '../auth/sqlite-store.js';
+import { openSqliteAuthStore } from '../auth/sqlite-store.js';
 import type { AuthStore } from '../auth/store.js';
 import { TokenService } from '../auth/tokens.js';
 import { UpstreamOAuth } from '../auth/upstream.js';
@@ -34,8 +38,21 @@ import type { Logger } from '../log.js';
 import { Confirmations } from '../mcp/confirmation.js';
 import { unavailableTools } from '../mcp/errors/unavailable.js';
 import { buildServer, type ServerShared } from '../mcp/server.js';
+import { openSqliteTaskStore } from '../mcp/tasks/sqlite-store.js';
+import type { TaskStore } from '../mcp/tasks/store.js';
 import { toolHost } from '../mcp/tool-host.js';
-import { apiClientFor, hostSettings } from '../serve.js';
+import { PrincipalLimits } from '../ops/limits.js';
+import { metrics } from '../ops/metrics.js';
+import type { MetricsServer } from '../ops/metrics-server.js';
+import { apiClientFor, hostSettings, toolTasksFor } from '../serve.js';
+import {
+  EngineUnavailableError,
+  openSharedState,
+  SharedSecretError,
+  type SharedState,
+} from '../stores/shared.js';
+import { StoreUnavailableError } from '../stores/sqlite.js';
+import { sharedHooks } from '../stores/wiring.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
 import { Approvals } from './approval/desk.js';
@@ -50,6 +67,7 @@ export interface RemoteOverrides {
   readonly rateLimit?: RateLimits;
   /** An already-open store (tests that inspect or seed it). */
   readonly store?: AuthStore;
+  readonly auditStore?: AuditStore;
   /**
    * Another server behind the same stack (transports, auth, stores): the conformance suite's
    * fixture server (test/conformance) is served this way, never the product.
@@ -67,8 +85,14 @@ export interface RemoteServer {
   readonly port: number;
   readonly sessions: SessionRegistry;
   readonly store: AuthStore;
+  readonly audit: RemoteTrail;
+  /** `http://host:port/metrics` when G8_METRICS_PORT is set. */
+  readonly metricsUrl?: string;
   close(): Promise<void>;
 }
+
+/** On shutdown, how long tool calls in flight may take to finish (and be answered and audited). */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -98,24 +122,52 @@ export async function startRemoteServer(
     else res.writeHead(503).end();
   });
   const port = await listen(http, config.httpPort, config.httpHost);
+  let metricsServer: MetricsServer | undefined;
+  if (config.metricsPort !== undefined) {
+    const { startMetricsServer } = await import('../ops/metrics-server.js');
+    metricsServer = await startMetricsServer(config.metricsPort, config.metricsHost).catch(
+      (error: unknown) => {
+        http.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        throw code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? new StartupError(
+              `metrics port ${config.metricsPort} on ${config.metricsHost} cannot be used (${code})`,
+            )
+          : error;
+      },
+    );
+  }
   let settings: RemoteSettings;
   let sealer: Sealer;
   let secret: Buffer;
   let store: AuthStore;
+  let engines: SharedState | undefined;
+  let taskStore: TaskStore;
+  let trail: RemoteTrail;
   try {
     settings = resolveSettings(config, port);
+    // PostgreSQL and Redis when configured (README "Deployment"); else SQLite and memory.
+    engines = await openSharedState(config, logger);
     secret = loadServerSecret(config.dataDir, config.mcpSecret);
     sealer = new Sealer(secret);
-    store = overrides.store ?? (await openSqliteAuthStore(config.dataDir));
+    store = overrides.store ?? engines.store ?? (await openSqliteAuthStore(config.dataDir));
+    taskStore = engines.taskStore ?? (await openSqliteTaskStore(config.dataDir));
+    trail = await openRemoteTrail(config, logger, overrides.auditStore ?? engines.auditStore);
   } catch (error) {
     http.close();
-    // The secret and store errors already say what to do; they are start-up failures.
-    throw error instanceof SecretError || error instanceof StoreUnavailableError
+    await engines?.close();
+    await metricsServer?.close();
+    // The secret, store and engine errors already say what to do; they are start-up failures.
+    throw error instanceof SecretError ||
+      error instanceof StoreUnavailableError ||
+      error instanceof EngineUnavailableError ||
+      error instanceof SharedSecretError
       ? new StartupError(error.message)
       : error;
   }
+  const hooks = sharedHooks(engines, config.timeoutMs);
   const canonical = canonicalResource(settings.publicUrl);
-  const api = apiClientFor(config, logger);
+  const api = apiClientFor(config, logger, hooks.pacing ? { pacing: hooks.pacing } : {});
   const upstream = settings.upstream
     ? new UpstreamOAuth({
         ...settings.upstream,
@@ -133,8 +185,11 @@ export async function startRemoteServer(
     },
     logger,
   );
-  const vault = new CredentialVault(store, sealer, upstream, logger);
-  const apiKeys = new ApiKeyVerifier(api, { ttlMs: config.apiKeyCacheSec * 1000 });
+  const vault = new CredentialVault(store, sealer, upstream, logger, Date.now, hooks.locks);
+  const apiKeys = new ApiKeyVerifier(api, {
+    ttlMs: config.apiKeyCacheSec * 1000,
+    ...(hooks.keyCache ? { shared: hooks.keyCache } : {}),
+  });
   const clients = new ClientRegistry(store, new ClientMetadataResolver(overrides.cimd));
   const consent = new ConsentFlow({
     store,
@@ -156,6 +211,11 @@ export async function startRemoteServer(
     logger,
   });
   sessions.start();
+  metrics.sessions(() => sessions.size);
+  const limits = new PrincipalLimits({
+    callsPerMinute: config.callsPerMinPerPrincipal,
+    maxInflight: config.maxInflightPerPrincipal,
+  });
 
   const auth = new McpAuthenticator({
     tokens,
@@ -164,12 +224,24 @@ export async function startRemoteServer(
     resourceMetadataUrl: new URL('/.well-known/oauth-protected-resource/mcp', settings.publicUrl).href,
     scopes: SUPPORTED_SCOPES,
     failuresPerMinute: config.authFailuresPerMin,
+    ...(hooks.throttle ? { throttle: hooks.throttle } : {}),
   });
   const serverLogger = logger.child({ component: 'mcp' });
   // Every replica derives the same key from the shared secret, so any of them verifies a
   // confirmation another one asked for.
   const confirmations = new Confirmations({
     key: new Uint8Array(hkdfSync('sha256', secret, 'g8-mcp-server', 'request-state-v1', 32)),
+    ...(hooks.usedStates ? { used: hooks.usedStates } : {}),
+  });
+  // A task outlives its request and this process: an API key is kept sealed with it (a grant's
+  // credential is read from the grant again), so a restarted server follows it to the end.
+  const tasks = toolTasksFor(config, api, serverLogger, taskStore, {
+    seal: (owner, credential) =>
+      owner.startsWith('grant:') ? undefined : sealer.seal(credential, `task:${owner}`),
+    open: async (record) =>
+      record.owner.startsWith('grant:')
+        ? vault.forGrant(record.owner.slice('grant:'.length))
+        : sealer.open(record.sealedCredential ?? '', `task:${record.owner}`),
   });
   // The approval page: a person signed in as the caller approves one exact gated call.
   const approvals = new Approvals(settings.publicUrl, confirmations.ttlSeconds);
@@ -178,6 +250,7 @@ export async function startRemoteServer(
     version: VERSION,
     confirmations,
     logger: serverLogger,
+    tasks: tasks.service,
   };
   // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
   const serverFor = (selected: Selected, principal: McpPrincipal) => {
@@ -189,8 +262,11 @@ export async function startRemoteServer(
       who: principal.owner,
       logger: serverLogger,
       confirmations,
+      tasks,
       ...settings,
       coreTools: selected.coreTools,
+      audit: trail.forPrincipal(principal, api),
+      limits,
       approvals,
       unavailable: unavailableTools(catalogue, {
         face: 'remote',
@@ -204,6 +280,7 @@ export async function startRemoteServer(
       api,
       credential: principal.credential,
       toolNames: selected.toolNames,
+      owner: principal.owner,
     });
   };
   const app = createRemoteApp({
@@ -212,10 +289,21 @@ export async function startRemoteServer(
     scopes: SUPPORTED_SCOPES,
     provider,
     consent,
+    audit: auditRouter({
+      store: trail.store,
+      cookies: new AuditCookies(secret, sealer, settings.publicUrl.protocol === 'https:'),
+      api,
+      auth,
+      upstream,
+      publicUrl: settings.publicUrl,
+      trustProxy: Boolean(config.trustProxy),
+      logger,
+    }),
     approval: approvalRouter({ approvals, apiKeys, store, publicUrl: settings.publicUrl, upstream, logger }),
     ping: () => store.ping(),
+    engines: () => engines.engines(),
     trustProxy: Boolean(config.trustProxy),
-    rateLimit: overrides.rateLimit,
+    rateLimit: overrides.rateLimit ?? hooks.rateLimit,
     logger,
     mcp: {
       auth,
@@ -230,6 +318,7 @@ export async function startRemoteServer(
     },
   });
   handler = app;
+  await tasks.service.start();
 
   // Expired codes, tokens and abandoned consent requests are deleted every ten minutes.
   const sweep = setInterval(() => {
@@ -246,18 +335,25 @@ export async function startRemoteServer(
     port,
     sessions,
     store,
+    audit: trail,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(sweep);
+      // No new connections; the tool calls in flight finish, are answered and audited.
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      await trail.log.settle(SHUTDOWN_GRACE_MS);
       sessions.closeAll();
       await app.close().catch(() => {});
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      http.closeAllConnections();
+      await stopped;
+      await tasks.service.close().catch(() => {});
       await api.close().catch(() => {});
+      await trail.close();
       await store.close();
+      await engines.close();
+      await metricsServer?.close();
     },
   };
 }

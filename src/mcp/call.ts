@@ -5,27 +5,23 @@
  */
 import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
-import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import type { ProgressUpdate } from '../catalogue/types.js';
+import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
+import type { Era } from '../ops/metrics.js';
+import type { CallSeen } from '../ops/observe-call.js';
+import { pathParamIssues } from '../runtime/request.js';
 import type { ApprovalDesk } from './approvals.js';
+import { auditTaskEnd, type CallAudit, type CallNote, type ClientInfo, mark } from './call-audit.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { schemaKey } from './definition.js';
-import { buildRestRequest, pathParamIssues } from './request.js';
-import {
-  apiErrorResult,
-  type FieldIssue,
-  internalErrorResult,
-  invalidArgumentsResult,
-  pageSizeArg,
-  structuredResult,
-  successResult,
-  toolErrorResult,
-  usageErrorResult,
-} from './result.js';
+import { executeTool } from './execute.js';
+import { type FieldIssue, invalidArgumentsResult, structuredResult, toolErrorResult } from './result.js';
+import { TaskLimitError } from './tasks/service.js';
+import type { TaskRecord } from './tasks/store.js';
+import type { ToolTasks } from './tasks/tool-tasks.js';
+import { createTaskResult, type TaskRequest } from './tasks/wire.js';
 
 export interface CallLogger {
   debug(obj: object, msg: string): void;
@@ -35,6 +31,8 @@ export interface CallLogger {
 /** What one tools/call request brings from its era and transport (built in server.ts). */
 export interface CallContext {
   readonly signal: AbortSignal;
+  /** The request's protocol era, for the metrics (default 2025). */
+  readonly era?: Era;
   readonly progressToken?: string | number | undefined;
   /** A notification about this request (progress), on its own stream. */
   notify(notification: { method: 'notifications/progress'; params: Record<string, unknown> }): Promise<void>;
@@ -45,6 +43,12 @@ export interface CallContext {
   readonly inputResponses?: Record<string, unknown> | undefined;
   /** Reports the finished call to the client's log; only given when the client asked for logs. */
   readonly onDone?: ((info: CallReport) => void) | undefined;
+  /** The client's name and version (2026: per request; 2025: from initialize), for the audit trail. */
+  readonly client?: ClientInfo | undefined;
+  /** Set when the client takes a task for this call (tasks/wire.ts says how it asked). */
+  readonly task?: TaskRequest | undefined;
+  /** A task was created for this call (2025 sessions push its status while they last). */
+  readonly onCreated?: ((record: TaskRecord) => void) | undefined;
 }
 
 export interface CallReport {
@@ -65,15 +69,24 @@ export interface ToolCall {
   readonly confirm: ConfirmMode;
   readonly confirmations: Confirmations;
   readonly maxResultChars: number;
+  /** Where calls of job-starting tools become tasks (absent: they are always held). */
+  readonly tasks?: ToolTasks | undefined;
   readonly ctx: CallContext;
+  /** Told whether the upstream part ran and how it ended (ops/observe-call.ts). */
+  readonly seen?: CallSeen;
+  /** What the audit trail learns of this call (call-audit.ts); absent when nothing is audited. */
+  readonly note?: CallNote | undefined;
+  /** The caller's audit, for what ends after the call: a task's end (recordTaskEnd). */
+  readonly audit?: CallAudit | undefined;
   /** Remote mode: the approval page, where a person signed in as the caller approves a call. */
   readonly approvals?: ApprovalDesk | undefined;
   /** Which tool names this caller can call, so error hints name only those. */
-  readonly exposed?: (name: string) => boolean;
+  readonly exposed?: ((name: string) => boolean) | undefined;
 }
 
-function validate(call: ToolCall, args: Record<string, unknown>) {
+function validate(call: ToolCall, given: Record<string, unknown>) {
   const { spec } = call.tool;
+  const args = unwrapArguments(spec, given);
   const shape = spec.input.shape as Record<string, unknown>;
   // `confirm` is graph8's convention on every tool that can be gated; under G8_CONFIRM=never it is
   // accepted and ignored, so prompts written for graph8's own server keep working.
@@ -112,7 +125,10 @@ export async function callTool(
 ): Promise<CallToolResult | InputRequiredResult> {
   const { tool, ctx } = call;
   const { issues, data, token } = validate(call, args);
-  if (issues.length || !data) return invalidArgumentsResult(tool.name, issues);
+  if (issues.length || !data) {
+    mark(call.note, { outcome: 'refused' });
+    return invalidArgumentsResult(tool.name, issues);
+  }
   if (!isGated(tool.spec, call.confirm) || isDryRun(data)) return send(call, data);
 
   const summary = summarize(tool.name, tool.spec, data);
@@ -121,16 +137,19 @@ export async function callTool(
   const answer = call.confirmations.answer(ctx.requestState, ctx.inputResponses, call.who, binding, data);
   switch (answer.kind) {
     case 'accepted':
+      mark(call.note, { approval: 'elicitation' });
       // Not tied to the client's connection: the user approved it, and a client that lost its
       // stream and asks again must get this outcome, not an abort (confirmation.ts, single use).
       return call.confirmations.once(answer.id, () =>
         send(call, data, { idempotencyKey: answer.id, detached: true }),
       );
     case 'declined':
+      mark(call.note, { approval: 'elicitation', outcome: 'declined' });
       return call.confirmations.once(answer.id, async () =>
         structuredResult({ cancelled: true, summary, message: 'The user declined; nothing was done.' }),
       );
     case 'mismatch':
+      mark(call.note, { outcome: 'refused' });
       return toolErrorResult(
         'confirmation_mismatch',
         `This confirmation belongs to another call of ${tool.name} (other arguments or another caller); nothing was done.`,
@@ -139,15 +158,20 @@ export async function callTool(
     case 'none':
       break;
   }
-  if (ctx.canElicit) return call.confirmations.ask(call.who, binding, data, summary);
+  if (ctx.canElicit) {
+    mark(call.note, { outcome: 'asked' });
+    return call.confirmations.ask(call.who, binding, data, summary);
+  }
   // A person approved this exact call on the approval page (remote mode): it goes through, once.
   const approved = call.approvals?.claim(call.who, binding, data);
   if (approved) {
+    mark(call.note, { approval: 'approval_page' });
     return call.confirmations.once(approved, () =>
       send(call, data, { idempotencyKey: approved, detached: true }),
     );
   }
   if (call.confirm === 'strict' && !call.approvals) {
+    mark(call.note, { outcome: 'refused' });
     // A tool error, not a protocol one: the model can tell the user why, and what would work.
     return toolErrorResult(
       'confirmation_unavailable',
@@ -163,10 +187,12 @@ export async function callTool(
     : await call.confirmations.redeem(token, call.who, binding, data);
   if (redeemed.kind === 'accepted') {
     const { id } = redeemed;
+    mark(call.note, { approval: 'token' });
     // Tied to this request, unlike an elicited approval: cancelling it stops the work, and the
     // token, once used, brings back that outcome (a new preview is needed to act again).
     return call.confirmations.once(id, () => send(call, data, { idempotencyKey: id }));
   }
+  mark(call.note, { outcome: 'asked' });
   const fresh = strict ? undefined : await call.confirmations.token(call.who, binding, data);
   const approvalUrl = call.approvals?.open({ who: call.who, binding, tool: tool.name, args: data, summary });
   return structuredResult(
@@ -182,7 +208,8 @@ export async function callTool(
 
 /**
  * The REST request(s); a confirmed call's state id is its upstream Idempotency-Key, and it runs
- * `detached` from the request's cancellation (each attempt keeps its own timeout).
+ * `detached` from the request's cancellation (each attempt keeps its own timeout). A call of a tool
+ * that starts a job, from a client that takes tasks, becomes a task instead of being held.
  */
 async function send(
   call: ToolCall,
@@ -190,63 +217,63 @@ async function send(
   opts: { idempotencyKey?: string; detached?: boolean } = {},
 ): Promise<CallToolResult> {
   const credential = await call.credential();
-  const signal = opts.detached ? undefined : call.ctx.signal;
-  const api = bindCaller(call.api, credential, call.tool.spec.tier, signal, opts.idempotencyKey);
-  const token = call.ctx.progressToken;
+  const { tasks, tool, ctx } = call;
+  // A dry run starts nothing: it is answered at once.
+  if (ctx.task && tasks?.supports(tool) && !isDryRun(data))
+    return startTask(call, tasks, ctx.task, data, credential, opts.idempotencyKey);
+  const signal = opts.detached ? undefined : ctx.signal;
+  const api = bindCaller(call.api, credential, tool.spec.tier, signal, opts.idempotencyKey);
+  const token = ctx.progressToken;
   const progress =
     token === undefined
       ? undefined
       : (update: ProgressUpdate) =>
-          call.ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
+          ctx.notify({ method: 'notifications/progress', params: { progressToken: token, ...update } });
+  const started = performance.now();
   // Nothing upstream echoes reaches the client: server.ts redacts every answer.
-  return run(call, data, api, progress, signal);
+  const executed = await executeTool(tool, data, api, call, { signal, progress });
+  // A failure with no status was refused before any request (a composite's own argument rule).
+  if (call.seen)
+    call.seen.upstream = executed.ok ? 'ok' : executed.status === undefined ? undefined : 'failed';
+  mark(call.note, {
+    outcome: executed.ok ? 'ok' : executed.status === undefined ? 'refused' : 'tool_error',
+    ...(executed.status !== undefined ? { status: executed.status } : {}),
+    ...(executed.requestId ? { requestId: executed.requestId } : {}),
+  });
+  ctx.onDone?.({
+    tool: tool.name,
+    ok: executed.ok,
+    ...(executed.status !== undefined ? { status: executed.status } : {}),
+    ...(executed.requestId ? { request_id: executed.requestId } : {}),
+    ms: Math.round(performance.now() - started),
+  });
+  return executed.result;
 }
 
-async function run(
+async function startTask(
   call: ToolCall,
-  input: Record<string, unknown>,
-  api: ReturnType<typeof bindCaller>,
-  progress: ((u: ProgressUpdate) => Promise<void>) | undefined,
-  signal: AbortSignal | undefined,
+  tasks: ToolTasks,
+  request: TaskRequest,
+  data: Record<string, unknown>,
+  credential: string,
+  baseKey: string | undefined,
 ): Promise<CallToolResult> {
-  const { spec } = call.tool;
-  const started = performance.now();
-  const done = (ok: boolean, status?: number, requestId?: string) =>
-    call.ctx.onDone?.({
-      tool: call.tool.name,
-      ok,
-      ...(status !== undefined ? { status } : {}),
-      ...(requestId ? { request_id: requestId } : {}),
-      ms: Math.round(performance.now() - started),
-    });
   try {
-    const result = spec.run
-      ? await spec.run(input as never, {
-          api,
-          ...(signal ? { signal } : {}),
-          ...(progress ? { progress } : {}),
-        })
-      : await api.call(buildRestRequest(spec.http!, input));
-    done(true, result.status, result.requestId);
-    return successResult(result.data, result.pagination, call.maxResultChars, pageSizeArg(spec));
+    const record = await tasks.start({ tool: call.tool, input: data, owner: call.who, credential, baseKey });
+    mark(call.note, { outcome: 'task_created', taskId: record.id });
+    const subject = { name: call.tool.name, tier: call.tool.spec.tier };
+    auditTaskEnd(call.audit, tasks.service, record, {
+      tool: subject,
+      client: call.ctx.client,
+      approval: call.note?.approval,
+    });
+    call.ctx.onCreated?.(record);
+    return createTaskResult(record, tasks.service, request);
   } catch (error) {
-    if (error instanceof ApiError) {
-      call.logger.debug(
-        { tool: call.tool.name, status: error.status, request_id: error.requestId },
-        'tool call failed',
-      );
-      done(false, error.status, error.requestId);
-      return apiErrorResult(error, { tool: call.tool.name, spec, args: input, exposed: call.exposed });
+    if (error instanceof TaskLimitError) {
+      mark(call.note, { outcome: 'refused' });
+      return toolErrorResult('busy', error.message, { values: { tool: call.tool.name } });
     }
-    done(false);
-    // A path parameter no request can carry, met inside a composite tool: still nothing sent for it.
-    if (error instanceof PathParamError) {
-      return invalidArgumentsResult(call.tool.name, [{ field: error.param, message: error.problem }]);
-    }
-    // A plain Error is a tool's own argument rule (thrown before any request); anything else is a bug.
-    if (error instanceof Error && error.constructor === Error)
-      return usageErrorResult(call.tool.name, error.message);
-    call.logger.error({ tool: call.tool.name, err: error }, 'tool handler crashed');
-    return internalErrorResult();
+    throw error;
   }
 }

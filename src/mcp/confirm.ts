@@ -15,9 +15,7 @@ const GATED: ReadonlySet<Tier> = new Set(['destructive', 'billable', 'external']
 const EFFECT: Partial<Record<Tier, string>> = {
   destructive: 'Deletes or archives data; it cannot be undone here.',
   billable: 'Spends graph8 credits.',
-  // "or when it runs": true of a draft that sends nothing yet (g8_create_sequence) as of a send.
-  external:
-    'Reaches people or systems outside graph8 (email, SMS, LinkedIn, ad platforms or CRMs), at once or when it runs.',
+  external: 'Reaches people or systems outside graph8 (email, SMS, LinkedIn, ad platforms or CRMs).',
 };
 
 export function isGated(spec: ToolSpec, mode: ConfirmMode): boolean {
@@ -50,7 +48,9 @@ export function summarize(name: string, spec: ToolSpec, input: Readonly<Record<s
     .slice(0, 5)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  return `${name}: ${firstSentence(spec.description)}${args ? ` (${args})` : ''}. ${EFFECT[spec.tier] ?? ''}`.trim();
+  // The spec's own effect: the tier's generic sentence would contradict many descriptions.
+  const effect = spec.effect ?? EFFECT[spec.tier] ?? '';
+  return `${name}: ${firstSentence(spec.description)}${args ? ` (${args})` : ''}. ${effect}`.trim();
 }
 
 /** Why a `confirmation_token` sent back did not act, in words for the model. */

@@ -65,7 +65,7 @@ function sha(value: string): string {
 }
 
 /** JSON with object keys sorted, so the same arguments always hash the same. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -21,6 +21,8 @@ export interface ToolDefinition {
   description: string;
   inputSchema: { type: 'object'; [key: string]: unknown };
   annotations: ToolAnnotations;
+  /** 2025-11-25: a tool that starts a job takes task-augmented calls (the SDK drops this on 2026). */
+  execution?: { taskSupport: 'optional' };
 }
 
 const schemaCache = new WeakMap<ToolSpec, ToolDefinition['inputSchema']>();
@@ -54,7 +56,8 @@ export function inputJsonSchema(spec: ToolSpec): ToolDefinition['inputSchema'] {
 }
 
 /**
- * Drops what zod states but JSON Schema already implies, since every character costs context:
+ * Drops what zod states but JSON Schema already implies, since every character costs context, and
+ * what some clients' schema subsets refuse (test/helpers/schema-subsets.ts has the rules):
  * the safe-integer bounds of every `.int()`, `minLength: 1`, and `propertyNames: {type: string}` plus an empty
  * `additionalProperties` on free-form records (any object already has string keys and any values).
  */
@@ -62,7 +65,12 @@ function compact(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compact);
   if (typeof node !== 'object' || node === null) return node;
   const out: Record<string, unknown> = {};
+  const format = (node as { format?: unknown }).format;
+  // Gemini's function schemas take no string format but enum and date-time (zod's email, uuid, url
+  // …), nor the long regex zod adds with them; validation still checks the format, with a clear error.
+  const dropFormat = typeof format === 'string' && !KEPT_FORMATS.has(format);
   for (const [key, value] of Object.entries(node)) {
+    if (dropFormat && (key === 'format' || key === 'pattern')) continue;
     if (key === 'minimum' && value === Number.MIN_SAFE_INTEGER) continue;
     if (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) continue;
     if (key === 'propertyNames' && isStringType(value)) continue;
@@ -75,6 +83,8 @@ function compact(node: unknown): unknown {
   }
   return out;
 }
+
+const KEPT_FORMATS: ReadonlySet<string> = new Set(['date-time', 'enum']);
 
 function isStringType(v: unknown): boolean {
   return (
@@ -117,5 +127,6 @@ export function toolDefinition(name: string, spec: ToolSpec): ToolDefinition {
     description: spec.description,
     inputSchema: inputJsonSchema(spec),
     annotations: annotationsFor(spec.tier, spec.http?.method),
+    ...(spec.job ? { execution: { taskSupport: 'optional' } } : {}),
   };
 }

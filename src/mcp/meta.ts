@@ -14,7 +14,13 @@ export const whoamiDefinition: ToolDefinition = {
   title: 'Who am I',
   description:
     'The org, key mode and scopes of the credential in use, and each tool hidden because the key lacks its scope (with the scope it needs). Free; call it when a tool seems missing.',
-  inputSchema: { type: 'object', properties: {} },
+  // A property, even optional: Gemini refuses an object schema without any.
+  inputSchema: {
+    type: 'object',
+    properties: {
+      tool: { type: 'string', description: 'Also check this tool name' },
+    },
+  },
   annotations: { readOnlyHint: true, openWorldHint: false },
 };
 
@@ -54,7 +60,13 @@ export const callDefinition: ToolDefinition = {
     type: 'object',
     properties: {
       name: { type: 'string', description: 'Tool name, e.g. g8_trigger_audience_sync' },
-      arguments: { type: 'object', description: 'The tool arguments, as its input schema says' },
+      // A JSON string: Gemini refuses an object schema without properties, and these vary by tool.
+      // An object is accepted as well (tool-host.ts), since most clients send one.
+      arguments: {
+        type: 'string',
+        description:
+          'The tool arguments as a JSON object string, per its input schema, e.g. {"contact_id": 101}',
+      },
     },
     required: ['name'],
   },

@@ -2,7 +2,14 @@
  * The one redaction boundary of everything the server answers: the SDK's Server with a redaction
  * step around every request handler it wraps (src/mcp/redact.ts says what is redacted).
  */
-import { type JSONRPCRequest, type Result, Server, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  type JSONRPCRequest,
+  PROTOCOL_VERSION_META_KEY,
+  type Result,
+  Server,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import { type McpRequest, tracer } from '../ops/trace.js';
 import { type Redactor, redactorFor } from './redact.js';
 
 /**
@@ -37,7 +44,25 @@ export class RedactingServer extends Server {
   }
 
   protected override _wrapHandler(method: string, handler: Handler): Handler {
-    const inner = super._wrapHandler(method, handler);
+    const redacted = this._redacting(method, super._wrapHandler(method, handler));
+    // One span per MCP request when tracing is on (started before any server is built).
+    const t = tracer();
+    if (!t) return redacted;
+    return (request, ctx) => {
+      // 2026-07-28 requests carry their version in the envelope the SDK lifted off `_meta`.
+      const version = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[
+        PROTOCOL_VERSION_META_KEY
+      ];
+      const mcp: McpRequest = {
+        ...(request as McpRequest),
+        ...(typeof version === 'string' ? { version } : {}),
+      };
+      return t.request(mcp, () => redacted(request, ctx));
+    };
+  }
+
+  // An arrow property would not exist yet while super() wraps the SDK's own handlers; a method does.
+  protected _redacting(method: string, inner: Handler): Handler {
     if (OWN_RESULTS.has(method)) return inner;
     return async (request, ctx) => {
       let result: Result;
@@ -46,7 +71,8 @@ export class RedactingServer extends Server {
       } catch (error) {
         throw redactError(error, await this.#redactor());
       }
-      return (await this.#redactor()).value(result);
+      const redacted = (await this.#redactor()).value(result);
+      return method === 'tools/call' ? withoutTaskContent(redacted) : redacted;
     };
   }
 
@@ -68,4 +94,15 @@ function redactError(error: unknown, redactor: Redactor): unknown {
     if (withData.data !== undefined) withData.data = redactor.value(withData.data);
   }
   return error;
+}
+
+/**
+ * A tools/call answered with a task (tasks/wire.ts) carries an empty `content` only to pass the
+ * SDK's tools/call result check, which knows no task result on either era's wire yet: a
+ * CreateTaskResult has no content, so it goes here, after that check.
+ */
+function withoutTaskContent(result: Result): Result {
+  if (result['resultType'] !== 'task' && !('task' in result)) return result;
+  const { content: _empty, ...task } = result;
+  return task;
 }

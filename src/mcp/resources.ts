@@ -1,7 +1,8 @@
 /**
  * Resources as graph8 documents them: repos, a repo's scan, knowledge base, documents, campaigns
  * and briefs, and the first page of contacts and companies — with completion of the ids, so a
- * client can browse instead of guessing.
+ * client can browse instead of guessing. Besides: the org's sending mailboxes, and reference text
+ * tool descriptions point to (reference.ts).
  */
 import { ProtocolError, ProtocolErrorCode, type Server } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
@@ -10,6 +11,7 @@ import { PathParamError, pathParamProblem } from '../api/path.js';
 import type { RestRequest } from '../catalogue/types.js';
 import { bindCaller } from './caller.js';
 import { completePromptArgument } from './prompts.js';
+import { STEP_DATA_REFERENCE } from './reference.js';
 
 export interface ResourceDeps {
   readonly api: ApiClient;
@@ -37,6 +39,20 @@ const STATIC = [
     name: 'companies',
     title: 'Companies (first 50)',
     description: 'The first page of CRM companies',
+  },
+  {
+    uri: 'g8://mailboxes',
+    name: 'mailboxes',
+    title: 'Sending mailboxes',
+    description:
+      'Mailbox ids and addresses: from_address of g8_send_reply, sequence channels, launch senders',
+  },
+  {
+    uri: 'g8://reference/step-data',
+    name: 'step-data',
+    title: 'Sequence step_data keys',
+    description: 'Every step_data key by step_type, for g8_create_sequence and g8_update_sequence_step',
+    mimeType: 'text/markdown',
   },
 ];
 
@@ -80,6 +96,9 @@ interface Route {
   mime?: string;
 }
 
+/** Resources served from this server's own text, without a request. */
+const TEXTS: Readonly<Record<string, string>> = { 'g8://reference/step-data': STEP_DATA_REFERENCE };
+
 const ID = '([^/?#]+)';
 
 const ROUTES: Route[] = [
@@ -91,6 +110,11 @@ const ROUTES: Route[] = [
   {
     pattern: /^g8:\/\/companies$/,
     request: () => ({ method: 'GET', path: '/companies', query: { limit: 50 } }),
+  },
+  {
+    // The route's largest page: every mailbox of the org.
+    pattern: /^g8:\/\/mailboxes$/,
+    request: () => ({ method: 'GET', path: '/mailboxes', query: { limit: 500 } }),
   },
   {
     pattern: new RegExp(`^g8://repos/${ID}/scan$`),
@@ -179,7 +203,7 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
   };
 
   server.setRequestHandler('resources/list', () => ({
-    resources: STATIC.map((r) => ({ ...r, mimeType: JSON_MIME })),
+    resources: STATIC.map((r) => ({ mimeType: JSON_MIME, ...r })),
   }));
   server.setRequestHandler('resources/templates/list', () => ({
     resourceTemplates: TEMPLATES.map((t) => ({
@@ -190,6 +214,8 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
 
   server.setRequestHandler('resources/read', async (request) => {
     const { uri } = request.params;
+    const text = TEXTS[uri];
+    if (text !== undefined) return { contents: [{ uri, mimeType: 'text/markdown', text }] };
     for (const route of ROUTES) {
       const m = route.pattern.exec(uri);
       if (!m) continue;

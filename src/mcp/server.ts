@@ -8,6 +8,7 @@
 import {
   type CacheHint,
   CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
   type ClientCapabilities,
   type jsonSchemaValidator,
   LOG_LEVEL_META_KEY,
@@ -23,6 +24,8 @@ import { SERVER_ICONS } from './icon.js';
 import { registerPrompts } from './prompts.js';
 import { RedactingServer } from './redacting-server.js';
 import { registerResources } from './resources.js';
+import type { TaskService } from './tasks/service.js';
+import { pushStatus, registerTaskMethods, TASK_CAPABILITIES, taskRequestOf } from './tasks/wire.js';
 import type { ToolHost } from './tool-host.js';
 
 /** What every server of a process shares: built once, at start-up. */
@@ -32,6 +35,8 @@ export interface ServerShared {
   readonly instructions?: string;
   readonly confirmations: Confirmations;
   readonly logger: { debug(obj: object, msg: string): void };
+  /** Tasks of the process (tasks/*, and job-starting tools answering with a task). */
+  readonly tasks?: TaskService | undefined;
 }
 
 /** What one caller brings: its tools and how to reach graph8 for resources and completion. */
@@ -40,6 +45,8 @@ export interface ServerCaller {
   readonly api: ApiClient;
   readonly credential: () => string | Promise<string>;
   readonly toolNames: readonly string[];
+  /** Who is calling (its tasks are its own). */
+  readonly owner: string;
 }
 
 /** Sent at initialize / server/discover; tells the model the confirmation convention. */
@@ -96,7 +103,14 @@ export function buildServer(shared: ServerShared, caller: ServerCaller): Server 
     caller.credential,
     { name: shared.name, version: shared.version, title: 'graph8', icons: SERVER_ICONS },
     {
-      capabilities: { tools: {}, resources: {}, prompts: {}, completions: {}, logging: {} },
+      capabilities: {
+        tools: {},
+        resources: {},
+        prompts: {},
+        completions: {},
+        logging: {},
+        ...(shared.tasks ? TASK_CAPABILITIES : {}),
+      },
       instructions: shared.instructions ?? DEFAULT_INSTRUCTIONS,
       jsonSchemaValidator: sharedValidator,
       cacheHints: CACHE_HINTS,
@@ -107,20 +121,27 @@ export function buildServer(shared: ServerShared, caller: ServerCaller): Server 
   // 2025 sessions set a level for the connection; 2026 requests carry one each (or none: no logs).
   let sessionLevel: LoggingLevel | undefined;
 
-  function callContext(ctx: ServerContext): CallContext {
+  function callContext(ctx: ServerContext, params: Record<string, unknown>): CallContext {
     const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
     const caps =
       (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) ??
       server.getClientCapabilities();
     const level = (envelope?.[LOG_LEVEL_META_KEY] as LoggingLevel | undefined) ?? sessionLevel;
     const progressToken = ctx.mcpReq._meta?.progressToken;
+    const client = (envelope?.[CLIENT_INFO_META_KEY] as CallContext['client']) ?? server.getClientVersion();
     return {
+      client,
       signal: ctx.mcpReq.signal,
+      era: envelope ? '2026' : '2025',
       progressToken,
       notify: (notification) => ctx.mcpReq.notify(notification),
       canElicit: canElicitForm(caps),
       requestState: ctx.mcpReq.requestState(),
       inputResponses: ctx.mcpReq.inputResponses,
+      task: shared.tasks ? taskRequestOf(ctx, params) : undefined,
+      onCreated: (record) => {
+        if (!ctx.mcpReq.envelope && shared.tasks) pushStatus(server, shared.tasks, record);
+      },
       // Only when the client asked for logs: otherwise the report is not even built.
       onDone: level
         ? (info: CallReport) => {
@@ -133,7 +154,10 @@ export function buildServer(shared: ServerShared, caller: ServerCaller): Server 
   }
 
   server.setRequestHandler('tools/list', async () => ({ tools: await host.listTools() }));
-  server.setRequestHandler('tools/call', (request, ctx) => host.callTool(request.params, callContext(ctx)));
+  server.setRequestHandler('tools/call', (request, ctx) =>
+    host.callTool(request.params, callContext(ctx, request.params as Record<string, unknown>)),
+  );
+  if (shared.tasks) registerTaskMethods(server, shared.tasks, caller.owner);
   server.setRequestHandler('logging/setLevel', (request) => {
     sessionLevel = request.params.level;
     return {};

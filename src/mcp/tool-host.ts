@@ -8,16 +8,20 @@
  * discovery on, it lists the core tools and the meta tools; g8_tool_search returns further tools
  * with their input schemas and g8_call runs them.
  */
-import type {
-  CallToolRequestParams,
-  CallToolResult,
-  InputRequiredResult,
+import {
+  type CallToolRequestParams,
+  type CallToolResult,
+  type InputRequiredResult,
+  isInputRequiredResult,
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import { cleanText } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
+import type { PrincipalLimits } from '../ops/limits.js';
+import { type CallSeen, countRefused, observeCall } from '../ops/observe-call.js';
 import type { ApprovalDesk } from './approvals.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
+import { audited, type CallAudit, type CallNote, mark } from './call-audit.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
@@ -27,6 +31,7 @@ import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoami
 import { structuredResult, toolErrorResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
+import type { ToolTasks } from './tasks/tool-tasks.js';
 
 export interface HostContext {
   readonly tools: readonly ExposedTool[];
@@ -50,6 +55,12 @@ export interface HostContext {
   readonly mode?: string;
   /** GET /me as already read for this credential, so it is not read twice. */
   readonly identity?: Promise<Identity | undefined>;
+  /** Where calls of job-starting tools become tasks, for clients that take them. */
+  readonly tasks?: ToolTasks | undefined;
+  /** Per-principal call limits (remote mode), keyed by `who`. */
+  readonly limits?: PrincipalLimits;
+  /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
+  readonly audit?: CallAudit | undefined;
   /** Remote mode: the approval page's desk (src/http/approval). */
   readonly approvals?: ApprovalDesk | undefined;
   /** Explains a call to a tool this connection does not expose (errors/unavailable.ts). */
@@ -61,9 +72,28 @@ export interface ToolHost {
   callTool(params: CallToolRequestParams, ctx: CallContext): Promise<CallToolResult | InputRequiredResult>;
   /** Starts reading GET /me, so the first tools/list does not wait for it. */
   warmUp(): void;
+  /** How many tools tools/list returns before hiding those the key lacks a scope for. */
+  listedCount(): number;
 }
 
 const NONE: ReadonlyMap<string, string> = new Map();
+
+/** A call refused by this server's per-principal limits: the 429 error body, with when to retry. */
+function limitResult(reason: 'rate' | 'inflight', retryAfterSeconds: number, tool: string) {
+  const message =
+    reason === 'rate'
+      ? `Too many tool calls from this API key or sign-in: this server allows a limited number a minute (G8_CALLS_PER_MIN_PER_PRINCIPAL). Nothing was sent; retry in ${retryAfterSeconds} s.`
+      : `Too many tool calls from this API key or sign-in are still running (G8_MAX_INFLIGHT_PER_PRINCIPAL). Nothing was sent; wait for one to finish, then retry.`;
+  return toolErrorResult(
+    reason === 'rate' ? 'principal_rate_limited' : 'principal_inflight_limited',
+    message,
+    {
+      status: 429,
+      values: { tool, seconds: String(retryAfterSeconds) },
+      extra: { retry_after_seconds: retryAfterSeconds },
+    },
+  );
+}
 
 /**
  * Per tool list, built once and shared by every host over the same list (remote mode builds a
@@ -99,6 +129,21 @@ function hiddenFor(tools: readonly ExposedTool[], identity: Identity): Map<strin
   return hidden;
 }
 
+/** g8_call's arguments: advertised as a JSON object string, accepted as an object too. */
+function callArguments(value: unknown): Record<string, unknown> | undefined {
+  let parsed = value ?? {};
+  if (typeof parsed === 'string') {
+    try {
+      parsed = parsed.trim() === '' ? {} : JSON.parse(parsed);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
+}
+
 export function toolHost(ctx: HostContext): ToolHost {
   const discovery = ctx.discovery ?? false;
   const byName = toolsByName(ctx.tools);
@@ -116,10 +161,10 @@ export function toolHost(ctx: HostContext): ToolHost {
   const isListed = (name: string) => !discovery || core.has(name);
   const unavailable: UnavailableTool =
     ctx.unavailable ??
-    ((name) =>
-      toolErrorResult('unknown_tool', `Unknown tool: ${cleanText(name).slice(0, 100)}`, {
-        values: { tool: cleanText(name).slice(0, 100) },
-      }));
+    ((name) => {
+      const shown = cleanText(name).slice(0, 100);
+      return toolErrorResult('unknown_tool', `Unknown tool: ${shown}`, { values: { tool: shown } });
+    });
   const definitionFor = (t: ExposedTool): ToolDefinition => toolDefinition(t.name, t.spec);
 
   async function listTools(): Promise<ToolDefinition[]> {
@@ -130,13 +175,44 @@ export function toolHost(ctx: HostContext): ToolHost {
     return tools;
   }
 
-  async function runTool(
+  /** Admission (per-principal limits), then the call, observed for metrics and traces; audited. */
+  function runTool(
     tool: ExposedTool,
     args: Record<string, unknown>,
     call: CallContext,
   ): Promise<CallToolResult | InputRequiredResult> {
+    const subject = { name: tool.name, tier: tool.spec.tier };
+    const audit = { tool: subject, args, client: call.client, signal: call.signal };
+    return audited(ctx.audit, audit, async (note) => {
+      const era = call.era ?? '2025';
+      const admission = ctx.limits?.admit(ctx.who);
+      if (admission && !admission.ok) {
+        countRefused(tool.name, era);
+        mark(note, { outcome: 'refused' });
+        return limitResult(admission.reason, admission.retryAfterSeconds, tool.name);
+      }
+      try {
+        return await observeCall(
+          { tool: tool.name, tier: tool.spec.tier, era, signal: call.signal },
+          (seen) => checkedRun(tool, args, call, seen, note),
+          isInputRequiredResult,
+        );
+      } finally {
+        admission?.release();
+      }
+    });
+  }
+
+  async function checkedRun(
+    tool: ExposedTool,
+    args: Record<string, unknown>,
+    call: CallContext,
+    seen: CallSeen,
+    note: CallNote | undefined,
+  ): Promise<CallToolResult | InputRequiredResult> {
     const needs = (await scopeHidden()).get(tool.name);
     if (needs) {
+      mark(note, { outcome: 'refused' });
       return toolErrorResult(
         'scope_missing',
         `${tool.name} needs scope ${needs}, which this API key lacks.`,
@@ -156,7 +232,11 @@ export function toolHost(ctx: HostContext): ToolHost {
         confirm: ctx.confirm ?? 'auto',
         confirmations: ctx.confirmations,
         maxResultChars: ctx.maxResultChars ?? 25_000,
+        tasks: ctx.tasks,
         ctx: call,
+        seen,
+        note,
+        audit: ctx.audit,
         exposed: (name) => byName.has(name),
         approvals: ctx.approvals,
       },
@@ -164,14 +244,22 @@ export function toolHost(ctx: HostContext): ToolHost {
     );
   }
 
-  async function whoami(): Promise<CallToolResult> {
+  async function whoami(tool: string | undefined): Promise<CallToolResult> {
     const who: IdentityResult = await identity();
     const hidden = await scopeHidden();
+    const asked = tool === undefined ? undefined : byName.get(tool);
     const base = {
       mode: ctx.mode ?? null,
       scope_filter: ctx.scopeFilter !== false,
       hidden_tools: [...hidden].map(([name, required_scope]) => ({ name, required_scope })),
       ...(discovery ? { discovery: { listed: [...core].filter((n) => byName.has(n)) } } : {}),
+      ...(tool === undefined
+        ? {}
+        : {
+            tool: asked
+              ? { name: tool, callable: !hidden.has(tool), required_scope: asked.spec.scope }
+              : { name: tool, callable: false, problem: 'not a tool of this server in this mode' },
+          }),
     };
     if (!who.ok) {
       return structuredResult({
@@ -215,7 +303,7 @@ export function toolHost(ctx: HostContext): ToolHost {
         input_schema: inputJsonSchema(r.tool.spec),
       })),
       next: ranked.length
-        ? 'Run a match with g8_call {"name": …, "arguments": {…}} (arguments as its input_schema says); listed ones can also be called directly.'
+        ? 'Run a match with g8_call {"name": …, "arguments": "{…}"} (its arguments as a JSON object string, per its input_schema); listed ones can also be called directly.'
         : 'No tool matched; try other words (e.g. the object: contact, sequence, inbox, audience, CRM, campaign, repo).',
     });
   }
@@ -227,19 +315,29 @@ export function toolHost(ctx: HostContext): ToolHost {
     const { name } = params;
     const args = params.arguments ?? {};
     if (name === WHOAMI) {
-      const extraArgs = Object.keys(args);
+      const { tool, ...extra } = args;
+      const extraArgs = Object.keys(extra);
       if (extraArgs.length)
-        return usageErrorResult(WHOAMI, `${extraArgs.join(', ')}: unknown argument; g8_whoami takes none`);
-      return whoami();
+        return usageErrorResult(
+          WHOAMI,
+          `${extraArgs.join(', ')}: unknown argument; g8_whoami takes only tool`,
+        );
+      if (tool !== undefined && typeof tool !== 'string')
+        return usageErrorResult(WHOAMI, 'tool: expected a tool name', 'tool');
+      return whoami(tool);
     }
     if (discovery && name === TOOL_SEARCH) return toolSearch(args);
     if (discovery && name === CALL) {
       if (typeof args.name !== 'string') return usageErrorResult(CALL, 'name: expected a tool name', 'name');
       const target = byName.get(args.name);
       if (!target) return unavailable(args.name);
-      const inner = args.arguments ?? {};
-      if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
-        return usageErrorResult(CALL, 'arguments: expected an object', 'arguments');
+      const inner = callArguments(args.arguments);
+      if (!inner) {
+        return usageErrorResult(
+          CALL,
+          'arguments: expected a JSON object (or a string holding one)',
+          'arguments',
+        );
       }
       return runTool(target, inner as Record<string, unknown>, call);
     }
@@ -254,5 +352,6 @@ export function toolHost(ctx: HostContext): ToolHost {
     warmUp: () => {
       if (ctx.scopeFilter !== false) void identity();
     },
+    listedCount: () => ctx.tools.filter((t) => isListed(t.name)).length + (discovery ? 3 : 1),
   };
 }

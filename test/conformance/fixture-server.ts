@@ -6,8 +6,8 @@
 // 2025 transport (one instance per session). The only state shared between instances is module-wide: the HMAC key
 // sealing MRTR requestState (fixtures/input-required.ts) and the change-event bus (fixtures/stateless-tools.ts).
 //
-// Not here: the tasks extension fixtures (greet, slow_compute, failing_job, protocol_error_job, confirm_delete,
-// multi_input, test_tool_with_task), which the SDK does not implement yet; see scripts/conformance/SCENARIOS.md.
+// The tasks extension's fixtures run on the product's task module (fixtures/tasks.ts); not here: confirm_delete,
+// multi_input, test_tool_with_task (tasks waiting for input mid-run), see scripts/conformance/SCENARIOS.md.
 import { type McpRequestContext, McpServer, type Server } from '@modelcontextprotocol/server';
 import { registerContentTools } from './fixtures/content-tools.js';
 import { registerInputRequiredFixtures, requestStateOption } from './fixtures/input-required.js';
@@ -16,6 +16,7 @@ import { registerResourceFixtures } from './fixtures/resources.js';
 import { registerSchemaTools } from './fixtures/schema-tools.js';
 import { registerSessionTools } from './fixtures/session-tools.js';
 import { fixtureEventBus, registerStatelessTools } from './fixtures/stateless-tools.js';
+import { registerTaskFixtures } from './fixtures/tasks.js';
 
 export { fixtureEventBus };
 
@@ -40,5 +41,6 @@ export function fixtureServerFactory(_ctx?: McpRequestContext): McpServer | Serv
   registerStatelessTools(server, fixtureEventBus);
   registerResourceFixtures(server);
   registerPromptFixtures(server);
+  registerTaskFixtures(server);
   return server;
 }

@@ -4,7 +4,14 @@
  * reached the upstream. The Host header is forwarded unchanged, so the sandbox names the proxy as
  * its issuer and its redirects and metadata keep pointing through it.
  */
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxiedRequest {
@@ -14,46 +21,68 @@ export interface ProxiedRequest {
   readonly body: string;
 }
 
+/** An answer the proxy gives instead of forwarding (a fault injected upstream). */
+export interface InjectedReply {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+}
+
+export interface ProxiedRequestTimed extends ProxiedRequest {
+  readonly at: number;
+  /** Answered by the proxy itself (`fault`), not forwarded. */
+  readonly injected: boolean;
+}
+
 export interface RecordingProxy {
   readonly url: string;
-  readonly requests: ProxiedRequest[];
+  readonly requests: ProxiedRequestTimed[];
   /** Every byte of every request, as text, for "does this secret appear anywhere" checks. */
   transcript(): string;
   close(): Promise<void>;
 }
 
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+/** Sends one request on to `upstream` as it came (Host included) and pipes the answer back. */
+export function forward(upstream: URL, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  const out = request(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  out.on('error', () => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  out.end(body);
+}
+
+export async function startRecordingProxy(
+  target: string,
+  fault?: (req: ProxiedRequest) => InjectedReply | undefined,
+): Promise<RecordingProxy> {
   const upstream = new URL(target);
-  const requests: ProxiedRequest[] = [];
+  const requests: ProxiedRequestTimed[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      requests.push({
+      const seen: ProxiedRequest = {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
         body: body.toString('utf8'),
-      });
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      out.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      out.end(body);
+      };
+      const injected = fault?.(seen);
+      requests.push({ ...seen, at: Date.now(), injected: injected !== undefined });
+      if (injected) {
+        res.writeHead(injected.status, { 'content-type': 'application/json', ...injected.headers });
+        res.end(JSON.stringify(injected.body ?? { detail: 'injected by the test proxy' }));
+        return;
+      }
+      forward(upstream, req, res, body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

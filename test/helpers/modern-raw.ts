@@ -60,7 +60,8 @@ export function httpRaw(url: string, apiKey: string): RawClient {
   return {
     async request(method, params = {}, o = {}) {
       const message = body(method, params, o);
-      const name = (params.name ?? params.uri) as string | undefined;
+      // Mcp-Name: the tool or resource, or for tasks/* the task id (tasks extension, routing headers).
+      const name = (params.name ?? params.uri ?? params.taskId) as string | undefined;
       const res = await fetch(url, {
         method: 'POST',
         headers: {
@@ -85,8 +86,9 @@ export function httpRaw(url: string, apiKey: string): RawClient {
   };
 }
 
-export function stdioRaw(env: Record<string, string>): RawClient {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [MAIN], {
+/** `main`: the bin to run (default the tsc build; the bundle is dist/bundle/main.js). */
+export function stdioRaw(env: Record<string, string>, main = MAIN): RawClient {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH ?? '', G8_LOG_LEVEL: 'silent', ...env },
   });
   let buffer = '';

@@ -1,14 +1,14 @@
 /** Records of the seeded sandbox that tests act on: an enrichment job's input, a thread to answer. */
 import type { Db } from '../../src/sandbox/index.js';
 
-/** A small enrichment job (~3 s: queued → running → completed). */
-export function enrichArgs(db: Db): { contact_ids: number[]; list_id: number } {
+/** An enrichment job of `count` contacts of one list (~3 s: queued → running → completed). */
+export function enrichArgs(db: Db, count = 2): { contact_ids: number[]; list_id: number } {
   const config = db.prepare('SELECT list_id FROM enrichment_configs WHERE is_active = 1 LIMIT 1').get() as {
     list_id: number;
   };
   const members = db
-    .prepare('SELECT contact_id FROM list_members WHERE list_id = ? LIMIT 2')
-    .all(config.list_id) as { contact_id: number }[];
+    .prepare('SELECT contact_id FROM list_members WHERE list_id = ? LIMIT ?')
+    .all(config.list_id, count) as { contact_id: number }[];
   return { contact_ids: members.map((m) => m.contact_id), list_id: config.list_id };
 }
 

@@ -53,3 +53,14 @@ export async function startTestSandbox(
     },
   };
 }
+
+/** A fresh unrestricted key from a running sandbox: one no cache has seen yet. */
+export async function mintSandboxKey(sandbox: Pick<SandboxHandle, 'url' | 'demoKey'>): Promise<string> {
+  const res = await fetch(`${sandbox.url}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sandbox.demoKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'fresh', scopes: [], mode: 'test' }),
+  });
+  if (res.status !== 201) throw new Error(`mint failed: ${res.status}`);
+  return ((await res.json()) as { data: { api_key_token: string } }).data.api_key_token;
+}

@@ -25,6 +25,6 @@ export function buildTestServer(o: TestServerOptions): Server {
   const host = toolHost({ who: 'test', ...o, logger, confirmations });
   return buildServer(
     { name: 'g8-mcp-server', version: o.version ?? '0.0.0-test', confirmations, logger },
-    { host, api: o.api, credential: o.credential, toolNames: o.tools.map((t) => t.name) },
+    { host, api: o.api, credential: o.credential, toolNames: o.tools.map((t) => t.name), owner: 'test' },
   );
 }

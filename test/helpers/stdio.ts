@@ -5,7 +5,7 @@
  * elicitation) and the clients still in use that speak it.
  */
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/client';
+import { Client, type ClientCapabilities } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as LegacyStdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -30,7 +30,11 @@ function params(env: Record<string, string>, args: string[]) {
   };
 }
 
-export async function startStdio(env: Record<string, string>, args: string[] = []): Promise<StdioSession> {
+export async function startStdio(
+  env: Record<string, string>,
+  args: string[] = [],
+  capabilities: ClientCapabilities = {},
+): Promise<StdioSession> {
   const transport = new StdioClientTransport(params(env, args));
   let stderr = '';
   transport.stderr?.on('data', (c: Buffer) => {
@@ -38,7 +42,7 @@ export async function startStdio(env: Record<string, string>, args: string[] = [
   });
   const client = new Client(
     { name: 'g8-test', version: '1.0.0' },
-    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities },
   );
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };

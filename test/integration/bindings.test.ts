@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolsForMode } from '../../src/catalogue/select.js';
+import { catalogue } from '../../src/catalogue-loader.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
 import { defaultHandler, type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
 import { type StdioSession, startStdio } from '../helpers/stdio.js';
@@ -49,7 +51,7 @@ describe.each(['dev', 'gtm', 'all'] as const)('mode %s', (mode) => {
   it('lists exactly the tools the cases cover', () => {
     const expected = new Set([...modeCases.map((c) => nameInMode(c, mode)), 'g8_whoami']);
     expect(new Set(tools.map((t) => t.name))).toEqual(expected);
-    expect(tools.length).toBe({ dev: 48, gtm: 45, all: 56 }[mode]);
+    expect(tools.length).toBe(toolsForMode(catalogue, mode).length + 1);
   });
 
   it.each(modeCases.map((c) => [`${nameInMode(c, mode)}${c.label ? ` (${c.label})` : ''}`, c] as const))(
@@ -99,6 +101,19 @@ describe.each(['dev', 'gtm', 'all'] as const)('mode %s', (mode) => {
       const text = result.content[0]?.text ?? '';
       expect(text, tool.name).toContain(required[0] ?? 'bogus_field');
       expect(backend.requests, tool.name).toHaveLength(0);
+    }
+  });
+
+  it('g8_send_reply without from_address is refused before anything is sent, on every channel', async () => {
+    for (const channel of ['email', 'sms', 'linkedin']) {
+      backend.reset();
+      const result = (await session.client.callTool({
+        name: 'g8_send_reply',
+        arguments: { reply_id: 'thr_1', body: 'Hi', channel, to: '+14155550123' },
+      })) as CallResult;
+      expect(result.isError, channel).toBe(true);
+      expect(result.structuredContent?.error, channel).toMatchObject({ field: 'from_address' });
+      expect(backend.requests, channel).toHaveLength(0);
     }
   });
 

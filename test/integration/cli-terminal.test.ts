@@ -54,7 +54,9 @@ describe('confirmation prompt on a terminal', () => {
     expect(declined.terminal).toContain(
       `g8 delete-audience-sync: Stop and remove an audience sync (config_id=${id})`,
     );
-    expect(declined.terminal).toContain('Deletes or archives data; it cannot be undone here.');
+    expect(declined.terminal).toContain(
+      'Stops and removes the sync for good; the audience stays on the ad platform.',
+    );
     expect(declined.terminal).toContain('Cancelled; nothing was sent.');
     expect(declined.stdout).toBe('');
     expect(await json(['get-audience-sync', '--config-id', id])).toMatchObject({ id: Number(id) });
@@ -78,7 +80,7 @@ describe('confirmation prompt on a terminal', () => {
     const lookup = ['lookup-company', '--domain', 'northwindlogistics.com'];
     const empty = track(await runG8InPty(lookup, { env, waitFor: 'Proceed? [y/N]', answer: '\r' }));
     expect(empty.code).toBe(1);
-    expect(empty.terminal).toContain('Spends graph8 credits.');
+    expect(empty.terminal).toContain('about 1 credit when a company is found.');
     const yes = track(await runG8InPty([...lookup, '--yes'], { env }));
     expect(yes.code).toBe(0);
     expect(yes.terminal).not.toContain('Proceed?');
@@ -151,8 +153,11 @@ describe('waiting feedback on stderr', () => {
       }),
     );
     expect(run.code).toBe(0);
-    expect(run.terminal).toMatch(/enrichment job [\w-]+: (queued|running) \(\ds\)/);
-    expect(run.terminal).toMatch(/enrichment job [\w-]+: completed \(\ds\)/);
+    // Each stage once, with the counts known so far (the same status line a task shows).
+    expect(run.terminal).toMatch(/enrichment job [\w-]+: (queued|running)[^(]*\(\ds\)/);
+    expect(run.terminal).toMatch(
+      /enrichment job [\w-]+: completed, 2 of 2 contacts, \d+ enriched, \d+ not found \(\ds\)/,
+    );
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed', total: 2, completed: 2 });
   });
 });

@@ -87,7 +87,7 @@ describe('version, help and the catalogue', () => {
     const result = await g8(['--help'], { G8_API_KEY: '' });
     expect(result.code).toBe(0);
     const { items } = await ok<Items>(['tools', '--json']);
-    expect(items).toHaveLength(55);
+    expect(items).toHaveLength(commandsFor('all').length);
     for (const item of items) expect(result.stdout).toContain(`    ${String(item.command)} `);
     for (const short of [
       'scan = scan-repo',
@@ -130,7 +130,7 @@ describe('version, help and the catalogue', () => {
     expect(gtm.items.some((t) => t.command === 'status')).toBe(false);
     const viaEnv = await ok<{ mode: string; items: Json[] }>(['tools'], { G8_MCP_MODE: 'dev' });
     expect(viaEnv.mode).toBe('dev');
-    expect(viaEnv.items).toHaveLength(47);
+    expect(viaEnv.items).toHaveLength(commandsFor('dev').length);
   });
 });
 

@@ -55,7 +55,7 @@ describe('a client without elicitation', () => {
     const r = (await session.client.callTool({ name: 'g8_send_reply', arguments: SEND })) as Result;
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ confirmation_required: true, tool: 'g8_send_reply' });
-    expect(String(r.structuredContent?.summary)).toMatch(/thr_1.*outside graph8/);
+    expect(String(r.structuredContent?.summary)).toMatch(/thr_1.*Sends a real message to the contact/);
     expect(backend.requests).toHaveLength(0);
   });
 
@@ -80,8 +80,8 @@ describe('a client without elicitation', () => {
       arguments: { name: 'Draft', user_email: 'sam@acme.test', steps: [] },
     })) as Result;
     const summary = String(r.structuredContent?.summary);
-    expect(summary).toMatch(/sends nothing until run/);
-    expect(summary).toMatch(/outside graph8 \(.*\), at once or when it runs\.$/);
+    expect(summary).toMatch(/nothing is sent until/i);
+    expect(summary).not.toMatch(/Reaches people or systems outside graph8/);
     expect(backend.requests).toHaveLength(0);
   });
 
@@ -132,7 +132,7 @@ describe('a client with elicitation', () => {
     })) as Result;
     expect(r.isError).toBeFalsy();
     expect(asked).toHaveLength(1);
-    expect(asked[0]).toMatch(/g8_delete_sequence.*seq_9.*cannot be undone.*Proceed\?/);
+    expect(asked[0]).toMatch(/g8_delete_sequence.*seq_9.*cannot be restored.*Proceed\?/);
     expect(backend.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['DELETE /api/v1/sequences/seq_9']);
   });
 

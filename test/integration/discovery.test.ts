@@ -9,6 +9,8 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolsForMode } from '../../src/catalogue/select.js';
+import { catalogue } from '../../src/catalogue-loader.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { MAIN } from '../helpers/stdio.js';
 
@@ -49,12 +51,25 @@ describe('a key with only contacts:read', () => {
     const r = await client.callTool({ name: 'g8_whoami', arguments: {} });
     const who = r.structuredContent as Json & { hidden_tools: { name: string; required_scope: string }[] };
     expect(who).toMatchObject({ org_name: 'Acme Robotics', unrestricted: false, scopes: ['contacts:read'] });
-    expect(who.hidden_tools).toHaveLength(53);
+    // Every tool of the mode but the two contacts:read ones.
+    expect(who.hidden_tools).toHaveLength(toolsForMode(catalogue, 'all').length - 2);
     expect(who.hidden_tools).toContainEqual({ name: 'g8_send_reply', required_scope: 'inbox:run' });
     expect(who.hidden_tools).toContainEqual({
       name: 'g8_launch_campaign',
       required_scope: 'campaigns:launch',
     });
+  });
+
+  it('g8_whoami answers for one tool: whether the key can call it and the scope it needs', async () => {
+    const ask = async (tool: string) =>
+      ((await client.callTool({ name: 'g8_whoami', arguments: { tool } })).structuredContent as Json).tool;
+    expect(await ask('g8_send_reply')).toEqual({
+      name: 'g8_send_reply',
+      callable: false,
+      required_scope: 'inbox:run',
+    });
+    expect(await ask('g8_get_contact')).toMatchObject({ callable: true, required_scope: 'contacts:read' });
+    expect(await ask('g8_nope')).toMatchObject({ callable: false, problem: expect.any(String) });
   });
 
   it('a hidden tool called anyway is refused locally, naming the scope', async () => {
@@ -123,6 +138,22 @@ describe('progressive discovery (the default in all mode)', () => {
     expect(r.structuredContent).toMatchObject({ config_id: config.id, status: 'queued' });
   });
 
+  it('g8_call takes its arguments as a JSON string too, as its schema advertises', async () => {
+    const contact = sb.db.prepare('SELECT id FROM contacts ORDER BY id LIMIT 1').get() as { id: number };
+    const r = await client.callTool({
+      name: 'g8_call',
+      arguments: { name: 'g8_get_contact', arguments: JSON.stringify({ contact_id: contact.id }) },
+    });
+    expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ id: contact.id });
+    const broken = await client.callTool({
+      name: 'g8_call',
+      arguments: { name: 'g8_get_contact', arguments: '{"contact_id": ' },
+    });
+    expect(broken.isError).toBe(true);
+    expect(JSON.stringify(broken.content)).toContain('arguments');
+  });
+
   it('g8_call names the search tool for a name that does not exist, and validates as a direct call', async () => {
     const unknown = await client.callTool({
       name: 'g8_call',
@@ -160,7 +191,13 @@ describe('resources, prompts, completion and logging', () => {
 
   it('lists the resources and templates graph8 documents', async () => {
     const { resources } = await client.listResources();
-    expect(resources.map((r) => r.uri)).toEqual(['g8://repos', 'g8://contacts', 'g8://companies']);
+    expect(resources.map((r) => r.uri)).toEqual([
+      'g8://repos',
+      'g8://contacts',
+      'g8://companies',
+      'g8://mailboxes',
+      'g8://reference/step-data',
+    ]);
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual([
       'g8://repos/{repo_id}/scan',
@@ -176,6 +213,17 @@ describe('resources, prompts, completion and logging', () => {
     expect(repos.map((r) => r.id)).toContain(repoId);
     expect(JSON.parse((await read('g8://contacts')).text).data).toHaveLength(50);
     expect(JSON.parse((await read('g8://companies')).text).data.length).toBeGreaterThan(10);
+    const mailboxes = JSON.parse((await read('g8://mailboxes')).text).data as Json[];
+    const seeded = sb.db.prepare(
+      'SELECT email FROM mailboxes WHERE org_id = (SELECT org_id FROM mailboxes WHERE id = ?)',
+    );
+    expect(mailboxes.map((m) => m.email)).toEqual(
+      (seeded.all(mailboxes[0]!.id) as { email: string }[]).map((m) => m.email),
+    );
+    expect(mailboxes.some((m) => m.connection_status === 'connected' && m.is_archived === false)).toBe(true);
+    const stepData = await read('g8://reference/step-data');
+    expect(stepData.mime).toBe('text/markdown');
+    expect(stepData.text).toContain('linkedin_inmail_body');
     expect(JSON.parse((await read(`g8://repos/${repoId}/scan`)).text).data.tech_stack).toBeDefined();
     const kb = JSON.parse((await read(`g8://repos/${repoId}/kb`)).text).data as {
       sections: { documents: { id: string; title: string }[] }[];

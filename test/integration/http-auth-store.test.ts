@@ -1,7 +1,8 @@
 /**
  * The pieces under the authorization server: sealing (AES-256-GCM bound to its owner), the server
- * secret (G8_MCP_SECRET, else generated once into the data directory, 0600), and the SQLite store's
- * single-use guarantees. Real files in a temporary directory, a real SQLite database.
+ * secret (G8_MCP_SECRET, else generated once into the data directory, 0600), and the single-use
+ * guarantees of both stores: real files in a temporary directory for SQLite, a fresh database of
+ * the real PostgreSQL server (test/helpers/engines.ts) for PostgreSQL.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,10 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { randomToken, Sealer, sha256Hex } from '../../src/auth/crypto.js';
 import { loadServerSecret, SECRET_FILE } from '../../src/auth/secret.js';
 import { openSqliteAuthStore } from '../../src/auth/sqlite-store.js';
+import type { AuthStore } from '../../src/auth/store.js';
+import { PostgresAuthStore } from '../../src/stores/pg-auth-store.js';
+import { openPostgres } from '../../src/stores/postgres.js';
+import { type Engines, freshEngines } from '../helpers/engines.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -18,9 +23,26 @@ function tempDir(): string {
   return dir;
 }
 
-afterAll(() => {
+const engines: Engines[] = [];
+const quiet = { warn: () => {} };
+
+afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const e of engines) await e.drop();
 });
+
+/** Each backend, opened empty. */
+const BACKENDS: readonly [string, () => Promise<AuthStore>][] = [
+  ['SQLite', () => openSqliteAuthStore(tempDir())],
+  [
+    'PostgreSQL',
+    async () => {
+      const e = await freshEngines();
+      engines.push(e);
+      return new PostgresAuthStore(await openPostgres({ url: e.databaseUrl, logger: quiet }));
+    },
+  ],
+];
 
 describe('sealing', () => {
   const sealer = new Sealer(Buffer.alloc(32, 7));
@@ -61,7 +83,7 @@ describe('the server secret', () => {
   });
 });
 
-describe('the SQLite store', () => {
+describe.each(BACKENDS)('the %s store', (_name, openStore) => {
   const code = (hash: string) => ({
     codeHash: hash,
     grantId: 'grt_1',
@@ -85,7 +107,7 @@ describe('the SQLite store', () => {
   });
 
   it('lets a code or a refresh token be consumed once, even when asked twice at the same time', async () => {
-    const store = await openSqliteAuthStore(tempDir());
+    const store = await openStore();
     await store.putCode(code('h1'));
     const [a, b] = await Promise.all([store.consumeCode('h1', 1), store.consumeCode('h1', 2)]);
     expect([a.status, b.status].sort()).toEqual(['ok', 'replayed']);
@@ -98,8 +120,43 @@ describe('the SQLite store', () => {
     await store.close();
   });
 
+  it('keeps clients and pending requests, finds a request by its upstream state, forgets it on delete', async () => {
+    const store = await openStore();
+    const client = { client_id: 'c1', redirect_uris: ['http://127.0.0.1/cb'], client_name: 'Test' };
+    await store.saveClient(client, 1);
+    await store.saveClient({ ...client, client_name: 'Renamed' }, 2);
+    expect(await store.getClient('c1')).toEqual({ ...client, client_name: 'Renamed' });
+    expect(await store.getClient('nope')).toBeUndefined();
+    const pending = {
+      idHash: 'p1',
+      browserHash: 'b1',
+      csrfHash: 'x1',
+      clientId: 'c1',
+      redirectUri: 'http://127.0.0.1/cb',
+      codeChallenge: 'ch',
+      state: 'st',
+      scopes: ['graph8:read'],
+      resource: 'http://127.0.0.1/mcp',
+      expiresAt: Date.now() + 60_000,
+    };
+    await store.putPending(pending);
+    expect(await store.getPending('p1')).toEqual({
+      ...pending,
+      upstreamStateHash: undefined,
+      upstreamVerifierSealed: undefined,
+    });
+    await store.setPendingUpstream('p1', 'us1', 'v1:sealed');
+    expect(await store.getPendingByUpstreamState('us1')).toMatchObject({
+      idHash: 'p1',
+      upstreamVerifierSealed: 'v1:sealed',
+    });
+    await store.deletePending('p1');
+    expect(await store.getPending('p1')).toBeUndefined();
+    await store.close();
+  });
+
   it('revoking a grant revokes every token under it; sweep deletes what expired', async () => {
-    const store = await openSqliteAuthStore(tempDir());
+    const store = await openStore();
     await store.createGrant({
       id: 'grt_1',
       clientId: 'c1',
@@ -125,6 +182,15 @@ describe('the SQLite store', () => {
     await store.close();
   });
 
+  it('tokens are random and hashed consistently', () => {
+    const t = randomToken('mcp_at_');
+    expect(t).toMatch(/^mcp_at_[A-Za-z0-9_-]{43}$/);
+    expect(sha256Hex(t)).toMatch(/^[0-9a-f]{64}$/);
+    expect(randomToken()).not.toBe(randomToken());
+  });
+});
+
+describe('the SQLite store', () => {
   it('says what to install when better-sqlite3 is missing', async () => {
     vi.resetModules();
     vi.doMock('better-sqlite3', () => {
@@ -133,12 +199,5 @@ describe('the SQLite store', () => {
     const fresh = await import('../../src/auth/sqlite-store.js');
     await expect(fresh.openSqliteAuthStore(tempDir())).rejects.toThrow(/npm install better-sqlite3/);
     vi.doUnmock('better-sqlite3');
-  });
-
-  it('tokens are random and hashed consistently', () => {
-    const t = randomToken('mcp_at_');
-    expect(t).toMatch(/^mcp_at_[A-Za-z0-9_-]{43}$/);
-    expect(sha256Hex(t)).toMatch(/^[0-9a-f]{64}$/);
-    expect(randomToken()).not.toBe(randomToken());
   });
 });

@@ -313,7 +313,7 @@ describe('through the SDK client: progress, cancellation, elicitation', () => {
       const before = stack.proxy.requests.length;
       const r = await client.callTool({
         name: 'g8_send_reply',
-        arguments: { reply_id: 'thr_1', body: 'Thanks!', channel: 'email' },
+        arguments: { reply_id: 'thr_1', body: 'Thanks!', channel: 'email', from_address: 'sam@acme.test' },
       });
       expect(r.isError).toBeFalsy();
       expect(r.structuredContent).toMatchObject({ cancelled: true });
@@ -443,7 +443,13 @@ describe('JSON response mode (G8_HTTP_JSON_RESPONSE)', () => {
     await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session, url);
     const started = Date.now();
     const res = await post(
-      call(5, 'g8_send_reply', { reply_id: 'thr_1', body: 'Thanks!', channel: 'email', to: 'a@b.co' }),
+      call(5, 'g8_send_reply', {
+        reply_id: 'thr_1',
+        body: 'Thanks!',
+        channel: 'email',
+        to: 'a@b.co',
+        from_address: 'sam@acme.test',
+      }),
       session,
       url,
     );
@@ -484,7 +490,10 @@ describe('JSON response mode (G8_HTTP_JSON_RESPONSE)', () => {
       await client.listTools();
       await sleep(200);
       const r = await client.callTool(
-        { name: 'g8_send_reply', arguments: { reply_id: 'thr_1', body: 'Thanks!', channel: 'email' } },
+        {
+          name: 'g8_send_reply',
+          arguments: { reply_id: 'thr_1', body: 'Thanks!', channel: 'email', from_address: 'sam@acme.test' },
+        },
         undefined,
         { timeout: 10_000 },
       );

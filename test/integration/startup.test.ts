@@ -73,6 +73,34 @@ describe('stdio start-up', () => {
   });
 
   it.each([
+    { G8_MCP_MODE: 'all' },
+    { G8_MCP_MODE: 'all', G8_DISCOVERY: 'off' },
+    { G8_MCP_MODE: 'gtm' },
+    { G8_MCP_MODE: 'dev', G8_READ_ONLY: 'true' },
+  ])('the ready log states how many tools tools/list returns: %o', async (env) => {
+    const backend = await startRecordingServer();
+    const session = await startStdio({
+      G8_API_KEY: 'g8_test_readycount',
+      G8_API_URL: backend.url,
+      G8_SCOPE_FILTER: 'off',
+      G8_LOG_LEVEL: 'info',
+      ...env,
+    });
+    try {
+      const { tools } = await session.client.listTools();
+      const ready = session
+        .stderr()
+        .split('\n')
+        .map((line) => (line.startsWith('{') ? (JSON.parse(line) as { msg?: string; tools?: number }) : {}))
+        .find((entry) => entry.msg === 'g8-mcp-server ready on stdio');
+      expect(ready?.tools).toBe(tools.length);
+    } finally {
+      await session.close();
+      await backend.close();
+    }
+  });
+
+  it.each([
     [{ G8_MCP_MODE: 'sales' }, /Invalid G8_MCP_MODE: expected one of dev, gtm, all/],
     [{ G8_TOOLSETS: 'inbox,bogus' }, /Unknown toolset "bogus". Valid toolsets: contacts, companies/],
     [{ G8_TOOLS: 'g8_nope' }, /Unknown tool "g8_nope" in mode all. Valid tools: g8_search_contacts/],

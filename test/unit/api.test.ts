@@ -8,7 +8,7 @@ import {
 } from '../../src/api/errors.js';
 import { buildPath, buildQuery } from '../../src/api/path.js';
 import { defaultRetryPolicy, retryDelayMs, shouldRetry } from '../../src/api/retry.js';
-import { buildRestRequest } from '../../src/mcp/request.js';
+import { buildRestRequest } from '../../src/runtime/request.js';
 
 describe('path and query building', () => {
   it('encodes ids so they cannot change the route', () => {

@@ -26,6 +26,32 @@ describe('config', () => {
     expect(() => loadConfig({}, ['--nope'])).toThrow(/Unknown option --nope/);
   });
 
+  it('takes PostgreSQL and Redis URLs, and refuses others without echoing them', () => {
+    const c = loadConfig({
+      G8_DATABASE_URL: 'postgres://u:pw@db:5432/g8',
+      G8_REDIS_URL: 'rediss://:pw@r:6380/1',
+    });
+    expect(c.databaseUrl).toBe('postgres://u:pw@db:5432/g8');
+    expect(c.redisUrl).toBe('rediss://:pw@r:6380/1');
+    expect(c.redisPrefix).toBe('g8:');
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    for (const [name, value] of [
+      ['G8_DATABASE_URL', 'mysql://u:hunter2@db/g8'],
+      ['G8_DATABASE_URL', 'hunter2'],
+      ['G8_REDIS_URL', 'http://:hunter2@r'],
+    ] as const) {
+      const error = (() => {
+        try {
+          loadConfig({ [name]: value });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error?.message).toMatch(new RegExp(`^Invalid ${name}: expected`));
+      expect(error?.message).not.toContain('hunter2');
+    }
+  });
+
   it('recognises JWTs', () => {
     expect(looksLikeJwt('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc')).toBe(true);
     expect(looksLikeJwt('g8_live_abcdef')).toBe(false);

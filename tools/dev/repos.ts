@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type RestCaller, type RestResult } from '../../src/catalogue/types.js';
 import { asObj, type Obj } from '../data.js';
+import { openObject } from '../open-object.js';
 
 export const repoId = () => z.string().min(1).describe('Repo id (from g8_connect_repo)');
 
@@ -25,28 +26,43 @@ export const scanRepo = defineTool({
   name: 'g8_scan_repo',
   title: 'Record repo scan',
   description:
-    'Save what you found reading the repo (graph8 does not scan code itself): tech stack, routes, product type, GTM readiness. Next: g8_install_spine.',
+    'Save what you found reading the repo (graph8 does not scan code itself): tech stack, routes, product type, GTM readiness. May cost credits. Next: g8_install_spine.',
   toolset: 'repos',
   scope: 'search:run',
   tier: 'billable',
+  effect: 'Saves the scan in graph8, which classes it as billable (it may spend credits).',
   input: z.object({
     repo_id: repoId(),
-    tech_stack: z.record(z.string(), z.unknown()).describe('e.g. {framework, language, package_manager}'),
+    tech_stack: openObject(
+      {
+        // Self-describing names: a description would only repeat them.
+        framework: z.string().optional(),
+        language: z.string().optional(),
+        package_manager: z.string().optional(),
+      },
+      'Other facts',
+    ).describe('What the app is built with'),
     api_routes: z
       .array(
         z.object({
-          method: z.string().min(1).describe('HTTP method'),
-          path: z.string().min(1).describe('Route path'),
+          // Nested fields whose name says it all carry no description: each costs context.
+          method: z.string().min(1),
+          path: z.string().min(1),
         }),
       )
       .optional()
       .describe('HTTP routes the app serves'),
     readme_summary: z.string().optional().describe('What the product does, in a few lines'),
     product_type: z.string().optional().describe('e.g. b2b_saas, api, marketplace, ecommerce'),
-    gtm_readiness: z
-      .record(z.string(), z.unknown())
+    gtm_readiness: openObject(
+      {
+        has_analytics: z.boolean().optional(),
+        has_forms: z.boolean().optional(),
+      },
+      'Other flags',
+    )
       .optional()
-      .describe('Flags, e.g. {has_analytics, has_forms}'),
+      .describe('GTM readiness flags'),
     scan_duration_ms: z.number().int().min(0).optional().describe('How long your scan took'),
   }),
   http: { method: 'POST', path: '/repos/{repo_id}/scan' },

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { defineTool } from '../../src/catalogue/types.js';
-import { givenFields, pickDefined } from '../data.js';
+import { defineTool, type JobSpec } from '../../src/catalogue/types.js';
+import { asObj, asString, givenFields, pickDefined } from '../data.js';
 import { limit, page } from '../fields.js';
+import { openObject } from '../open-object.js';
 import { launchPreview } from './launch-preview.js';
 
+// No tool name here: in `all` mode g8_list_campaigns is the dev tool (see GTM_ALIASES).
 const campaignId = () => z.string().min(1).describe('Campaign id');
 
 export const listCampaigns = defineTool({
@@ -22,7 +24,7 @@ export const getCampaign = defineTool({
   name: 'g8_get_campaign',
   title: 'Get campaign',
   description:
-    'One campaign: brief, hooks, channels, documents. full=true adds audience, document content, sequence and step catalog (read it before editing or launching).',
+    'One campaign: brief, hooks, channels, documents. full=true adds audience, document content, sequence and step catalog (read before editing or launching).',
   toolset: 'campaigns',
   scope: 'campaigns:read',
   tier: 'read',
@@ -70,6 +72,8 @@ export const createCampaign = defineTool({
   toolset: 'campaigns',
   scope: 'campaigns:run',
   tier: 'external',
+  effect:
+    'Creates the campaign in graph8 and, with auto_generate_documents, has AI write its copy (spends credits); sends nothing.',
   input: z.object({
     name: z.string().min(1).max(255).describe('Campaign name'),
     category: z.string().min(1).max(100).default('Outbound').describe('Category'),
@@ -107,27 +111,30 @@ const documentPatch = z.object({
   id: z.string().min(1).optional().describe('Omit to create'),
   file_type: z.string().optional().describe('Needed to create'),
   display_name: z.string().optional().describe('Needed to create'),
-  folder_path: z.string().optional().describe('Folder'),
+  // Nested fields whose name says it all carry no description: each costs context.
+  folder_path: z.string().optional(),
   status: z.string().optional().describe('draft or completed'),
   content: z.string().optional().describe('New content'),
-  structured_data: z.record(z.string(), z.unknown()).optional().describe('Structured content'),
+  structured_data: openObject({}, 'The fields').optional().describe('Structured content'),
 });
 
 const sequenceStep = z.object({
   step_id: z.string().min(1).describe('Step id from step_catalog'),
   day: z.number().int().min(0).describe('Day offset'),
   condition: z.string().optional().describe('Send condition'),
-  stop_on_reply: z.boolean().optional().describe('Stop on reply'),
+  stop_on_reply: z.boolean().optional(),
 });
 
 export const updateCampaign = defineTool({
   name: 'g8_update_campaign',
   title: 'Update campaign',
   description:
-    "Edit a campaign's text, audience, documents, step order or linked sequences (deep edits: one transaction, returns the full snapshot). Read it first with full=true.",
+    "Edit a campaign's text, audience, documents, step order or linked sequences (deep edits are one transaction and return the full snapshot). Read it with full=true first.",
   toolset: 'campaigns',
   scope: 'campaigns:run',
   tier: 'external',
+  effect:
+    'Changes the campaign in graph8 (text, audience, documents, steps or linked sequences); sends nothing.',
   input: z.object({
     campaign_id: campaignId(),
     name: z.string().min(1).max(255).optional().describe('Campaign name'),
@@ -183,15 +190,44 @@ const LAUNCH_FIELDS = [
   'appointment_id',
 ] as const;
 
+/**
+ * A launch that graph8 answers with `status: "scheduling"` finishes in the background; the
+ * campaign's `execution` tells when (contract §1.11). A `live` answer has nothing to follow. graph8
+ * has no route to cancel a launch, so cancelling such a task only stops our polling.
+ */
+const launchJob: JobSpec = {
+  stages: ['scheduling'],
+  intervalMs: 2000,
+  handle(input, started) {
+    const status = asObj(started.data)?.['status'];
+    return status === 'scheduling' ? { campaign_id: String(input['campaign_id']) } : undefined;
+  },
+  async read(handle, api) {
+    const res = await api.call({ method: 'GET', path: '/campaigns/{campaign_id}', params: handle });
+    const campaign = asObj(res.data);
+    const status = asString(campaign?.['status']) ?? 'unknown';
+    const execution = asObj(campaign?.['execution']);
+    const total = execution?.['contacts_total'];
+    return {
+      done: status !== 'scheduling',
+      status,
+      message: `campaign ${String(handle['campaign_id'])}: ${status}${typeof total === 'number' ? `, ${total} contacts` : ''}`,
+      data: { status, ...(execution ? { execution } : {}) },
+    };
+  },
+};
+
 export const launchCampaign = defineTool({
   name: 'g8_launch_campaign',
   title: 'Launch campaign',
   description:
-    'Start real outbound for a campaign (~1 credit per send). dry_run=true first checks audience, copy, steps and mailboxes. On a 502 never retry: re-read the campaign.',
+    'Start real outbound for a campaign (~1 credit per send). dry_run=true first checks audience, copy, steps and mailboxes (g8_list_mailboxes). On a 502 never retry: re-read it.',
   toolset: 'campaigns',
   scope: 'campaigns:launch',
   alsoNeeds: ['campaigns:read'],
   tier: 'external',
+  effect:
+    "Starts real outreach to the campaign's audience; each send costs about 1 credit. It cannot be undone here.",
   keywords: ['start', 'go', 'live', 'outbound', 'send'],
   input: z.object({
     campaign_id: campaignId(),
@@ -200,7 +236,7 @@ export const launchCampaign = defineTool({
       .array(z.number().int())
       .min(1)
       .optional()
-      .describe('Mailboxes to send from; omit to auto-pick'),
+      .describe('Mailbox ids; omit to auto-pick'),
     textual_agent_name: z.string().min(1).optional().describe('AI agent for text replies'),
     voice_agent_name: z.string().min(1).optional().describe('AI agent for calls'),
     schedule_id: z.string().min(1).optional().describe('Sending schedule (UUID)'),
@@ -225,6 +261,7 @@ export const launchCampaign = defineTool({
       body: pickDefined(input, LAUNCH_FIELDS),
     });
   },
+  job: launchJob,
 });
 
 export const gtmCampaignTools = [

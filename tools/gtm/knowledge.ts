@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/catalogue/types.js';
+import { asObj } from '../data.js';
 
 export const searchKb = defineTool({
   name: 'g8_search_kb',
@@ -20,8 +21,15 @@ export const listKbDocuments = defineTool({
   toolset: 'knowledge',
   scope: 'campaigns:read',
   tier: 'read',
-  input: z.object({}),
-  http: { method: 'GET', path: '/kb' },
+  input: z.object({ section: z.string().min(1).optional().describe('Only this section') }),
+  async run({ section }, { api }) {
+    const res = await api.call({ method: 'GET', path: '/kb' });
+    // The route takes no filter (contract §2.7): a section is picked out here.
+    const sections = asObj(res.data)?.['sections'];
+    if (section === undefined || !Array.isArray(sections)) return res;
+    const kept = sections.filter((s) => asObj(s)?.['section'] === section);
+    return { ...res, data: { ...asObj(res.data), sections: kept } };
+  },
 });
 
 export const gtmKnowledgeTools = [searchKb, listKbDocuments];

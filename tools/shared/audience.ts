@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { defineTool } from '../../src/catalogue/types.js';
+import { defineTool, type JobSpec } from '../../src/catalogue/types.js';
 import { asArray, asObj, asString } from '../data.js';
-import { pollJob, TERMINAL } from '../poll.js';
+import { TERMINAL } from '../poll.js';
 
 const configId = () => z.number().int().describe('Audience sync id');
 const SYNC_MODES = ['mirror', 'append_only'] as const;
+const platform = () => z.enum(['meta', 'linkedin', 'google', 'x']);
 const runsLimit = () => z.number().int().min(1).max(100).default(20).describe('How many, newest first');
 
 export const listAudienceSyncs = defineTool({
@@ -15,22 +16,29 @@ export const listAudienceSyncs = defineTool({
   toolset: 'audience',
   scope: 'integrations:read',
   tier: 'read',
-  input: z.object({}),
-  http: { method: 'GET', path: '/audience-syncs' },
+  input: z.object({ platform: platform().optional().describe('Only syncs to this platform') }),
+  async run({ platform }, { api }) {
+    const res = await api.call({ method: 'GET', path: '/audience-syncs' });
+    // The route takes no filter (contract §2.4): a platform is picked out here.
+    if (platform === undefined || !Array.isArray(res.data)) return res;
+    return { ...res, data: res.data.filter((sync) => asObj(sync)?.['platform'] === platform) };
+  },
 });
 
 export const createAudienceSync = defineTool({
   name: 'g8_create_audience_sync',
   title: 'Create audience sync',
   description:
-    'Sync a graph8 list to a custom audience on a connected ad platform (created there). One sync per list and platform; pushes are credited.',
+    'Sync a graph8 list to a custom audience (created there) on an ad platform connected in graph8. One sync per list and platform; pushes are credited.',
   toolset: 'audience',
   scope: 'integrations:run',
   tier: 'external',
+  effect:
+    'Creates a custom audience on the ad platform and keeps it in sync with the list; pushes spend credits.',
   keywords: ['linkedin', 'meta', 'facebook', 'google', 'ads', 'custom', 'matched', 'retarget'],
   input: z.object({
     audience_id: z.number().int().describe('graph8 list id'),
-    platform: z.enum(['meta', 'linkedin', 'google', 'x']).describe('Ad platform'),
+    platform: platform().describe('Ad platform'),
     mode: z.enum(SYNC_MODES).default('mirror').describe('mirror also removes leavers'),
     refresh_cadence_hours: z.number().int().min(1).default(24).describe('Hours between automatic syncs'),
     platform_audience_name: z.string().min(1).optional().describe('Audience name on the platform'),
@@ -57,6 +65,7 @@ export const updateAudienceSync = defineTool({
   toolset: 'audience',
   scope: 'integrations:run',
   tier: 'external',
+  effect: 'Changes how the ad-platform audience is kept in sync, or switches the sync on or off.',
   input: z.object({
     config_id: configId(),
     mode: z.enum(SYNC_MODES).optional().describe('mirror also removes leavers'),
@@ -70,13 +79,60 @@ export const deleteAudienceSync = defineTool({
   name: 'g8_delete_audience_sync',
   title: 'Delete audience sync',
   description:
-    'Stop and remove an audience sync. The audience already on the ad platform is left in place; delete it there if needed.',
+    'Stop and remove an audience sync. The audience on the ad platform stays; delete it there if needed.',
   toolset: 'audience',
   scope: 'integrations:delete',
   tier: 'destructive',
+  effect: 'Stops and removes the sync for good; the audience stays on the ad platform.',
   input: z.object({ config_id: configId() }),
   http: { method: 'DELETE', path: '/audience-syncs/{config_id}' },
 });
+
+/**
+ * An audience-sync run (contract §2.4.1): found by id among the config's recent runs, queued,
+ * running, then terminal with member counts. graph8 has no cancel route for a run; the sandbox adds
+ * one (POST /audience-syncs/{config_id}/runs/{run_id}/cancel, documented as a sandbox addition).
+ */
+const syncRunJob: JobSpec = {
+  stages: ['queued', 'running'],
+  intervalMs: 1000,
+  handle(input, started) {
+    const runId = asObj(started.data)?.['run_id'];
+    const configId = input['config_id'];
+    if ((typeof runId !== 'string' && typeof runId !== 'number') || typeof configId !== 'number')
+      return undefined;
+    return { config_id: configId, run_id: runId };
+  },
+  async read(handle, api) {
+    const runs = await api.call({
+      method: 'GET',
+      path: '/audience-syncs/{config_id}/runs',
+      params: { config_id: handle['config_id']! },
+      query: { limit: 10 },
+    });
+    const found = asArray(runs.data)
+      .map(asObj)
+      .find((r) => r?.['id'] === handle['run_id']);
+    const status = asString(found?.['status']) ?? 'queued';
+    const counts =
+      typeof found?.['members_total'] === 'number'
+        ? `, ${String(found['members_added'])} added, ${String(found['members_removed'])} removed, ${String(found['members_total'])} in the audience`
+        : '';
+    return {
+      done: TERMINAL.has(status),
+      status,
+      message: `audience sync run ${String(handle['run_id'])}: ${status}${counts}`,
+      data: found && { ...found, run_id: handle['run_id'] },
+    };
+  },
+  async cancel(handle, api) {
+    await api.call({
+      method: 'POST',
+      path: '/audience-syncs/{config_id}/runs/{run_id}/cancel',
+      params: { config_id: handle['config_id']!, run_id: handle['run_id']! },
+    });
+  },
+};
 
 export const triggerAudienceSync = defineTool({
   name: 'g8_trigger_audience_sync',
@@ -86,10 +142,11 @@ export const triggerAudienceSync = defineTool({
   toolset: 'audience',
   scope: 'integrations:run',
   tier: 'external',
+  effect: 'Pushes the list members to the ad platform now; spends credits.',
   keywords: ['push', 'run', 'now', 'upload', 'refresh', 'linkedin', 'meta', 'facebook', 'google', 'ads'],
   input: z.object({ config_id: configId() }),
-  async run(input, ctx) {
-    const res = await ctx.api.call({
+  async run(input, { api }) {
+    const res = await api.call({
       method: 'POST',
       path: '/audience-syncs/{config_id}/trigger',
       params: { config_id: input.config_id },
@@ -97,27 +154,9 @@ export const triggerAudienceSync = defineTool({
     const run = asObj(res.data);
     const runId = run?.['run_id'];
     const next = `Runs in the background: poll g8_get_audience_sync_runs with config_id=${input.config_id} until run ${String(runId)} is completed or failed.`;
-    if (!ctx.progress || runId === undefined) return { ...res, data: { ...run, next } };
-    const final = await pollJob({
-      ctx,
-      label: `audience sync run ${String(runId)}`,
-      stages: ['queued', 'running'],
-      read: async () => {
-        const runs = await ctx.api.call({
-          method: 'GET',
-          path: '/audience-syncs/{config_id}/runs',
-          params: { config_id: input.config_id },
-          query: { limit: 10 },
-        });
-        const found = asArray(runs.data)
-          .map(asObj)
-          .find((r) => r?.['id'] === runId);
-        const status = asString(found?.['status']) ?? asString(run?.['status']) ?? 'queued';
-        return { done: TERMINAL.has(status), status, data: found ?? run };
-      },
-    });
-    return { ...res, data: { ...final.data, run_id: runId, ...(final.timedOut ? { next } : {}) } };
+    return { ...res, data: { ...run, next } };
   },
+  job: syncRunJob,
 });
 
 export const getAudienceSyncRuns = defineTool({

@@ -6,7 +6,7 @@ export const searchContacts = defineTool({
   name: 'g8_search_contacts',
   title: 'Search contacts',
   description:
-    'Search contacts in your graph8 CRM (free); filters AND together, name/title/company match partially. g8_get_contact gives a full profile.',
+    'Search contacts in your graph8 CRM (free); filters AND together. g8_get_contact gives a full profile.',
   toolset: 'contacts',
   scope: 'contacts:read',
   tier: 'read',

@@ -1,33 +1,56 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/catalogue/types.js';
+import { asObj } from '../data.js';
+import { openObject } from '../open-object.js';
 
 const provider = () =>
   z.enum(['hubspot', 'salesforce', 'pipedrive', 'zoho', 'sugarcrm']).describe('Connected CRM');
-const records = (what: string) => z.array(z.record(z.string(), z.unknown())).min(1).max(100).describe(what);
+const FIELDS_HINT = 'Other fields (g8_get_crm_fields)';
+const records = (known: z.ZodRawShape, what: string) =>
+  z.array(openObject(known, FIELDS_HINT)).min(1).max(100).describe(what);
+// Self-describing CRM field names: a description would only repeat them (every word costs context).
+const text = () => z.string().optional();
 
 export const listCrmSyncs = defineTool({
   name: 'g8_list_crm_syncs',
   title: 'List CRM connections',
-  description: 'List the CRMs connected to graph8 with status and last sync. Call first to get a provider.',
+  description:
+    'CRMs linked to graph8, with status and last sync; call first to get a provider. Connect one in graph8 (Settings → Integrations).',
   toolset: 'crm',
   scope: 'integrations:read',
   tier: 'read',
-  input: z.object({}),
-  http: { method: 'GET', path: '/crm-syncs' },
+  input: z.object({
+    status: z.enum(['connected', 'disconnected', 'error']).optional().describe('Only CRMs in this state'),
+  }),
+  async run({ status }, { api }) {
+    const res = await api.call({ method: 'GET', path: '/crm-syncs' });
+    // The route takes no filter (contract §2.5): a state is picked out here.
+    if (status === undefined || !Array.isArray(res.data)) return res;
+    return { ...res, data: res.data.filter((crm) => asObj(crm)?.['status'] === status) };
+  },
 });
 
 export const pushToCrmContact = defineTool({
   name: 'g8_push_to_crm_contact',
   title: 'Push contacts to CRM',
   description:
-    'Create or update contacts in the real CRM; partial success is normal (read results[]). Field names: g8_get_crm_fields.',
+    'Create or update contacts in the real CRM; partial success is normal (read results[]). Field names: g8_get_crm_fields. May cost credits.',
   toolset: 'crm',
   scope: 'integrations:run',
   tier: 'external',
+  effect: 'Creates or updates real contact records in the CRM; may spend credits.',
   keywords: ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'export', 'upsert', 'sync'],
   input: z.object({
     provider: provider(),
-    records: records('e.g. {work_email, first_name, last_name}'),
+    records: records(
+      {
+        work_email: text(),
+        first_name: text(),
+        last_name: text(),
+        company_domain: text(),
+      },
+      'Contacts',
+    ),
   }),
   http: { method: 'POST', path: '/crm-syncs/{provider}/contacts/push' },
 });
@@ -35,14 +58,16 @@ export const pushToCrmContact = defineTool({
 export const pushToCrmCompany = defineTool({
   name: 'g8_push_to_crm_company',
   title: 'Push companies to CRM',
-  description: 'Create or update companies in the real CRM; partial success is normal (read results[]).',
+  description:
+    'Create or update companies in the real CRM; partial success is normal (read results[]). May cost credits.',
   toolset: 'crm',
   scope: 'integrations:run',
   tier: 'external',
+  effect: 'Creates or updates real company records in the CRM; may spend credits.',
   keywords: ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'export', 'upsert', 'sync', 'account'],
   input: z.object({
     provider: provider(),
-    records: records('e.g. {name, domain, industry}'),
+    records: records({ name: text(), domain: text() }, 'Companies'),
   }),
   http: { method: 'POST', path: '/crm-syncs/{provider}/companies/push' },
 });
@@ -55,6 +80,7 @@ export const pushToCrmList = defineTool({
   toolset: 'crm',
   scope: 'integrations:run',
   tier: 'external',
+  effect: 'Adds and removes contacts in lists of the real CRM.',
   keywords: ['hubspot', 'salesforce', 'pipedrive', 'membership', 'sync'],
   input: z.object({
     provider: provider(),

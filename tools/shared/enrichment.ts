@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineTool, type RestCaller, type RunContext } from '../../src/catalogue/types.js';
+import { defineTool, type JobSpec, type RestCaller } from '../../src/catalogue/types.js';
 import { asArray, asNumber, asObj, asString, type Obj } from '../data.js';
-import { pollJob, TERMINAL } from '../poll.js';
+import { TERMINAL } from '../poll.js';
 
 export const lookupPerson = defineTool({
   name: 'g8_lookup_person',
@@ -11,6 +11,7 @@ export const lookupPerson = defineTool({
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
+  effect: "Searches graph8's index and saves nothing; about 1 credit when a person is found.",
   keywords: ['find', 'who', 'profile', 'linkedin', 'prospect'],
   input: z.object({
     email: z.string().optional().describe('Email address'),
@@ -30,6 +31,7 @@ export const lookupCompany = defineTool({
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
+  effect: "Searches graph8's index and saves nothing; about 1 credit when a company is found.",
   input: z.object({
     domain: z.string().optional().describe('Company domain, e.g. acme.com'),
     name: z.string().optional().describe('Company name'),
@@ -54,27 +56,46 @@ const PROVIDERS = [
 const DEFAULT_VERIFIER = 'zerobounce';
 const AI_CREDITS_PER_CONTACT = 3;
 const POLL_HINT = (jobId: string) =>
-  `Job ${jobId} runs in the background (about a minute). There is no job tool: re-read the contacts with g8_get_contact later, or poll GET /enrichment/jobs/${jobId} over REST (a client that sends a progressToken gets the job followed to the end). completed is not enriched: check successful_enrichments.`;
+  `Job ${jobId} runs in the background (about a minute). There is no job tool: re-read the contacts with g8_get_contact later, or poll GET /enrichment/jobs/${jobId} over REST (a client that sends a progressToken, or declares the MCP tasks extension, gets the job followed to the end). completed is not enriched: check successful_enrichments.`;
 
-/** Follows the queued job to its end, reporting progress (only when the caller asked for it). */
-async function followJob(ctx: RunContext, jobId: string): Promise<Obj | undefined> {
-  const final = await pollJob({
-    ctx,
-    label: `enrichment job ${jobId}`,
-    stages: ['queued', 'running'],
-    read: async () => {
-      const res = await ctx.api.call({
-        method: 'GET',
-        path: '/enrichment/jobs/{job_id}',
-        params: { job_id: jobId },
-      });
-      const job = asObj(res.data);
-      const status = asString(job?.['status']) ?? 'unknown';
-      return { done: TERMINAL.has(status), status, data: job };
-    },
-  });
-  return final.data && { ...final.data, ...(final.timedOut ? { next: POLL_HINT(jobId) } : {}) };
-}
+/**
+ * A waterfall job (contract §2.8): queued, running, then terminal. `completed` with counts; the
+ * three counters are null until then. graph8 has no cancel route for it; the sandbox adds one
+ * (POST /enrichment/jobs/{job_id}/cancel, a sandbox addition documented in the README).
+ */
+const enrichmentJob: JobSpec = {
+  stages: ['queued', 'running'],
+  intervalMs: 1000,
+  handle(_input, started) {
+    const job = asObj(started.data);
+    const jobId = asString(job?.['job_id']);
+    return jobId && !TERMINAL.has(asString(job?.['status']) ?? '') ? { job_id: jobId } : undefined;
+  },
+  async read(handle, api) {
+    const res = await api.call({ method: 'GET', path: '/enrichment/jobs/{job_id}', params: handle });
+    const job = asObj(res.data);
+    const status = asString(job?.['status']) ?? 'unknown';
+    const total = job?.['total'];
+    const completed = job?.['completed'];
+    const counts =
+      typeof total === 'number'
+        ? `, ${typeof completed === 'number' ? completed : 0} of ${total} contacts`
+        : '';
+    const hits =
+      typeof job?.['successful_enrichments'] === 'number'
+        ? `, ${String(job['successful_enrichments'])} enriched, ${String(job['failed_enrichments'])} not found`
+        : '';
+    return {
+      done: TERMINAL.has(status),
+      status,
+      message: `enrichment job ${String(handle['job_id'])}: ${status}${counts}${hits}`,
+      data: job,
+    };
+  },
+  async cancel(handle, api) {
+    await api.call({ method: 'POST', path: '/enrichment/jobs/{job_id}/cancel', params: handle });
+  },
+};
 
 const enrichInput = z.object({
   contact_ids: z.array(z.number().int()).min(1).describe('Contact ids, all in list_id'),
@@ -237,10 +258,11 @@ export const enrichContacts = defineTool({
   scope: 'enrichment:run',
   alsoNeeds: ['enrichment:read'],
   tier: 'billable',
+  effect:
+    'Writes what is found onto the contacts; credits per successful provider hit (AI research about 3 per contact).',
   keywords: ['email', 'phone', 'mobile', 'find', 'waterfall', 'fill', 'missing'],
   input: enrichInput,
-  async run(input, ctx) {
-    const { api } = ctx;
+  async run(input, { api }) {
     const mode = resolveMode(input);
     if (input.dry_run) return { status: 200, data: await dryRun(api, input, mode) };
 
@@ -280,19 +302,18 @@ export const enrichContacts = defineTool({
     });
     const queued = asObj(res.data);
     const jobId = asString(queued?.['job_id']);
-    const followed = jobId && ctx.progress ? await followJob(ctx, jobId) : undefined;
-    const job = followed ?? queued;
     return {
       ...res,
       data: {
-        ...job,
+        ...queued,
         mode,
         column_id: columnId,
         missing_credentials: config?.['missing_credentials'] ?? [],
-        ...(jobId && !followed ? { next: POLL_HINT(jobId) } : {}),
+        ...(jobId ? { next: POLL_HINT(jobId) } : {}),
       },
     };
   },
+  job: enrichmentJob,
 });
 
 export const verifyEmail = defineTool({
@@ -303,9 +324,12 @@ export const verifyEmail = defineTool({
   toolset: 'enrichment',
   scope: 'enrichment:run',
   tier: 'billable',
+  effect: 'Checks one address: free when graph8 knows it, 1 credit when an external verifier is asked.',
   keywords: ['validate', 'bounce', 'deliverable', 'check'],
+  // graph8's registry (g8_enrichment_verify_email) takes { body: { email } }.
+  wrappedInput: 'body',
   input: z.object({
-    email: z.email().describe('Address to verify'),
+    email: z.email().describe('Email address to verify'),
   }),
   http: { method: 'POST', path: '/enrichment/verify-email' },
 });

@@ -30,7 +30,7 @@ export const getReply = defineTool({
   name: 'g8_get_reply',
   title: 'Get reply thread',
   description:
-    'One inbox thread with its messages (long bodies trimmed unless full_messages=true). Answer with g8_get_reply_draft or g8_send_reply.',
+    'One inbox thread with its messages (long bodies trimmed). Answer with g8_get_reply_draft or g8_send_reply.',
   toolset: 'inbox',
   scope: 'inbox:read',
   tier: 'read',
@@ -49,6 +49,7 @@ export const assignReply = defineTool({
   toolset: 'inbox',
   scope: 'inbox:run',
   tier: 'external',
+  effect: 'Assigns the thread to the teammate, who is notified.',
   input: z.object({
     reply_id: replyId(),
     assignee_email: z.string().min(1).describe('Email of an org member'),
@@ -64,9 +65,10 @@ export const tagReply = defineTool({
   toolset: 'inbox',
   scope: 'inbox:run',
   tier: 'external',
+  effect: 'Adds the tags to the thread, as the whole team sees it.',
   input: z.object({
     reply_id: replyId(),
-    tag_ids: z.array(z.string().min(1)).min(1).describe('Ids of existing tags'),
+    tag_ids: z.array(z.string().min(1)).min(1).describe('Ids of existing tags (as on threads)'),
     channel: channel(),
   }),
   http: { method: 'POST', path: '/inbox/{reply_id}/tag', query: ['channel'] },
@@ -80,6 +82,7 @@ export const getReplyDraft = defineTool({
   toolset: 'inbox',
   scope: 'inbox:read',
   tier: 'billable',
+  effect: 'Generates an AI draft for about 1 credit; sends nothing.',
   keywords: ['ai', 'write', 'suggest', 'respond', 'answer'],
   input: z.object({ reply_id: replyId(), channel: channel() }),
   http: { method: 'GET', path: '/inbox/{reply_id}/draft' },
@@ -89,10 +92,11 @@ export const sendReply = defineTool({
   name: 'g8_send_reply',
   title: 'Send reply',
   description:
-    'Send a real email, SMS or LinkedIn message in a thread. Email/SMS need `to`; LinkedIn a numeric from_address. Never retried: check the thread before resending.',
+    'Send a real email, SMS or LinkedIn message in a thread. from_address: email, a connected mailbox (g8_list_mailboxes); SMS, the E.164 sending number; LinkedIn, the numeric account id. Email and SMS need `to`. Never retried: check the thread before resending.',
   toolset: 'inbox',
   scope: 'inbox:run',
   tier: 'external',
+  effect: 'Sends a real message to the contact; it cannot be unsent.',
   keywords: ['respond', 'answer', 'message', 'email', 'sms', 'linkedin'],
   input: z.object({
     reply_id: replyId(),
@@ -100,7 +104,7 @@ export const sendReply = defineTool({
     channel: z.enum(CHANNELS).describe('Channel to send on'),
     subject: z.string().optional().describe('Email subject'),
     to: z.string().optional().describe('Recipient email or E.164 phone'),
-    from_address: z.string().optional().describe('Mailbox, number or LinkedIn account id'),
+    from_address: z.string().min(1).describe('Sender: mailbox email, number or LinkedIn id'),
   }),
   http: { method: 'POST', path: '/inbox/{reply_id}/send' },
 });

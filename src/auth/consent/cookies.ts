@@ -5,12 +5,17 @@
  */
 export const CONSENT_COOKIE = 'g8_mcp_consent';
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
+/** A cookie's value if it has the expected form (default: a random token), else undefined. */
+export function readCookie(
+  header: string | undefined,
+  name: string,
+  form = /^[A-Za-z0-9_-]{20,100}$/,
+): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) {
       const value = part.slice(eq + 1).trim();
-      return /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : undefined;
+      return form.test(value) ? value : undefined;
     }
   }
   return undefined;

@@ -55,7 +55,8 @@ export function escapeHtml(text: string): string {
   );
 }
 
-export function layout(title: string, body: string): string {
+/** A whole page around `body`; `style` must be the stylesheet whose hash the page's CSP names. */
+export function htmlPage(title: string, style: string, body: string, mainClass?: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -63,14 +64,19 @@ export function layout(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<style>${style}</style>
 </head>
 <body>
-<main>
+<main${mainClass ? ` class="${mainClass}"` : ''}>
 ${body}
 </main>
 </body>
 </html>`;
+}
+
+/** A page in the consent page's style (the approval page uses it too). */
+export function layout(title: string, body: string): string {
+  return htmlPage(title, STYLE, body);
 }
 
 function hidden(view: ConsentView): string {
@@ -133,13 +139,14 @@ export function renderMessage(title: string, text: string): string {
 }
 
 /**
- * Headers for every page here: no framing (clickjacking), no caching, nothing loaded, forms only
- * to this server and the places a submission may end up (the upstream sign-in, the client).
+ * Headers for every page here (and /audit, with its own stylesheet): no framing (clickjacking), no
+ * caching, nothing loaded, forms only to this server and the places a submission may end up (the
+ * upstream sign-in, the client).
  */
-export function pageHeaders(formTargets: readonly string[]): Record<string, string> {
+export function pageHeaders(formTargets: readonly string[], styleHash = STYLE_HASH): Record<string, string> {
   const targets = ["'self'", ...new Set(formTargets)].join(' ');
   return {
-    'Content-Security-Policy': `default-src 'none'; style-src ${STYLE_HASH}; form-action ${targets}; frame-ancestors 'none'; base-uri 'none'`,
+    'Content-Security-Policy': `default-src 'none'; style-src ${styleHash}; form-action ${targets}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on the form

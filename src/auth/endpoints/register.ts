@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
+import { metrics } from '../../ops/metrics.js';
 import { ClientMetadataSchema } from '../clients.js';
 import { InvalidClientMetadataError } from '../errors.js';
 import type { ClientsStore } from '../provider.js';
@@ -31,6 +32,7 @@ export function registerEndpoint(opts: RegisterOptions): express.Router {
         client_id: randomUUID(),
         client_id_issued_at: Math.floor(Date.now() / 1000),
       });
+      metrics.oauth('registration');
       res.status(201).json(client);
     } catch (error) {
       sendOAuthError(res, error);

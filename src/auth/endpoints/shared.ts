@@ -5,8 +5,9 @@
  * in the field were written against it.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import * as z from 'zod';
+import { metrics } from '../../ops/metrics.js';
 import { safeEqual } from '../crypto.js';
 import {
   InvalidClientError,
@@ -18,11 +19,16 @@ import {
 } from '../errors.js';
 import type { ClientsStore, OAuthClient } from '../provider.js';
 
-/** Per-endpoint rate limits; `false` turns them off (tests). */
-export type RateLimitOption = false | undefined;
+/**
+ * Per-endpoint rate limits: in this process by default; `store` counts them elsewhere (Redis,
+ * shared by every replica), one store per limiter, named after it; `false` turns them off (tests).
+ */
+export type RateLimitOption = false | undefined | { readonly store: (name: string) => Store };
 
 /** 400 for a refusal, 429 (+ Retry-After) when busy, 500 for ServerError or anything else. */
 export function sendOAuthError(res: Response, error: unknown): void {
+  const endpoint = /^\/(authorize|token|register|revoke)$/.exec(res.req.baseUrl)?.[1] ?? 'oauth';
+  metrics.oauthRefused(endpoint, error instanceof OAuthError ? error.code : 'server_error');
   if (error instanceof TooManyRequestsError) {
     res.status(429).set('Retry-After', '1').json(error.toResponseObject());
     return;
@@ -75,6 +81,7 @@ export function limit(option: RateLimitOption, windowMs: number, max: number, wh
     standardHeaders: true,
     legacyHeaders: false,
     message: new TooManyRequestsError(`You have exceeded the rate limit for ${what}`).toResponseObject(),
+    ...(option ? { store: option.store(what.replaceAll(' ', '-')) } : {}),
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import * as z from 'zod';
+import { metrics } from '../../ops/metrics.js';
 import { ServerError, UnsupportedGrantTypeError } from '../errors.js';
 import type { OAuthServerProvider } from '../provider.js';
 import {
@@ -64,6 +65,7 @@ export function tokenEndpoint(opts: TokenOptions): express.Router {
             grant.redirect_uri,
             grant.resource ? new URL(grant.resource) : undefined,
           );
+          metrics.oauth('sign_in');
           res.status(200).json(tokens);
           return;
         }
@@ -75,6 +77,7 @@ export function tokenEndpoint(opts: TokenOptions): express.Router {
             grant.scope?.split(' '),
             grant.resource ? new URL(grant.resource) : undefined,
           );
+          metrics.oauth('refresh');
           res.status(200).json(tokens);
           return;
         }

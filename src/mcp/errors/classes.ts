@@ -150,6 +150,20 @@ export const ERROR_CLASSES = {
     when: 'graph8 rate limit (50/s, 1,000/min per org), after the retries the server already made',
     hint: 'graph8 rate limit: wait {seconds} s, then call {tool} again.',
   },
+  principal_rate_limited: {
+    status: '429',
+    type: 'rate_limit',
+    retryable: true,
+    when: "this server's own limit of tool calls a minute per API key or sign-in (G8_CALLS_PER_MIN_PER_PRINCIPAL); nothing was sent",
+    hint: 'Nothing was sent: this server limits the tool calls of one API key or sign-in a minute. Wait {seconds} s, then call {tool} again.',
+  },
+  principal_inflight_limited: {
+    status: '429',
+    type: 'rate_limit',
+    retryable: true,
+    when: 'too many calls of one API key or sign-in still running (G8_MAX_INFLIGHT_PER_PRINCIPAL); nothing was sent',
+    hint: 'Nothing was sent: too many calls of this API key or sign-in are still running. Wait for one to finish, then call {tool} again.',
+  },
   upstream_error: {
     status: '5xx',
     type: 'upstream',
@@ -199,6 +213,13 @@ export const ERROR_CLASSES = {
     when: 'a confirmation answer (requestState) made for other arguments or another caller',
     hint: 'Nothing was done. Call {tool} again with the arguments to act on, to be asked anew.',
   },
+  confirmation_used: {
+    status: 'null',
+    type: 'confirmation',
+    retryable: false,
+    when: 'a confirmation whose single use was already made (or is being made) by another request',
+    hint: 'Nothing was done again: this confirmation was already used. Check the outcome ({read}) before calling {tool} again for a new preview.',
+  },
   confirmation_unavailable: {
     status: 'null',
     type: 'confirmation',
@@ -210,8 +231,8 @@ export const ERROR_CLASSES = {
     status: 'null',
     type: 'confirmation',
     retryable: true,
-    when: 'the server is remembering too many confirmations at once',
-    hint: 'Nothing was done: the server is busy with confirmations; call {tool} again in a few minutes.',
+    when: 'the server cannot take a confirmation or task now (too many at once, or its shared store does not answer)',
+    hint: 'Nothing was done: the server cannot take this confirmation or task right now; call {tool} again in a few minutes.',
   },
   internal_error: {
     status: 'null',

@@ -9,6 +9,7 @@ import { pathInt, qInt } from '../common/query.js';
 import {
   DONE_MS,
   findSync,
+  inFlight,
   PLATFORMS,
   platformAudienceId,
   type RunRow,
@@ -143,7 +144,7 @@ function trigger(ctx: Ctx) {
   if (sync.is_active === 0) {
     throw fail.unprocessable(['path', 'config_id'], 'Audience sync is inactive: set is_active=true first');
   }
-  const running = runs.find((r) => now - r.created_ms < DONE_MS);
+  const running = runs.find((r) => inFlight(r, now));
   if (running) throw fail.conflict(`A run is already in progress (run_id ${running.id})`);
   const members = findList(ctx.db, ctx.auth.orgId, sync.audience_id)?.member_count ?? 0;
   const previous = runs.find((r) => runStatus(r, now) === 'completed')?.members_total ?? 0;
@@ -161,6 +162,7 @@ function trigger(ctx: Ctx) {
     members_removed: members === 0 ? 0 : removed,
     members_total: members === 0 ? previous : total,
     error_message: members === 0 ? 'The audience list has no members to push' : null,
+    cancelled_ms: null,
   };
   ctx.db
     .prepare(
@@ -204,6 +206,18 @@ function trigger(ctx: Ctx) {
     },
   );
   return ok({ run_id: run.id, config_id: sync.id, status: 'queued' }, 202);
+}
+
+/** Sandbox addition: graph8 has no route to cancel a run; this one stops a queued or running run. */
+function cancelRun(ctx: Ctx) {
+  const id = configId(ctx);
+  const sync = findSync(ctx.db, ctx.auth.orgId, id);
+  const now = ctx.now();
+  const run = runsOf(ctx.db, sync.id).find((r) => r.id === ctx.req.params.run_id);
+  if (!run) throw fail.notFound('Run not found');
+  if (!inFlight(run, now)) throw fail.conflict(`Run ${run.id} is already ${runStatus(run, now)}`);
+  ctx.db.prepare('UPDATE aud_runs SET cancelled_ms = ? WHERE id = ?').run(now, run.id);
+  return ok(runView({ ...run, cancelled_ms: now }, now));
 }
 
 const limitQuery = z.object({ limit: qInt(z.number().int().min(1).max(100).default(20)) });
@@ -290,6 +304,13 @@ export const audienceRoutes: readonly Route[] = [
     scope: 'integrations:run',
     summary: 'Push the audience to the ad platform now',
     handler: trigger,
+  },
+  {
+    method: 'POST',
+    path: '/audience-syncs/:config_id/runs/:run_id/cancel',
+    scope: 'integrations:run',
+    summary: 'Cancel a queued or running sync run (sandbox addition)',
+    handler: cancelRun,
   },
   {
     method: 'GET',

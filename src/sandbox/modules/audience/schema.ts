@@ -50,6 +50,8 @@ export const migrations: readonly string[] = [
     error_message TEXT NOT NULL,
     details TEXT NOT NULL DEFAULT '{}'
   )`,
+  // Sandbox addition: a run cancelled while in flight (POST …/runs/{run_id}/cancel).
+  'ALTER TABLE aud_runs ADD COLUMN cancelled_ms INTEGER',
 ];
 
 export const PLATFORMS = ['meta', 'linkedin', 'google', 'x'] as const;
@@ -81,9 +83,16 @@ export interface RunRow {
   members_removed: number;
   members_total: number;
   error_message: string | null;
+  cancelled_ms: number | null;
+}
+
+/** Queued or running: not finished, not cancelled. */
+export function inFlight(run: RunRow, now: number): boolean {
+  return run.cancelled_ms === null && now - run.created_ms < DONE_MS;
 }
 
 export function runStatus(run: RunRow, now: number): string {
+  if (run.cancelled_ms !== null) return 'cancelled';
   const age = now - run.created_ms;
   if (age < QUEUED_MS) return 'queued';
   if (age < DONE_MS) return 'running';
@@ -103,7 +112,11 @@ export function runView(run: RunRow, now: number) {
     members_removed: terminal ? run.members_removed : null,
     members_total: terminal ? run.members_total : null,
     started_at: status === 'queued' ? null : iso(run.created_ms + QUEUED_MS),
-    completed_at: terminal ? iso(run.created_ms + DONE_MS) : null,
+    completed_at: terminal
+      ? iso(run.created_ms + DONE_MS)
+      : run.cancelled_ms !== null
+        ? iso(run.cancelled_ms)
+        : null,
     error_message: status === 'failed' ? run.error_message : null,
   };
 }
@@ -125,8 +138,8 @@ export function runsOf(db: Db, configId: number): RunRow[] {
 
 export function syncView(db: Db, s: SyncRow, now: number) {
   const runs = runsOf(db, s.id);
-  const inFlight = runs.some((r) => now - r.created_ms < DONE_MS);
-  const finished = runs.filter((r) => now - r.created_ms >= DONE_MS);
+  const syncing = runs.some((r) => inFlight(r, now));
+  const finished = runs.filter((r) => r.cancelled_ms === null && now - r.created_ms >= DONE_MS);
   const lastDone = finished.find((r) => r.outcome === 'completed');
   const lastSyncedMs = lastDone ? lastDone.created_ms + DONE_MS : null;
   const list = db
@@ -134,7 +147,7 @@ export function syncView(db: Db, s: SyncRow, now: number) {
     .get(s.audience_id, s.org_id) as { name: string } | undefined;
   let status = 'pending';
   if (s.is_active === 0) status = 'inactive';
-  else if (inFlight) status = 'syncing';
+  else if (syncing) status = 'syncing';
   else if (finished[0]?.outcome === 'failed') status = 'error';
   else if (lastDone) status = 'ready';
   const base = lastSyncedMs ?? Date.parse(s.created_at);

@@ -2,7 +2,7 @@
 import type { Db, SandboxModule, SeedContext } from '../../module.js';
 import { iso } from '../../util/time.js';
 import { aiEnrich } from './ai.js';
-import { getJob } from './jobs.js';
+import { cancelJob, getJob } from './jobs.js';
 import { lookupRoutes } from './lookup.js';
 import { listProviders } from './providers.js';
 import { insertConfig, waterfallRoutes } from './waterfall.js';
@@ -40,6 +40,8 @@ const migrations = [
      provider_errors TEXT NOT NULL DEFAULT '[]',
      created_at_ms INTEGER NOT NULL
    );`,
+  // Sandbox addition: a waterfall job cancelled before it finished (POST /enrichment/jobs/{job_id}/cancel).
+  'ALTER TABLE enrichment_jobs ADD COLUMN cancelled_at_ms INTEGER',
 ];
 
 /** One active config on the demo org's first list, so the enrich tool finds one without creating it. */
@@ -67,6 +69,13 @@ export function enrichmentModule(options: { lookupCost: number }): SandboxModule
     name: 'enrichment',
     migrations,
     seed,
-    routes: [...lookupRoutes(options.lookupCost), ...waterfallRoutes, aiEnrich, getJob, listProviders],
+    routes: [
+      ...lookupRoutes(options.lookupCost),
+      ...waterfallRoutes,
+      aiEnrich,
+      getJob,
+      cancelJob,
+      listProviders,
+    ],
   };
 }

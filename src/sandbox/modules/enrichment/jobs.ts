@@ -51,6 +51,7 @@ interface JobRow {
   warnings: string | null;
   provider_errors: string;
   created_at_ms: number;
+  cancelled_at_ms: number | null;
 }
 
 export function insertJob(ctx: Ctx, job: NewJob): string {
@@ -79,12 +80,21 @@ export function insertJob(ctx: Ctx, job: NewJob): string {
   return id;
 }
 
-type Phase = 'queued' | 'running' | 'completed';
+type Phase = 'queued' | 'running' | 'completed' | 'cancelled';
 
 function phaseOf(row: JobRow, nowMs: number): Phase {
   if (row.kind === 'ai') return 'completed'; // AI research answers synchronously
+  if (row.cancelled_at_ms !== null) return 'cancelled';
   const age = nowMs - row.created_at_ms;
   return age < QUEUED_MS ? 'queued' : age < DONE_MS ? 'running' : 'completed';
+}
+
+function findJob(ctx: Ctx): JobRow {
+  const row = ctx.db
+    .prepare<[string, string], JobRow>('SELECT * FROM enrichment_jobs WHERE id = ? AND org_id = ?')
+    .get(ctx.req.params.job_id ?? '', ctx.auth.orgId);
+  if (!row) throw fail.notFound('Job not found');
+  return row;
 }
 
 export const getJob: Route = {
@@ -93,32 +103,51 @@ export const getJob: Route = {
   scope: 'enrichment:read',
   summary: 'Poll an enrichment job',
   handler(ctx) {
-    const includeErrors = queryBool(ctx.req.query, 'include_provider_errors');
-    const row = ctx.db
-      .prepare<[string, string], JobRow>('SELECT * FROM enrichment_jobs WHERE id = ? AND org_id = ?')
-      .get(ctx.req.params.job_id ?? '', ctx.auth.orgId);
-    if (!row) throw fail.notFound('Job not found');
-    const total = readJson<number[]>(row.record_ids, []).length;
-    const phase = phaseOf(row, ctx.now());
-    const done = phase === 'completed';
-    const progress =
-      phase === 'queued'
-        ? null
-        : done
-          ? total
-          : Math.floor((total * (ctx.now() - row.created_at_ms - QUEUED_MS)) / (DONE_MS - QUEUED_MS));
-    return ok({
-      job_id: row.id,
-      status: phase,
-      total: phase === 'queued' ? null : total,
-      completed: progress,
-      results: done ? readJson<unknown>(row.results, []) : null,
-      // The three counters stay null until the job is terminal (§2.8).
-      successful_enrichments: done ? row.successful : null,
-      failed_enrichments: done ? row.failed : null,
-      total_credits_used: done ? row.credits : null,
-      warnings: readJson<string[] | null>(row.warnings, null),
-      provider_errors: includeErrors && done ? readJson<ProviderError[]>(row.provider_errors, []) : null,
-    });
+    return ok(jobView(findJob(ctx), ctx.now(), queryBool(ctx.req.query, 'include_provider_errors')));
   },
 };
+
+/**
+ * Sandbox addition: graph8 has no route to cancel a waterfall job. A queued or running job stops
+ * where it is (its charge, made at enqueue, stays: the sandbox decides outcomes up front).
+ */
+export const cancelJob: Route = {
+  method: 'POST',
+  path: '/enrichment/jobs/:job_id/cancel',
+  scope: 'enrichment:run',
+  summary: 'Cancel a queued or running enrichment job (sandbox addition)',
+  handler(ctx) {
+    const row = findJob(ctx);
+    const now = ctx.now();
+    const phase = phaseOf(row, now);
+    if (phase !== 'queued' && phase !== 'running') throw fail.conflict(`Job ${row.id} is already ${phase}`);
+    ctx.db.prepare('UPDATE enrichment_jobs SET cancelled_at_ms = ? WHERE id = ?').run(now, row.id);
+    return ok(jobView({ ...row, cancelled_at_ms: now }, now, false));
+  },
+};
+
+function jobView(row: JobRow, nowMs: number, includeErrors: boolean) {
+  const total = readJson<number[]>(row.record_ids, []).length;
+  const phase = phaseOf(row, nowMs);
+  const done = phase === 'completed';
+  // A cancelled job shows where it stood when it was cancelled.
+  const age = (row.cancelled_at_ms ?? nowMs) - row.created_at_ms;
+  const progress = done
+    ? total
+    : age < QUEUED_MS
+      ? null
+      : Math.min(total, Math.floor((total * (age - QUEUED_MS)) / (DONE_MS - QUEUED_MS)));
+  return {
+    job_id: row.id,
+    status: phase,
+    total: progress === null ? null : total,
+    completed: progress,
+    results: done ? readJson<unknown>(row.results, []) : null,
+    // The three counters stay null until the job is terminal (§2.8).
+    successful_enrichments: done ? row.successful : null,
+    failed_enrichments: done ? row.failed : null,
+    total_credits_used: done ? row.credits : null,
+    warnings: readJson<string[] | null>(row.warnings, null),
+    provider_errors: includeErrors && done ? readJson<ProviderError[]>(row.provider_errors, []) : null,
+  };
+}

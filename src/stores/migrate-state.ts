@@ -1,0 +1,112 @@
+/**
+ * `g8-mcp-server migrate-state [--data-dir .data]`: copies one machine's OAuth state (registered
+ * clients, grants, live tokens) from its SQLite file into the PostgreSQL of G8_DATABASE_URL, so a
+ * deployment that moves to replicas keeps its users signed in. Safe to run again: rows already
+ * there are left alone. Pending consent requests and authorization codes live minutes and are not
+ * copied (a sign-in under way is simply started again).
+ *
+ * Upstream credentials are re-sealed with G8_MCP_SECRET, which every replica shares: the single
+ * machine may have sealed them with the secret it generated into its data directory.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Sealer } from '../auth/crypto.js';
+import { loadServerSecret, SECRET_FILE } from '../auth/secret.js';
+import type { GrantRow } from '../auth/store-rows.js';
+import type { Config } from '../config.js';
+import { insertOf } from './pg-auth-store.js';
+import { inTransaction } from './pg-transaction.js';
+import { openPostgres } from './postgres.js';
+import { loadDriver } from './sqlite.js';
+
+export class MigrateStateError extends Error {}
+
+export interface MigrateReport {
+  /** Rows copied now, per table (rows already in PostgreSQL are not counted). */
+  readonly clients: number;
+  readonly grants: number;
+  readonly tokens: number;
+}
+
+/** The secrets the grants may be sealed with: the data directory's generated one, G8_MCP_SECRET. */
+function sourceSealers(dataDir: string, configured: string | undefined): Sealer[] {
+  const sealers: Sealer[] = [];
+  if (existsSync(join(dataDir, SECRET_FILE))) sealers.push(new Sealer(loadServerSecret(dataDir, undefined)));
+  if (configured) sealers.push(new Sealer(loadServerSecret(dataDir, configured)));
+  return sealers;
+}
+
+function reseal(grant: GrantRow, from: readonly Sealer[], to: Sealer): string {
+  const owner = `grant:${grant.id}`;
+  for (const sealer of from) {
+    try {
+      return to.seal(sealer.open(grant.credential, owner), owner);
+    } catch {}
+  }
+  throw new MigrateStateError(
+    `grant ${grant.id} cannot be opened with the data directory's secret nor with G8_MCP_SECRET; run this with G8_DATA_DIR (or --data-dir) and G8_MCP_SECRET as the single machine had them. Nothing was copied.`,
+  );
+}
+
+export async function migrateState(
+  config: Config,
+  logger: { warn(obj: object, msg: string): void },
+): Promise<MigrateReport> {
+  if (!config.databaseUrl)
+    throw new MigrateStateError('G8_DATABASE_URL is not set: where should the state go?');
+  if (!config.mcpSecret) {
+    throw new MigrateStateError(
+      'G8_MCP_SECRET is not set: the replicas need one shared secret, and the copied credentials are sealed with it.',
+    );
+  }
+  const file = join(config.dataDir, 'oauth.db');
+  if (!existsSync(file)) throw new MigrateStateError(`${file} does not exist: there is no state to copy.`);
+  const target = new Sealer(loadServerSecret(config.dataDir, config.mcpSecret));
+  const sources = sourceSealers(config.dataDir, config.mcpSecret);
+  const Driver = await loadDriver('OAuth grants');
+  const db = new Driver(file, { readonly: true, fileMustExist: true });
+  const now = Date.now();
+  let clients: Record<string, unknown>[];
+  let grants: GrantRow[];
+  let tokens: Record<string, unknown>[];
+  try {
+    clients = db.prepare('SELECT * FROM clients').all() as Record<string, unknown>[];
+    grants = (db.prepare('SELECT * FROM grants').all() as GrantRow[]).map((g) => ({
+      ...g,
+      credential: g.revoked_at === null ? reseal(g, sources, target) : g.credential,
+    }));
+    tokens = db.prepare('SELECT * FROM tokens WHERE expires_at > ?').all(now) as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+  const pool = await openPostgres({ url: config.databaseUrl, logger, max: 1 });
+  try {
+    return await inTransaction(pool, async (client) => {
+      const copy = async (table: string, rows: Record<string, unknown>[]) => {
+        let copied = 0;
+        for (const row of rows) {
+          const [sql, values] = insertOf(table, row);
+          copied += (await client.query(`${sql} ON CONFLICT DO NOTHING`, values)).rowCount ?? 0;
+        }
+        return copied;
+      };
+      return {
+        clients: await copy('clients', clients),
+        grants: await copy('grants', grants as unknown as Record<string, unknown>[]),
+        tokens: await copy('tokens', tokens),
+      };
+    });
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The command: settings from the environment and `--data-dir`; one summary line on stdout. */
+export async function runMigrateState(argv: readonly string[]): Promise<void> {
+  const [{ loadConfig }, { createLogger }] = await Promise.all([import('../config.js'), import('../log.js')]);
+  const config = loadConfig(process.env, argv);
+  const report = await migrateState(config, createLogger(config.logLevel));
+  process.stdout.write(
+    `Copied into PostgreSQL: ${report.clients} clients, ${report.grants} grants, ${report.tokens} tokens (rows already there were left as they were).\n`,
+  );
+}
