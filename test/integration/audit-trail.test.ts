@@ -112,8 +112,8 @@ describe('audit records of tool calls', () => {
     const reply = emailReply(sandbox.db, 'Private reply text that must not be kept');
     const preview = await client.request('tools/call', { name: 'g8_send_reply', arguments: reply });
     expect(preview.response.result?.structuredContent).toMatchObject({ confirmation_required: true });
-    const token = (preview.response.result?.structuredContent as { confirmation_token?: string })
-      .confirmation_token;
+    const token = (preview.response.result?.structuredContent as { confirmation_token?: string } | undefined)
+      ?.confirmation_token;
     const sent = await client.request('tools/call', {
       name: 'g8_send_reply',
       arguments: { ...reply, confirm: true, confirmation_token: token },
@@ -285,8 +285,8 @@ describe('a call that becomes an MCP task', () => {
     const client = httpRaw(server.url, sandbox.demoKey);
     const enrich = enrichArgs(sandbox.db, 2);
     const preview = await client.request('tools/call', { name: 'g8_enrich_contacts', arguments: enrich });
-    const token = (preview.response.result?.structuredContent as { confirmation_token?: string })
-      .confirmation_token;
+    const token = (preview.response.result?.structuredContent as { confirmation_token?: string } | undefined)
+      ?.confirmation_token;
     const created = await client.request(
       'tools/call',
       { name: 'g8_enrich_contacts', arguments: { ...enrich, confirm: true, confirmation_token: token } },
