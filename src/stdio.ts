@@ -10,6 +10,7 @@ import { catalogue } from './catalogue-loader.js';
 import type { Config } from './config.js';
 import { createLogger } from './log.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
+import { unavailableTools } from './mcp/errors/unavailable.js';
 import { buildServer } from './mcp/server.js';
 import { MemoryTaskStore } from './mcp/tasks/store.js';
 import { toolHost } from './mcp/tool-host.js';
@@ -35,6 +36,7 @@ export async function runStdio(config: Config): Promise<void> {
     : undefined;
   // One process serves one user: its confirmations need no key any other process knows.
   const confirmations = new Confirmations({ key: processKey() });
+  const settings = hostSettings(config, config.mode);
   const who = `key:${createHash('sha256').update(apiKey).digest('base64url')}`;
   // A stdio process's tasks live as long as it does: memory, and the key it already holds.
   const tasks = toolTasksFor(config, api, logger, new MemoryTaskStore(), {
@@ -50,9 +52,14 @@ export async function runStdio(config: Config): Promise<void> {
     tasks,
     logger,
     confirmations,
-    ...hostSettings(config, config.mode),
+    ...settings,
     coreTools: coreForMode(catalogue, config.mode, tools),
     audit: trail?.audit,
+    unavailable: unavailableTools(catalogue, {
+      face: 'stdio',
+      selection: config,
+      discovery: settings.discovery,
+    }),
   });
   const shared = { name: 'g8-mcp-server', version: VERSION, confirmations, logger, tasks: tasks.service };
   const caller = { host, api, credential, toolNames: tools.map((t) => t.name), owner: who };

@@ -6,7 +6,8 @@
 import { ApiError } from '../api/errors.js';
 import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import { apiErrorResult, type ToolErrorBody, usageErrorResult } from '../mcp/result.js';
+import { apiErrorBody } from '../mcp/errors/classify.js';
+import { type ToolErrorBody, usageErrorResult } from '../mcp/result.js';
 import { pathParamIssues } from '../runtime/request.js';
 import { CliError, EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { type FlagSpec, flagName } from './flags.js';
@@ -50,16 +51,22 @@ export function validateInput(
 }
 
 /** Maps what a tool call can throw onto the CLI's failures, reusing the MCP error shaping. */
-export function toCliError(error: unknown, tier: ExposedTool['spec']['tier']): unknown {
+export function toCliError(error: unknown, tool: ExposedTool, input?: Record<string, unknown>): unknown {
   if (error instanceof ApiError) {
-    return new ApiFailure(errorBody(apiErrorResult(error, tier).structuredContent));
+    return new ApiFailure(apiErrorBody(error, { tool: tool.name, spec: tool.spec, args: input }));
   }
   if (error instanceof PathParamError) {
-    return new ApiFailure(errorBody(usageErrorResult(error.message).structuredContent), EXIT_USAGE);
+    return new ApiFailure(
+      errorBody(usageErrorResult(tool.name, error.message, error.param).structuredContent),
+      EXIT_USAGE,
+    );
   }
   // A plain Error is a tool's own argument rule, thrown before any request (as in the server).
   if (error instanceof Error && error.constructor === Error) {
-    return new ApiFailure(errorBody(usageErrorResult(error.message).structuredContent), EXIT_USAGE);
+    return new ApiFailure(
+      errorBody(usageErrorResult(tool.name, error.message).structuredContent),
+      EXIT_USAGE,
+    );
   }
   return error;
 }

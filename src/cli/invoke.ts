@@ -46,7 +46,7 @@ export async function callTool(
     const shaped = successResult(result.data, result.pagination, Number.POSITIVE_INFINITY);
     return { structured: shaped.structuredContent as Record<string, unknown>, data: result.data };
   } catch (error) {
-    throw toCliError(error, spec.tier);
+    throw toCliError(error, tool, input);
   }
 }
 

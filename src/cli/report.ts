@@ -8,16 +8,22 @@ import { SelectionError } from '../catalogue/select.js';
 import { ConfigError } from '../config.js';
 import type { ToolErrorBody } from '../mcp/result.js';
 import { ApiFailure } from './call.js';
+import { commandName } from './commands.js';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from './errors.js';
 import type { Io } from './io.js';
 
 export const EXIT_INTERRUPTED = 130;
 
+/** The hint names MCP tools; on a terminal, the commands that run them (`g8_get_contact` → `g8 get-contact`). */
+function asCommands(hint: string): string {
+  return hint.replace(/`(g8_[a-z0-9_]+)`/g, (_, tool: string) => `\`g8 ${commandName(tool)}\``);
+}
+
 function apiFailureText(body: ToolErrorBody): string {
   const lines = [`g8: ${body.message}${body.status ? ` (HTTP ${body.status})` : ''}`];
   for (const f of body.fields ?? []) lines.push(`  ${f.field || '-'}: ${f.message}`);
   if (body.required_scope) lines.push(`missing scope: ${body.required_scope}`);
-  if (body.hint) lines.push(`hint: ${body.hint}`);
+  if (body.hint) lines.push(`hint: ${asCommands(body.hint)}`);
   if (body.request_id) lines.push(`request id: ${body.request_id}`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,8 +4,9 @@
  */
 import type { ApiClient } from '../api/client.js';
 import type { Mode } from '../catalogue/types.js';
+import { apiErrorBody } from '../mcp/errors/classify.js';
 import { identityReader } from '../mcp/identity.js';
-import { toCliError } from './call.js';
+import { ApiFailure } from './call.js';
 import { commandsFor } from './commands.js';
 import { humanView } from './format.js';
 import type { Io } from './io.js';
@@ -24,7 +25,7 @@ export interface WhoamiOptions {
 export async function whoami(io: Io, opts: WhoamiOptions): Promise<void> {
   // The same GET /me reader the MCP server's scope filter and g8_whoami use.
   const who = await identityReader(opts.api, () => opts.apiKey)();
-  if (!who.ok) throw toCliError(who.error, 'read');
+  if (!who.ok) throw new ApiFailure(apiErrorBody(who.error, { tool: 'g8_whoami', spec: { tier: 'read' } }));
   const me = who.identity as unknown as Obj;
   const scopes = who.identity.scopes;
   const unrestricted = who.identity.unrestricted;

@@ -4,7 +4,8 @@
  * per call than the rest of the request. Everything else is an express app; mount order matters:
  *   health (before the Host check: probes use the pod address)
  *   → Host allow-list (DNS rebinding)
- *   → discovery metadata → consent endpoints → the OAuth endpoints (/authorize, /token,
+ *   → discovery metadata → /audit and the approval page (each takes its own /oauth/callback states)
+ *   → consent endpoints → the OAuth endpoints (/authorize, /token,
  *     /register, /revoke; src/auth/endpoints) with our provider
  *   → JSON 404 and a last-resort error handler that never shows a stack.
  */
@@ -32,6 +33,8 @@ export interface RemoteAppDeps {
   readonly consent: ConsentFlow;
   /** /audit and its JSON endpoint (src/audit/routes.ts); before the consent flow's /oauth/callback. */
   readonly audit?: express.Router | undefined;
+  /** GET/POST /approve/{id}: the approval page (approval/routes.ts). */
+  readonly approval?: express.Router;
   readonly mcp: McpRouteDeps;
   readonly ping: () => Promise<void>;
   /** The shared engines in use (PostgreSQL, Redis) and whether each answers. */
@@ -97,6 +100,8 @@ function createExpressApp(deps: RemoteAppDeps): express.Express {
     }),
   );
   if (deps.audit) app.use(deps.audit);
+  // Before the consent endpoints: an approval's graph8 sign-in shares /oauth/callback with them.
+  if (deps.approval) app.use(deps.approval);
   app.use(consentRouter(deps.consent));
   app.use(oauthEndpoints({ provider: deps.provider, rateLimit: deps.rateLimit }));
 

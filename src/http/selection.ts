@@ -16,6 +16,7 @@ import {
   selectTools,
 } from '../catalogue/select.js';
 import type { Mode } from '../catalogue/types.js';
+import type { ReadOnlyBy } from '../mcp/errors/unavailable.js';
 
 export class QueryError extends Error {}
 
@@ -26,6 +27,9 @@ export interface Selected {
   /** Listed from the start when progressive discovery is on. */
   readonly coreTools: readonly string[];
   readonly toolNames: readonly string[];
+  /** How the tools were chosen, and who made the selection read-only: for the hidden-tool errors. */
+  readonly selection: Selection;
+  readonly readOnlyBy?: ReadOnlyBy | undefined;
 }
 
 const PARAMS = ['mode', 'toolsets', 'groups', 'tools', 'read_only'] as const;
@@ -66,7 +70,8 @@ export class SelectionCache {
   /** The tools for this query; `forceReadOnly` when the caller's token only allows reads. */
   select(query: Query, forceReadOnly = false): Selected {
     const selection = this.parse(query, forceReadOnly);
-    const key = JSON.stringify(selection);
+    const readOnlyBy = this.#readOnlyBy(query, selection, forceReadOnly);
+    const key = JSON.stringify([selection, readOnlyBy]);
     let selected = this.#cache.get(key);
     if (!selected) {
       const tools = Object.freeze(selectTools(this.catalogue, selection));
@@ -75,6 +80,8 @@ export class SelectionCache {
         tools,
         coreTools: Object.freeze(coreForMode(this.catalogue, selection.mode, tools)),
         toolNames: Object.freeze(tools.map((t) => t.name)),
+        selection,
+        readOnlyBy,
       });
       if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value as string);
       this.#cache.set(key, selected);
@@ -96,6 +103,12 @@ export class SelectionCache {
       this.#bySearch.delete(this.#bySearch.keys().next().value as string);
     this.#bySearch.set(key, selected);
     return selected;
+  }
+
+  #readOnlyBy(query: Query, selection: Selection, forceReadOnly: boolean): ReadOnlyBy | undefined {
+    if (!selection.readOnly) return undefined;
+    if (forceReadOnly) return 'token';
+    return query.read_only === undefined ? 'setting' : 'url';
   }
 
   parse(query: Query, forceReadOnly = false): Selection {

@@ -36,6 +36,7 @@ import type { Catalogue } from '../catalogue/select.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { Confirmations } from '../mcp/confirmation.js';
+import { unavailableTools } from '../mcp/errors/unavailable.js';
 import { buildServer, type ServerShared } from '../mcp/server.js';
 import { openSqliteTaskStore } from '../mcp/tasks/sqlite-store.js';
 import type { TaskStore } from '../mcp/tasks/store.js';
@@ -54,6 +55,8 @@ import { StoreUnavailableError } from '../stores/sqlite.js';
 import { sharedHooks } from '../stores/wiring.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
+import { Approvals } from './approval/desk.js';
+import { approvalRouter } from './approval/routes.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
 import { type Selected, SelectionCache } from './selection.js';
 import { SessionRegistry } from './sessions.js';
@@ -240,6 +243,8 @@ export async function startRemoteServer(
         ? vault.forGrant(record.owner.slice('grant:'.length))
         : sealer.open(record.sealedCredential ?? '', `task:${record.owner}`),
   });
+  // The approval page: a person signed in as the caller approves one exact gated call.
+  const approvals = new Approvals(settings.publicUrl, confirmations.ttlSeconds);
   const shared: ServerShared = {
     name: 'g8-mcp-server',
     version: VERSION,
@@ -249,6 +254,7 @@ export async function startRemoteServer(
   };
   // As in stdio mode (src/stdio.ts), with the mode and tools chosen by the URL.
   const serverFor = (selected: Selected, principal: McpPrincipal) => {
+    const settings = hostSettings(config, selected.mode);
     const host = toolHost({
       tools: selected.tools,
       api,
@@ -257,10 +263,17 @@ export async function startRemoteServer(
       logger: serverLogger,
       confirmations,
       tasks,
-      ...hostSettings(config, selected.mode),
+      ...settings,
       coreTools: selected.coreTools,
       audit: trail.forPrincipal(principal, api),
       limits,
+      approvals,
+      unavailable: unavailableTools(catalogue, {
+        face: 'remote',
+        selection: selected.selection,
+        readOnlyBy: selected.readOnlyBy,
+        discovery: settings.discovery,
+      }),
     });
     return buildServer(shared, {
       host,
@@ -286,6 +299,7 @@ export async function startRemoteServer(
       trustProxy: Boolean(config.trustProxy),
       logger,
     }),
+    approval: approvalRouter({ approvals, apiKeys, store, publicUrl: settings.publicUrl, upstream, logger }),
     ping: () => store.ping(),
     engines: () => engines.engines(),
     trustProxy: Boolean(config.trustProxy),

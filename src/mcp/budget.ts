@@ -1,6 +1,8 @@
 /**
  * Response budget: a result too large for a model's context is cut to whole records — never
- * mid-JSON — and says so (`truncated: true`) with exactly how to fetch the rest.
+ * mid-JSON — and says so (`truncated: true`) with exactly how to fetch the rest. A cut page's
+ * `pagination` is rewritten to describe what was returned (`has_next: true`, the page and size
+ * that continue), so a model that reads only `pagination` does not stop short.
  */
 
 export interface Truncation {
@@ -8,7 +10,7 @@ export interface Truncation {
   returned: number;
   omitted: number;
   /** Arguments that fetch the records after the ones returned, when the page maths allows it. */
-  continue_with?: { page: number; limit: number };
+  continue_with?: Record<string, number>;
   hint: string;
 }
 
@@ -41,7 +43,15 @@ function alignedPageSize(limit: number, keep: number): number {
   return 1;
 }
 
-export function fitToBudget(structured: Record<string, unknown>, maxChars: number): Record<string, unknown> {
+/**
+ * `sizeArg` is the name of the tool's page-size argument (`limit`, or `page_size` for the inbox),
+ * so the continuation can be passed back as it stands.
+ */
+export function fitToBudget(
+  structured: Record<string, unknown>,
+  maxChars: number,
+  sizeArg = 'limit',
+): Record<string, unknown> {
   if (JSON.stringify(structured).length <= maxChars) return structured;
   const key = largestArray(structured);
   if (!key) return truncateStrings(structured, maxChars);
@@ -57,8 +67,9 @@ export function fitToBudget(structured: Record<string, unknown>, maxChars: numbe
     keep++;
   }
   keep = Math.max(1, keep);
-  const paging = (structured.pagination ?? {}) as Paging;
-  let cont: Truncation['continue_with'];
+  const paging = (structured.pagination ?? {}) as Paging & Record<string, unknown>;
+  let cont: { page: number; size: number } | undefined;
+  let pagination: Record<string, unknown> | undefined;
   if (
     key === 'items' &&
     typeof paging.page === 'number' &&
@@ -68,18 +79,34 @@ export function fitToBudget(structured: Record<string, unknown>, maxChars: numbe
     const size = alignedPageSize(paging.limit, keep);
     keep = size;
     const offset = (paging.page - 1) * paging.limit;
-    cont = { page: offset / size + 2, limit: size };
+    cont = { page: offset / size + 2, size };
+    // The page returned, in the smaller size: the next page of that size is the continuation. The
+    // upstream cursor would skip the records cut here, so it is not passed on.
+    const { next_cursor: _skips, ...rest } = paging;
+    pagination = {
+      ...rest,
+      page: cont.page - 1,
+      limit: size,
+      has_next: true,
+      continue_with: { page: cont.page, [sizeArg]: size },
+    };
   }
   const truncation: Truncation = {
     truncated: true,
     returned: keep,
     omitted: all.length - keep,
-    ...(cont ? { continue_with: cont } : {}),
+    ...(cont ? { continue_with: { page: cont.page, [sizeArg]: cont.size } } : {}),
     hint: cont
-      ? `Result cut to ${keep} whole records to fit the response budget; call again with page=${cont.page} and limit=${cont.limit} for the next ones.`
+      ? `Result cut to ${keep} whole records to fit the response budget; call again with page=${cont.page} and ${sizeArg}=${cont.size} for the next ones (pagination.continue_with).`
       : `Result cut to ${keep} whole records of ${key} to fit the response budget; narrow the request (filters or a smaller limit) to see the rest.`,
   };
-  const cut = { ...structured, [key]: all.slice(0, keep), truncated: true, truncation };
+  const cut = {
+    ...structured,
+    [key]: all.slice(0, keep),
+    ...(pagination ? { pagination } : {}),
+    truncated: true,
+    truncation,
+  };
   return JSON.stringify(cut).length <= maxChars ? cut : truncateStrings(cut, maxChars);
 }
 

@@ -1,26 +1,23 @@
 /**
  * One tools/call, start to finish: validate → confirm → call the API (or the composite) → shape.
- * Every outcome is a CallToolResult (or, for a gated call, the input-required question); only an
- * unknown tool name is a protocol error (tool-host.ts).
+ * Every outcome is a CallToolResult (or, for a gated call, the input-required question); a name
+ * this connection does not expose is a tool error too (tool-host.ts, errors/unavailable.ts).
  */
-import {
-  type CallToolResult,
-  type InputRequiredResult,
-  MissingRequiredClientCapabilityError,
-} from '@modelcontextprotocol/server';
+import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
 import type { Era } from '../ops/metrics.js';
 import type { CallSeen } from '../ops/observe-call.js';
 import { pathParamIssues } from '../runtime/request.js';
+import type { ApprovalDesk } from './approvals.js';
 import { auditTaskEnd, type CallAudit, type CallNote, type ClientInfo, mark } from './call-audit.js';
 import { bindCaller } from './caller.js';
 import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { schemaKey } from './definition.js';
 import { executeTool } from './execute.js';
-import { type FieldIssue, invalidArgumentsResult, structuredResult, usageErrorResult } from './result.js';
+import { type FieldIssue, invalidArgumentsResult, structuredResult, toolErrorResult } from './result.js';
 import { TaskLimitError } from './tasks/service.js';
 import type { TaskRecord } from './tasks/store.js';
 import type { ToolTasks } from './tasks/tool-tasks.js';
@@ -81,6 +78,10 @@ export interface ToolCall {
   readonly note?: CallNote | undefined;
   /** The caller's audit, for what ends after the call: a task's end (recordTaskEnd). */
   readonly audit?: CallAudit | undefined;
+  /** Remote mode: the approval page, where a person signed in as the caller approves a call. */
+  readonly approvals?: ApprovalDesk | undefined;
+  /** Which tool names this caller can call, so error hints name only those. */
+  readonly exposed?: ((name: string) => boolean) | undefined;
 }
 
 function validate(call: ToolCall, given: Record<string, unknown>) {
@@ -90,7 +91,7 @@ function validate(call: ToolCall, given: Record<string, unknown>) {
   // `confirm` is graph8's convention on every tool that can be gated; under G8_CONFIRM=never it is
   // accepted and ignored, so prompts written for graph8's own server keep working.
   const takesConfirm = isGated(spec, 'auto') && !Object.hasOwn(shape, 'confirm');
-  const { confirm: confirmArg, ...rest } = args;
+  const { confirm: confirmArg, confirmation_token: token, ...rest } = args;
   const input = takesConfirm ? rest : args;
   // Own properties only: `constructor`, `toString` or `__proto__` are no argument of any tool.
   const unknown = Object.keys(input).filter((k) => !Object.hasOwn(shape, k));
@@ -105,6 +106,9 @@ function validate(call: ToolCall, given: Record<string, unknown>) {
   if (takesConfirm && confirmArg !== undefined && typeof confirmArg !== 'boolean') {
     issues.push({ field: 'confirm', message: 'expected a boolean' });
   }
+  if (takesConfirm && token !== undefined && typeof token !== 'string') {
+    issues.push({ field: 'confirmation_token', message: 'expected the string a preview returned' });
+  }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       issues.push({ field: issue.path.map(String).join('.'), message: issue.message });
@@ -112,7 +116,7 @@ function validate(call: ToolCall, given: Record<string, unknown>) {
   }
   const data = parsed.success ? (parsed.data as Record<string, unknown>) : undefined;
   if (data) issues.push(...pathParamIssues(spec, data));
-  return { issues, data, confirmed: confirmArg === true };
+  return { issues, data, token: takesConfirm ? token : undefined };
 }
 
 export async function callTool(
@@ -120,7 +124,7 @@ export async function callTool(
   args: Record<string, unknown>,
 ): Promise<CallToolResult | InputRequiredResult> {
   const { tool, ctx } = call;
-  const { issues, data, confirmed } = validate(call, args);
+  const { issues, data, token } = validate(call, args);
   if (issues.length || !data) {
     mark(call.note, { outcome: 'refused' });
     return invalidArgumentsResult(tool.name, issues);
@@ -146,8 +150,10 @@ export async function callTool(
       );
     case 'mismatch':
       mark(call.note, { outcome: 'refused' });
-      return usageErrorResult(
-        `This confirmation belongs to another call of ${tool.name} (other arguments or another caller); nothing was done. Call the tool again to be asked anew.`,
+      return toolErrorResult(
+        'confirmation_mismatch',
+        `This confirmation belongs to another call of ${tool.name} (other arguments or another caller); nothing was done.`,
+        { values: { tool: tool.name } },
       );
     case 'none':
       break;
@@ -156,19 +162,48 @@ export async function callTool(
     mark(call.note, { outcome: 'asked' });
     return call.confirmations.ask(call.who, binding, data, summary);
   }
-  if (call.confirm === 'strict') {
-    throw new MissingRequiredClientCapabilityError(
-      { requiredCapabilities: { elicitation: { form: {} } } },
-      `${tool.name} needs the user's confirmation, which this server asks for only through elicitation (G8_CONFIRM=strict): connect with a client that declares the elicitation capability.`,
+  // A person approved this exact call on the approval page (remote mode): it goes through, once.
+  const approved = call.approvals?.claim(call.who, binding, data);
+  if (approved) {
+    mark(call.note, { approval: 'approval_page' });
+    return call.confirmations.once(approved, () =>
+      send(call, data, { idempotencyKey: approved, detached: true }),
     );
   }
-  // The preview-and-token fallback: today the token is graph8's `confirm: true`.
-  if (confirmed) {
+  if (call.confirm === 'strict' && !call.approvals) {
+    mark(call.note, { outcome: 'refused' });
+    // A tool error, not a protocol one: the model can tell the user why, and what would work.
+    return toolErrorResult(
+      'confirmation_unavailable',
+      `${tool.name} needs a person to approve it, and this client cannot be asked (it does not support elicitation); nothing was done.`,
+      { values: { tool: tool.name } },
+    );
+  }
+  // Without elicitation, only a token from this call's own preview acts (`confirm: true` alone, or
+  // a token for other arguments, gets a fresh preview); a repeated token gets the first outcome.
+  const strict = call.confirm === 'strict';
+  const redeemed = strict
+    ? { kind: 'none' as const }
+    : await call.confirmations.redeem(token, call.who, binding, data);
+  if (redeemed.kind === 'accepted') {
+    const { id } = redeemed;
     mark(call.note, { approval: 'token' });
-    return send(call, data);
+    // Tied to this request, unlike an elicited approval: cancelling it stops the work, and the
+    // token, once used, brings back that outcome (a new preview is needed to act again).
+    return call.confirmations.once(id, () => send(call, data, { idempotencyKey: id }));
   }
   mark(call.note, { outcome: 'asked' });
-  return structuredResult(previewStructured(tool.name, summary, data, 'dry_run' in tool.spec.input.shape));
+  const fresh = strict ? undefined : await call.confirmations.token(call.who, binding, data);
+  const approvalUrl = call.approvals?.open({ who: call.who, binding, tool: tool.name, args: data, summary });
+  return structuredResult(
+    previewStructured(tool.name, summary, data, {
+      token: fresh,
+      approvalUrl,
+      ttlSeconds: call.confirmations.ttlSeconds,
+      hasDryRun: 'dry_run' in tool.spec.input.shape,
+      refused: redeemed.kind === 'none' ? undefined : redeemed.kind,
+    }),
+  );
 }
 
 /**
@@ -237,7 +272,7 @@ async function startTask(
   } catch (error) {
     if (error instanceof TaskLimitError) {
       mark(call.note, { outcome: 'refused' });
-      return usageErrorResult(error.message);
+      return toolErrorResult('busy', error.message, { values: { tool: call.tool.name } });
     }
     throw error;
   }

@@ -1,12 +1,13 @@
 /**
  * Confirmation before money or messages leave: destructive, billable and external tools do not
  * act on a call the user has not approved. A client that supports elicitation asks the user; any
- * other client gets a preview and must call again with `confirm: true` (graph8's convention).
+ * other client gets a preview and must call again with `confirm: true` (graph8's convention) and
+ * the preview's `confirmation_token` (confirmation.ts).
  * `dry_run: true` never needs approval: it only looks.
  */
 import type { Tier, ToolSpec } from '../catalogue/types.js';
 
-/** `strict` asks only through elicitation: a client without it gets the missing-capability error. */
+/** `strict` asks only through elicitation: a client without it is refused (confirmation_unavailable). */
 export type ConfirmMode = 'auto' | 'strict' | 'never';
 
 const GATED: ReadonlySet<Tier> = new Set(['destructive', 'billable', 'external']);
@@ -52,12 +53,49 @@ export function summarize(name: string, spec: ToolSpec, input: Readonly<Record<s
   return `${name}: ${firstSentence(spec.description)}${args ? ` (${args})` : ''}. ${effect}`.trim();
 }
 
-export function previewStructured(name: string, summary: string, input: unknown, hasDryRun: boolean) {
+/** Why a `confirmation_token` sent back did not act, in words for the model. */
+const REFUSED: Record<'invalid' | 'expired' | 'mismatch', string> = {
+  invalid: 'The confirmation_token sent is not one this server issued; nothing was done.',
+  expired: 'The confirmation_token sent has expired; nothing was done.',
+  mismatch:
+    'The confirmation_token sent was issued for other arguments (or another caller); nothing was done.',
+};
+
+export interface PreviewOptions {
+  /** Absent in strict mode, where only a person (the approval page) can confirm. */
+  readonly token?: string | undefined;
+  /** Remote mode: the page where a person signed in as the caller approves this exact call. */
+  readonly approvalUrl?: string | undefined;
+  readonly ttlSeconds: number;
+  readonly hasDryRun: boolean;
+  /** Set when the call brought a token that did not act. */
+  readonly refused?: keyof typeof REFUSED | undefined;
+}
+
+/**
+ * The preview a client without elicitation gets. Its `confirmation_token` proves, when it comes
+ * back, that this preview was produced for exactly these arguments: not that a person approved.
+ * Its `approval_url` (remote mode) is how a person approves.
+ */
+export function previewStructured(name: string, summary: string, input: unknown, o: PreviewOptions) {
+  const minutes = Math.round(o.ttlSeconds / 60);
+  const ways = [
+    o.approvalUrl
+      ? `ask the user to open approval_url, sign in and approve; then call ${name} again with the same arguments`
+      : undefined,
+    o.token
+      ? `${o.approvalUrl ? 'or, ' : ''}if the user approves here, call ${name} again with the same arguments plus "confirm": true and "confirmation_token" from this preview`
+      : undefined,
+  ].filter(Boolean);
   return {
     confirmation_required: true,
     tool: name,
     summary,
     arguments: input,
-    next: `Nothing was done. Show the summary to the user; if they approve, call ${name} again with the same arguments and "confirm": true${hasDryRun ? ' (or first "dry_run": true to preview)' : ''}.`,
+    ...(o.approvalUrl ? { approval_url: o.approvalUrl } : {}),
+    ...(o.token ? { confirmation_token: o.token } : {}),
+    expires_in_seconds: o.ttlSeconds,
+    ...(o.refused ? { token_refused: REFUSED[o.refused] } : {}),
+    next: `Nothing was done. Show the summary to the user; ${ways.join('; ')} (valid ${minutes} minutes, once)${o.hasDryRun ? '; or first "dry_run": true to preview' : ''}. Other arguments need a new preview.`,
   };
 }

@@ -8,6 +8,11 @@
  * of the caller, the tool and the exact arguments, so it cannot be moved to another call. The SDK
  * verifies MAC and expiry before the handler runs; the binding and single use are checked here.
  *
+ * A client that cannot elicit gets a preview whose `confirmation_token` is the same sealed state,
+ * marked as a token (so neither can stand in for the other); the call acts only when it comes back
+ * with that token and the same arguments. It proves the preview was produced for exactly this
+ * call, not that a person saw it: the model can echo it.
+ *
  * Single use: the first accepted answer claims the id and runs the call with the id as its
  * Idempotency-Key; every later request with the same state gets that first outcome back and sends
  * nothing (a client re-issuing an answered request after a broken stream must not send twice).
@@ -20,7 +25,7 @@ import {
   inputRequired,
   type RequestStateCodec,
 } from '@modelcontextprotocol/server';
-import { usageErrorResult } from './result.js';
+import { toolErrorResult } from './result.js';
 import { type UsedStates, usedStatesInMemory } from './used-states.js';
 
 export interface ConfirmState {
@@ -30,6 +35,8 @@ export interface ConfirmState {
   readonly tool: string;
   readonly args: string;
   readonly who: string;
+  /** `token`: a preview's confirmation_token, which is never a requestState (and the reverse). */
+  readonly k?: 'token';
 }
 
 /** What a call's answer to the confirmation question means. */
@@ -37,6 +44,11 @@ export type Answer =
   | { readonly kind: 'none' }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'declined'; readonly id: string }
+  | { readonly kind: 'accepted'; readonly id: string };
+
+/** What a `confirmation_token` sent with a call is worth. */
+export type TokenAnswer =
+  | { readonly kind: 'none' | 'invalid' | 'expired' | 'mismatch' }
   | { readonly kind: 'accepted'; readonly id: string };
 
 export interface ConfirmationOptions {
@@ -64,6 +76,11 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** One call, as a key: the caller, the binding and the exact arguments (in any key order). */
+export function callKey(who: string, tool: string, args: unknown): string {
+  return `${sha(who)} ${tool} ${sha(canonical(args))}`;
+}
+
 export function isConfirmState(value: unknown): value is ConfirmState {
   const s = value as Partial<ConfirmState> | null;
   return (
@@ -83,11 +100,13 @@ export class Confirmations {
   readonly #codec: RequestStateCodec<ConfirmState>;
   readonly #used: UsedStates;
   readonly #ttlMs: number;
+  readonly ttlSeconds: number;
 
   constructor(options: ConfirmationOptions) {
     const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
     this.#codec = createRequestStateCodec<ConfirmState>({ key: options.key, ttlSeconds });
     this.#ttlMs = ttlSeconds * 1000;
+    this.ttlSeconds = ttlSeconds;
     this.#used = options.used ?? usedStatesInMemory();
   }
 
@@ -96,7 +115,7 @@ export class Confirmations {
 
   /** The question, as an input-required result carrying the sealed pending call. */
   async ask(who: string, tool: string, args: unknown, summary: string): Promise<InputRequiredResult> {
-    const state: ConfirmState = { v: 1, id: randomUUID(), tool, args: sha(canonical(args)), who: sha(who) };
+    const state = this.#state(who, tool, args);
     return inputRequired({
       inputRequests: {
         [CONFIRM_KEY]: inputRequired.elicit({
@@ -123,7 +142,7 @@ export class Confirmations {
     args: unknown,
   ): Answer {
     if (state === undefined) return { kind: 'none' };
-    if (!isConfirmState(state)) return { kind: 'mismatch' };
+    if (!isConfirmState(state) || state.k === 'token') return { kind: 'mismatch' };
     if (state.tool !== tool || state.who !== sha(who) || state.args !== sha(canonical(args))) {
       return { kind: 'mismatch' };
     }
@@ -135,13 +154,48 @@ export class Confirmations {
   }
 
   /**
+   * A preview's `confirmation_token`: the same sealed state as a question's requestState, marked
+   * as a token, bound to the caller, the binding and the exact arguments, valid for the TTL.
+   */
+  token(who: string, tool: string, args: unknown): Promise<string> {
+    return this.#codec.mint({ ...this.#state(who, tool, args), k: 'token' });
+  }
+
+  /**
+   * Reads a `confirmation_token` sent back with a call. `accepted` only for a genuine, unexpired
+   * token minted for this caller, binding and these arguments; what it proves is that the
+   * preview was produced and the arguments did not change since, not that a person approved.
+   */
+  async redeem(token: unknown, who: string, tool: string, args: unknown): Promise<TokenAnswer> {
+    if (token === undefined) return { kind: 'none' };
+    if (typeof token !== 'string' || token.length > 4096) return { kind: 'invalid' };
+    let state: unknown;
+    try {
+      state = await this.#codec.verify(token, undefined as never);
+    } catch (error) {
+      return { kind: error instanceof Error && error.message === 'expired' ? 'expired' : 'invalid' };
+    }
+    if (!isConfirmState(state) || state.k !== 'token') return { kind: 'invalid' };
+    const expected = this.#state(who, tool, args);
+    if (state.tool !== expected.tool || state.who !== expected.who || state.args !== expected.args) {
+      return { kind: 'mismatch' };
+    }
+    return { kind: 'accepted', id: state.id };
+  }
+
+  #state(who: string, tool: string, args: unknown): ConfirmState {
+    return { v: 1, id: randomUUID(), tool, args: sha(canonical(args)), who: sha(who) };
+  }
+
+  /**
    * Runs `act` once per state id; a second request with the same id gets the first outcome (or
    * waits for it while it is still running) and `act` is not called again.
    */
   once(id: string, act: () => Promise<CallToolResult>): Promise<CallToolResult> {
     return this.#used.once(id, this.#ttlMs, act, () =>
-      usageErrorResult(
-        'Too many confirmations are being remembered on this server right now; nothing was done. Call the tool again in a few minutes.',
+      toolErrorResult(
+        'busy',
+        'Too many confirmations are being remembered on this server right now; nothing was done.',
       ),
     );
   }

@@ -15,6 +15,7 @@ import {
   apiErrorResult,
   internalErrorResult,
   invalidArgumentsResult,
+  pageSizeArg,
   successResult,
   usageErrorResult,
 } from './result.js';
@@ -26,6 +27,8 @@ const HELD_FOLLOW_MS = 120_000;
 export interface ExecuteDeps {
   readonly logger: { debug(obj: object, msg: string): void; error(obj: object, msg: string): void };
   readonly maxResultChars: number;
+  /** Which tool names the caller can call, so error hints name only those. */
+  readonly exposed?: ((name: string) => boolean) | undefined;
 }
 
 export interface ExecuteOptions {
@@ -55,7 +58,7 @@ export async function executeTool(
   try {
     const outcome = await perform(tool, input, api, opts);
     return {
-      result: successResult(outcome.data, outcome.pagination, deps.maxResultChars),
+      result: successResult(outcome.data, outcome.pagination, deps.maxResultChars, pageSizeArg(spec)),
       ok: true,
       status: outcome.status,
       requestId: outcome.requestId,
@@ -69,7 +72,7 @@ export async function executeTool(
         'tool call failed',
       );
       return {
-        result: apiErrorResult(error, spec.tier),
+        result: apiErrorResult(error, { tool: tool.name, spec, args: input, exposed: deps.exposed }),
         ok: false,
         status: error.status,
         requestId: error.requestId,
@@ -84,7 +87,7 @@ export async function executeTool(
     }
     // A plain Error is a tool's own argument rule (thrown before any request); anything else is a bug.
     if (error instanceof Error && error.constructor === Error)
-      return { result: usageErrorResult(error.message), ok: false };
+      return { result: usageErrorResult(tool.name, error.message), ok: false };
     deps.logger.error({ tool: tool.name, err: error }, 'tool handler crashed');
     return { result: internalErrorResult(), ok: false };
   }

@@ -51,7 +51,7 @@ export interface ServerCaller {
 
 /** Sent at initialize / server/discover; tells the model the confirmation convention. */
 export const DEFAULT_INSTRUCTIONS =
-  'graph8 go-to-market tools. Tools that send messages, launch campaigns, push to CRMs or ad platforms, delete, or spend credits do not act on a first call: they ask the user, or return a preview. Show it to the user and, once they approve, repeat the call with "confirm": true (or try dry_run first where a tool has it). Use g8_whoami to see what the API key can do.';
+  'graph8 go-to-market tools. Tools that send messages, launch campaigns, push to CRMs or ad platforms, delete, or spend credits do not act on a first call: they ask the user, or return a preview. Show it to the user and, once they approve, repeat the call with the same arguments plus "confirm": true and the "confirmation_token" of the preview (or try dry_run first where a tool has it). Use g8_whoami to see what the API key can do.';
 
 /**
  * Cache hints for the 2026-07-28 cacheable results. Every list depends on the caller (the scope

@@ -13,22 +13,22 @@ import {
   type CallToolResult,
   type InputRequiredResult,
   isInputRequiredResult,
-  ProtocolError,
-  ProtocolErrorCode,
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
-import { RateLimitError } from '../api/errors.js';
+import { cleanText } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { PrincipalLimits } from '../ops/limits.js';
 import { type CallSeen, countRefused, observeCall } from '../ops/observe-call.js';
+import type { ApprovalDesk } from './approvals.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
 import { audited, type CallAudit, type CallNote, mark } from './call-audit.js';
 import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
 import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
+import type { UnavailableTool } from './errors/unavailable.js';
 import { type Identity, type IdentityResult, identityReader } from './identity.js';
 import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
-import { apiErrorResult, structuredResult, usageErrorResult } from './result.js';
+import { structuredResult, toolErrorResult, usageErrorResult } from './result.js';
 import { scopeAllows } from './scopes.js';
 import { rankTools } from './search.js';
 import type { ToolTasks } from './tasks/tool-tasks.js';
@@ -61,6 +61,10 @@ export interface HostContext {
   readonly limits?: PrincipalLimits;
   /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
   readonly audit?: CallAudit | undefined;
+  /** Remote mode: the approval page's desk (src/http/approval). */
+  readonly approvals?: ApprovalDesk | undefined;
+  /** Explains a call to a tool this connection does not expose (errors/unavailable.ts). */
+  readonly unavailable?: UnavailableTool;
 }
 
 export interface ToolHost {
@@ -75,24 +79,19 @@ export interface ToolHost {
 const NONE: ReadonlyMap<string, string> = new Map();
 
 /** A call refused by this server's per-principal limits: the 429 error body, with when to retry. */
-function limitResult(
-  reason: 'rate' | 'inflight',
-  retryAfterSeconds: number,
-  tier: ExposedTool['spec']['tier'],
-) {
+function limitResult(reason: 'rate' | 'inflight', retryAfterSeconds: number, tool: string) {
   const message =
     reason === 'rate'
       ? `Too many tool calls from this API key or sign-in: this server allows a limited number a minute (G8_CALLS_PER_MIN_PER_PRINCIPAL). Nothing was sent; retry in ${retryAfterSeconds} s.`
       : `Too many tool calls from this API key or sign-in are still running (G8_MAX_INFLIGHT_PER_PRINCIPAL). Nothing was sent; wait for one to finish, then retry.`;
-  return apiErrorResult(
-    new RateLimitError({
+  return toolErrorResult(
+    reason === 'rate' ? 'principal_rate_limited' : 'principal_inflight_limited',
+    message,
+    {
       status: 429,
-      type: 'rate_limit_error',
-      code: reason === 'rate' ? 'principal_rate_limited' : 'principal_inflight_limited',
-      message,
-      retryAfterSeconds,
-    }),
-    tier,
+      values: { tool, seconds: String(retryAfterSeconds) },
+      extra: { retry_after_seconds: retryAfterSeconds },
+    },
   );
 }
 
@@ -160,6 +159,12 @@ export function toolHost(ctx: HostContext): ToolHost {
   }
 
   const isListed = (name: string) => !discovery || core.has(name);
+  const unavailable: UnavailableTool =
+    ctx.unavailable ??
+    ((name) => {
+      const shown = cleanText(name).slice(0, 100);
+      return toolErrorResult('unknown_tool', `Unknown tool: ${shown}`, { values: { tool: shown } });
+    });
   const definitionFor = (t: ExposedTool): ToolDefinition => toolDefinition(t.name, t.spec);
 
   async function listTools(): Promise<ToolDefinition[]> {
@@ -184,7 +189,7 @@ export function toolHost(ctx: HostContext): ToolHost {
       if (admission && !admission.ok) {
         countRefused(tool.name, era);
         mark(note, { outcome: 'refused' });
-        return limitResult(admission.reason, admission.retryAfterSeconds, tool.spec.tier);
+        return limitResult(admission.reason, admission.retryAfterSeconds, tool.name);
       }
       try {
         return await observeCall(
@@ -208,8 +213,13 @@ export function toolHost(ctx: HostContext): ToolHost {
     const needs = (await scopeHidden()).get(tool.name);
     if (needs) {
       mark(note, { outcome: 'refused' });
-      return usageErrorResult(
-        `${tool.name} needs scope ${needs}, which this API key lacks. Use a key with that scope (graph8 Settings → API); g8_whoami lists what this key can do.`,
+      return toolErrorResult(
+        'scope_missing',
+        `${tool.name} needs scope ${needs}, which this API key lacks.`,
+        {
+          values: { tool: tool.name, scope: needs },
+          extra: { required_scope: needs },
+        },
       );
     }
     return callTool(
@@ -227,6 +237,8 @@ export function toolHost(ctx: HostContext): ToolHost {
         seen,
         note,
         audit: ctx.audit,
+        exposed: (name) => byName.has(name),
+        approvals: ctx.approvals,
       },
       args,
     );
@@ -252,7 +264,7 @@ export function toolHost(ctx: HostContext): ToolHost {
     if (!who.ok) {
       return structuredResult({
         ...base,
-        identity_error: { status: who.error.status, message: who.error.message },
+        identity_error: { status: who.error.status || null, message: who.error.message },
       });
     }
     const { org_id, org_name, key_mode, name, principal, unrestricted, scopes, expires_at } = who.identity;
@@ -273,7 +285,9 @@ export function toolHost(ctx: HostContext): ToolHost {
     const query = typeof args.query === 'string' ? args.query.trim() : '';
     const limit =
       typeof args.limit === 'number' && args.limit >= 1 ? Math.min(10, Math.floor(args.limit)) : 5;
-    if (!query || query.length > 200) return usageErrorResult('query: give a few words (1-200 characters)');
+    if (!query || query.length > 200) {
+      return usageErrorResult(TOOL_SEARCH, 'query: give a few words (1-200 characters)', 'query');
+    }
     const hidden = await scopeHidden();
     const ranked = rankTools(
       query,
@@ -304,24 +318,31 @@ export function toolHost(ctx: HostContext): ToolHost {
       const { tool, ...extra } = args;
       const extraArgs = Object.keys(extra);
       if (extraArgs.length)
-        return usageErrorResult(`${extraArgs.join(', ')}: unknown argument; g8_whoami takes only tool`);
+        return usageErrorResult(
+          WHOAMI,
+          `${extraArgs.join(', ')}: unknown argument; g8_whoami takes only tool`,
+        );
       if (tool !== undefined && typeof tool !== 'string')
-        return usageErrorResult('tool: expected a tool name');
+        return usageErrorResult(WHOAMI, 'tool: expected a tool name', 'tool');
       return whoami(tool);
     }
     if (discovery && name === TOOL_SEARCH) return toolSearch(args);
     if (discovery && name === CALL) {
-      const target = typeof args.name === 'string' ? byName.get(args.name) : undefined;
-      if (!target)
-        return usageErrorResult(`name: unknown tool "${String(args.name)}"; find tools with g8_tool_search`);
+      if (typeof args.name !== 'string') return usageErrorResult(CALL, 'name: expected a tool name', 'name');
+      const target = byName.get(args.name);
+      if (!target) return unavailable(args.name);
       const inner = callArguments(args.arguments);
       if (!inner) {
-        return usageErrorResult('arguments: expected a JSON object (or a string holding one)');
+        return usageErrorResult(
+          CALL,
+          'arguments: expected a JSON object (or a string holding one)',
+          'arguments',
+        );
       }
       return runTool(target, inner as Record<string, unknown>, call);
     }
     const tool = byName.get(name);
-    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (!tool) return unavailable(name);
     return runTool(tool, args, call);
   }
 

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
-import { usageErrorResult } from '../mcp/result.js';
+import { toolErrorResult } from '../mcp/result.js';
 import type { UsedStates } from '../mcp/used-states.js';
 
 /** As in used-states.ts: a state can verify up to a second past its lifetime. */
@@ -20,8 +20,9 @@ const WAIT_MS = 30_000;
 const POLL_MS = 100;
 
 const unavailable = () =>
-  usageErrorResult(
-    'This confirmation could not be checked right now (the shared store did not answer); nothing was done. Call the tool again shortly.',
+  toolErrorResult(
+    'busy',
+    'This confirmation could not be checked right now (the shared store did not answer); nothing was done.',
   );
 
 export function usedStatesInRedis(redis: Redis): UsedStates {
@@ -33,12 +34,16 @@ export function usedStatesInRedis(redis: Redis): UsedStates {
     for (;;) {
       const value = await redis.get(key);
       if (value === null || value === FAILED) {
-        return usageErrorResult('This confirmation was already used; nothing was done again.');
+        return toolErrorResult(
+          'confirmation_used',
+          'This confirmation was already used; nothing was done again.',
+        );
       }
       if (value !== RUNNING) return JSON.parse(value) as CallToolResult;
       if (Date.now() >= until) {
-        return usageErrorResult(
-          'This confirmation is being acted on by another request; nothing was done again. Check the outcome before retrying.',
+        return toolErrorResult(
+          'confirmation_used',
+          'This confirmation is being acted on by another request; nothing was done again.',
         );
       }
       await sleep(POLL_MS);

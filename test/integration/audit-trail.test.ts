@@ -108,13 +108,15 @@ describe('audit records of tool calls', () => {
     });
     expect(invalid.response.result?.isError).toBe(true);
 
-    // A gated call: the preview (asked), then confirm: true (the token fallback).
+    // A gated call: the preview (asked), then confirm: true with the preview's confirmation_token.
     const reply = emailReply(sandbox.db, 'Private reply text that must not be kept');
     const preview = await client.request('tools/call', { name: 'g8_send_reply', arguments: reply });
     expect(preview.response.result?.structuredContent).toMatchObject({ confirmation_required: true });
+    const token = (preview.response.result?.structuredContent as { confirmation_token?: string } | undefined)
+      ?.confirmation_token;
     const sent = await client.request('tools/call', {
       name: 'g8_send_reply',
-      arguments: { ...reply, confirm: true },
+      arguments: { ...reply, confirm: true, confirmation_token: token },
     });
     expect(sent.response.result?.isError, JSON.stringify(sent.response)).toBeFalsy();
 
@@ -281,18 +283,25 @@ describe('a call that becomes an MCP task', () => {
   it("is recorded as task_created, and the task's end as a task record with the same id", async () => {
     const tasks = { extensions: { 'io.modelcontextprotocol/tasks': {} } };
     const client = httpRaw(server.url, sandbox.demoKey);
+    const enrich = enrichArgs(sandbox.db, 2);
+    const preview = await client.request('tools/call', { name: 'g8_enrich_contacts', arguments: enrich });
+    const token = (preview.response.result?.structuredContent as { confirmation_token?: string } | undefined)
+      ?.confirmation_token;
     const created = await client.request(
       'tools/call',
-      { name: 'g8_enrich_contacts', arguments: { ...enrichArgs(sandbox.db, 2), confirm: true } },
+      { name: 'g8_enrich_contacts', arguments: { ...enrich, confirm: true, confirmation_token: token } },
       { capabilities: tasks },
     );
     const taskId = (created.response.result as { taskId?: string }).taskId as string;
     expect(taskId, JSON.stringify(created.response)).toBeTruthy();
-    const records = await eventually(
-      () => allRecords(server.publicUrl, sandbox.demoKey, { tool: 'g8_enrich_contacts' }),
-      (r) => r.length >= 2,
-      20_000,
-    );
+    // The preview's own record (asked) aside: the task's two.
+    const records = (
+      await eventually(
+        () => allRecords(server.publicUrl, sandbox.demoKey, { tool: 'g8_enrich_contacts' }),
+        (r) => r.filter((x) => x.task_id === taskId).length >= 2,
+        20_000,
+      )
+    ).filter((r) => r.task_id === taskId);
     expect(records.map((r) => [r.kind, r.outcome, r.approval, r.task_id]).reverse()).toEqual([
       ['call', 'task_created', 'token', taskId],
       ['task', 'ok', 'token', taskId],

@@ -123,7 +123,7 @@ describe.each(['dev', 'gtm', 'all'] as const)('mode %s', (mode) => {
     const field = name === 'g8_status' ? 'repo_id' : 'campaign_id';
     const result = (await session.client.callTool({ name, arguments: { [field]: 42 } })) as CallResult;
     expect(result.isError).toBe(true);
-    expect(result.structuredContent?.error).toMatchObject({ field, type: 'invalid_arguments' });
+    expect(result.structuredContent?.error).toMatchObject({ field, code: 'invalid_arguments', status: null });
     expect(backend.requests).toHaveLength(0);
   });
 });

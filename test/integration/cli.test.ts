@@ -378,7 +378,10 @@ describe('API errors exit 1 with the MCP tools’ actionable message on stderr',
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^g8: Contact not found \(HTTP 404\)$/m);
-    expect(result.stderr).toContain('hint: No such record in this org: verify the id');
+    // The hint names the command that finds the id, not the MCP tool.
+    expect(result.stderr).toContain(
+      'hint: `contact_id` names no record in this org: find the right contact_id with `g8 search-contacts`.',
+    );
     expect(result.stderr).toMatch(/request id: req_\w+/);
   });
 
@@ -405,7 +408,10 @@ describe('API errors exit 1 with the MCP tools’ actionable message on stderr',
     expect(result.stdout).toBe('');
     const body = JSON.parse(result.stderr) as { error: Json };
     expect(body.error).toMatchObject({ status: 409, retryable: false });
-    expect(String(body.error.hint)).toContain('current state does not allow this');
+    expect(body.error).toMatchObject({ code: 'conflict', type: 'conflict' });
+    expect(String(body.error.hint)).toContain(
+      'The current state of the record does not allow `g8_pause_sequence` now',
+    );
   });
 
   it('401 for a key the API does not know', async () => {

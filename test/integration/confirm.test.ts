@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SEND_REPLY } from '../helpers/confirm-token.js';
 import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
 import {
   MAIN,
@@ -16,13 +17,7 @@ import {
 } from '../helpers/stdio.js';
 
 const KEY = 'g8_test_confirmtestkey0000000000';
-const SEND = {
-  reply_id: 'thr_1',
-  body: 'Thanks!',
-  channel: 'email',
-  to: 'ada@acme.test',
-  from_address: 'sam@acme.test',
-};
+const SEND = SEND_REPLY;
 
 interface Result {
   isError?: boolean;
@@ -64,15 +59,30 @@ describe('a client without elicitation', () => {
     expect(backend.requests).toHaveLength(0);
   });
 
-  it('acts with confirm: true, which is never sent upstream', async () => {
+  it('acts with confirm: true and the preview token, neither of which is sent upstream', async () => {
+    const preview = (await session.client.callTool({ name: 'g8_send_reply', arguments: SEND })) as Result;
+    const token = preview.structuredContent?.confirmation_token;
+    expect(token).toEqual(expect.any(String));
     const r = (await session.client.callTool({
       name: 'g8_send_reply',
-      arguments: { ...SEND, confirm: true },
+      arguments: { ...SEND, confirm: true, confirmation_token: token },
     })) as Result;
     expect(r.isError).toBeFalsy();
     expect(backend.requests).toHaveLength(1);
     const { reply_id: _inPath, ...body } = SEND;
     expect(backend.requests[0]!.body).toEqual(body);
+    expect(backend.requests[0]!.rawBody).not.toContain(String(token));
+  });
+
+  it('the summary of a draft that sends nothing yet does not claim it reaches people now', async () => {
+    const r = (await session.client.callTool({
+      name: 'g8_create_sequence',
+      arguments: { name: 'Draft', user_email: 'sam@acme.test', steps: [] },
+    })) as Result;
+    const summary = String(r.structuredContent?.summary);
+    expect(summary).toMatch(/nothing is sent until/i);
+    expect(summary).not.toMatch(/Reaches people or systems outside graph8/);
+    expect(backend.requests).toHaveLength(0);
   });
 
   it('a dry run needs no confirmation', async () => {

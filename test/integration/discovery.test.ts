@@ -75,7 +75,11 @@ describe('a key with only contacts:read', () => {
   it('a hidden tool called anyway is refused locally, naming the scope', async () => {
     const r = await client.callTool({ name: 'g8_list_inbox', arguments: {} });
     expect(r.isError).toBe(true);
+    expect(r.structuredContent).toMatchObject({
+      error: { code: 'scope_missing', type: 'permission', status: null, required_scope: 'inbox:read' },
+    });
     expect(JSON.stringify(r.content)).toContain('inbox:read');
+    expect(JSON.stringify(r.content)).toContain('`g8_whoami` lists the scopes of this key');
   });
 });
 

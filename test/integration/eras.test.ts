@@ -100,9 +100,17 @@ describe.each(ERAS.flatMap((era) => (['stdio', 'http'] as const).map((face) => (
           tool: 'g8_send_reply',
         });
         expect(sends().length).toBe(before);
+        // confirm: true alone is another preview; with the preview's token, the call acts.
+        const bare = await client.callTool('g8_send_reply', {
+          ...reply(`${era} ${face} fallback`),
+          confirm: true,
+        });
+        expect(bare.structuredContent).toMatchObject({ confirmation_required: true });
+        expect(sends().length).toBe(before);
         const done = await client.callTool('g8_send_reply', {
           ...reply(`${era} ${face} fallback`),
           confirm: true,
+          confirmation_token: preview.structuredContent?.confirmation_token,
         });
         expect(done.isError, JSON.stringify(done.content)).toBeFalsy();
         expect(sends().length - before).toBe(1);

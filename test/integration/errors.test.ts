@@ -4,21 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from '../helpers/error-body.js';
 import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
 import { type StdioSession, startStdio } from '../helpers/stdio.js';
 
 const KEY = `g8_live_${randomBytes(20).toString('hex')}`;
-
-interface ErrorBody {
-  status: number;
-  message: string;
-  hint: string;
-  field: string | null;
-  request_id: string | null;
-  retryable: boolean;
-  required_scope?: string;
-  retry_after_seconds?: number;
-}
 
 const shapes = {
   a: (_status: number, text: string) => ({ detail: text }),
@@ -41,17 +31,17 @@ const shapes = {
   }),
 };
 
-/** What a model must be told for each status (a fragment of the hint). */
-const hints: Record<number, RegExp> = {
-  400: /fix the arguments/,
-  401: /check G8_API_KEY.*Settings → API/,
-  402: /credits/,
-  403: /not allowed|lacks scope/,
-  404: /verify the id/,
-  409: /current state/,
-  422: /correct the fields/,
-  429: /wait \d+ s/,
-  500: /temporary API fault/,
+/** The class each status falls in for a read tool (g8_get_company), and a fragment of its hint. */
+const expected: Record<number, [string, RegExp]> = {
+  400: ['bad_request', /refused `g8_get_company` as called: change what the message names/],
+  401: ['authentication_failed', /check G8_API_KEY.*Settings → API/],
+  402: ['insufficient_credits', /Nothing was spent\. Top up credits/],
+  403: ['forbidden', /`g8_whoami` shows the org/],
+  404: ['not_found', /names no record in this org: find the right company_id with `g8_search_companies`/],
+  409: ['conflict', /read it again \(`g8_get_company`\)/],
+  422: ['validation_failed', /correct every field listed/],
+  429: ['rate_limited', /wait \d+ s, then call `g8_get_company` again/],
+  500: ['upstream_error', /only reads, so call it again/],
 };
 
 describe('API errors become actionable tool errors', () => {
@@ -80,18 +70,9 @@ describe('API errors become actionable tool errors', () => {
   async function callWith(status: number, body: unknown, headers: Record<string, string> = {}) {
     backend.reset();
     backend.setHandler(() => ({ status, body, headers: { 'retry-after': '0', ...headers } }));
-    const result = (await session.client.callTool({
-      name: 'g8_get_company',
-      arguments: { company_id: 42 },
-    })) as {
-      isError?: boolean;
-      content: { text: string }[];
-      structuredContent: { error: ErrorBody };
-    };
+    const result = await session.client.callTool({ name: 'g8_get_company', arguments: { company_id: 42 } });
     texts.push(JSON.stringify(result));
-    expect(result.isError).toBe(true);
-    expect(JSON.parse(result.content[0]!.text)).toEqual(result.structuredContent);
-    return result.structuredContent.error;
+    return errorOf(result);
   }
 
   for (const status of [400, 401, 402, 403, 404, 409, 422, 429, 500]) {
@@ -99,9 +80,11 @@ describe('API errors become actionable tool errors', () => {
       it(`${status} in shape (${shape})`, async () => {
         const text = `problem ${status}${shape}`;
         const err = await callWith(status, make(status, text));
+        const [code, hint] = expected[status]!;
         expect(err.status).toBe(status);
+        expect(err.code).toBe(code);
         expect(err.message).toContain(text);
-        expect(err.hint).toMatch(hints[status]!);
+        if (status !== 404 || shape === 'a' || shape === 'c') expect(err.hint).toMatch(hint);
         if (shape === 'b' || shape === 'd') expect(err.field).toBe('work_email');
         if (shape === 'c') expect(err.request_id).toBe('req_aaaaaaaaaaaaaaaaaaaaaaaa');
         if (shape === 'a') expect(err.request_id).toBe('req_0123456789abcdef01234567'); // from X-Request-Id
@@ -117,8 +100,10 @@ describe('API errors become actionable tool errors', () => {
       detail: 'API key lacks scope companies:read',
       required_scope: 'companies:read',
     });
+    expect(err.code).toBe('scope_missing');
     expect(err.required_scope).toBe('companies:read');
-    expect(err.hint).toContain('companies:read');
+    expect(err.hint).toContain('lacks scope companies:read');
+    expect(err.hint).toContain('`g8_whoami`');
   });
 
   it('429 says how long to wait and a read is retried before giving up', async () => {
@@ -162,17 +147,61 @@ describe('API errors become actionable tool errors', () => {
   it('500 on an external tool is sent once and says to check state', async () => {
     backend.reset();
     backend.setHandler(() => ({ status: 500, body: { detail: 'boom' } }));
-    const result = (await session.client.callTool({
+    const result = await session.client.callTool({
       name: 'g8_launch_campaign',
       arguments: { campaign_id: 'cmp_1' },
-    })) as { isError: boolean; structuredContent: { error: ErrorBody } };
-    expect(result.isError).toBe(true);
+    });
+    const err = errorOf(result);
     expect(backend.requests).toHaveLength(1);
-    expect(result.structuredContent.error.retryable).toBe(false);
-    expect(result.structuredContent.error.hint).toMatch(/do not resend/);
+    expect(err).toMatchObject({ code: 'outcome_unknown', status: 500, retryable: false });
+    expect(err.hint).toMatch(
+      /do not resend `g8_launch_campaign` blindly; check the current state first \(`g8_get_campaign`\)/,
+    );
   });
 
-  it('an unknown tool is a protocol error', async () => {
-    await expect(session.client.callTool({ name: 'g8_nope', arguments: {} })).rejects.toThrow(/Unknown tool/);
+  it('a 409 for a CRM that is not connected says to connect it, not to wait', async () => {
+    const err = await (async () => {
+      backend.reset();
+      backend.setHandler(() => ({ status: 409, body: { detail: 'pipedrive is not connected' } }));
+      return errorOf(
+        await session.client.callTool({
+          name: 'g8_push_to_crm_contact',
+          arguments: { provider: 'pipedrive', records: [{ email: 'a@b.test' }] },
+        }),
+      );
+    })();
+    expect(err).toMatchObject({ status: 409, code: 'crm_not_connected', retryable: false });
+    expect(err.hint).toBe(
+      'Connect pipedrive in graph8 (Settings → Integrations); `g8_get_crm_status` shows the connection. Calling again before that fails the same way.',
+    );
+  });
+
+  it('a 413 says the request was refused outright (the outcome is known)', async () => {
+    backend.reset();
+    backend.setHandler(() => ({ status: 413, body: { detail: 'Request body too large' } }));
+    const err = errorOf(
+      await session.client.callTool({
+        name: 'g8_push_to_crm_contact',
+        arguments: { provider: 'hubspot', records: [{ email: 'a@b.test' }] },
+      }),
+    );
+    expect(err).toMatchObject({ status: 413, code: 'payload_too_large', retryable: false });
+    expect(err.hint).toMatch(/refused the request outright.*nothing was done/);
+    expect(err.hint).not.toMatch(/unknown/);
+  });
+
+  it('an unknown tool is a tool error naming where tools are found, with no protocol prefix', async () => {
+    const err = errorOf(await session.client.callTool({ name: 'g8_nope', arguments: {} }));
+    expect(err).toMatchObject({ code: 'unknown_tool', status: null, message: 'Unknown tool: g8_nope' });
+    expect(err.hint).toContain('pick a name from tools/list');
+    expect(JSON.stringify(err)).not.toMatch(/MCP error/);
+  });
+
+  it('a tool of another mode says which mode serves it', async () => {
+    backend.reset();
+    const err = errorOf(await session.client.callTool({ name: 'g8_status', arguments: { repo_id: 'r' } }));
+    expect(err).toMatchObject({ code: 'tool_not_in_mode', status: null });
+    expect(err.hint).toContain('set G8_MCP_MODE=dev');
+    expect(backend.requests.filter((r) => r.path !== '/api/v1/me')).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confirmedArgsOver } from '../helpers/confirm-token.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 import { enrichArgs } from '../helpers/sandbox-picks.js';
 
@@ -85,7 +86,8 @@ const call = (id: number, name: string, args: Record<string, unknown> = {}) => (
   params: { name, arguments: args },
 });
 
-const enrichArgsOf = () => ({ ...enrichArgs(stack.sandbox.db), confirm: true });
+/** Enrichment arguments with the token of a preview: these sessions declare no elicitation. */
+const enrichArgsOf = () => confirmedArgsOver(mcp, key, 'g8_enrich_contacts', enrichArgs(stack.sandbox.db));
 
 describe('refusals: status codes and JSON-RPC errors', () => {
   it('406 without both media types in Accept, 415 for a non-JSON body', async () => {
@@ -189,12 +191,15 @@ describe('answers', () => {
     expect(ids).toEqual([10, 11, 12]);
   });
 
-  it('unknown tool and malformed calls: the same JSON-RPC errors as the SDK path', async () => {
+  it('unknown tool: a tool error the model reads; malformed calls: JSON-RPC errors', async () => {
     const session = await openSession();
     const [unknown] = await events(await post(call(20, 'g8_nope'), session));
     expect(unknown).toMatchObject({
       id: 20,
-      error: { code: -32602, message: 'Unknown tool: g8_nope' },
+      result: {
+        isError: true,
+        structuredContent: { error: { code: 'unknown_tool', message: 'Unknown tool: g8_nope' } },
+      },
     });
     // No name: not a call the direct path takes; the SDK's own validation answers.
     const [noName] = await events(
@@ -254,10 +259,14 @@ describe('through the SDK client: progress, cancellation, elicitation', () => {
     const client = await connect();
     try {
       const updates: { progress: number; message?: string }[] = [];
-      const r = await client.callTool({ name: 'g8_enrich_contacts', arguments: enrichArgsOf() }, undefined, {
-        onprogress: (p) => updates.push(p),
-        timeout: 30_000,
-      });
+      const r = await client.callTool(
+        { name: 'g8_enrich_contacts', arguments: await enrichArgsOf() },
+        undefined,
+        {
+          onprogress: (p) => updates.push(p),
+          timeout: 30_000,
+        },
+      );
       expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
       expect(r.structuredContent).toMatchObject({ status: 'completed' });
       expect(updates.length).toBeGreaterThanOrEqual(1);
@@ -271,11 +280,15 @@ describe('through the SDK client: progress, cancellation, elicitation', () => {
     const client = await connect();
     try {
       const controller = new AbortController();
-      const pending = client.callTool({ name: 'g8_enrich_contacts', arguments: enrichArgsOf() }, undefined, {
-        onprogress: () => {},
-        signal: controller.signal,
-        timeout: 30_000,
-      });
+      const pending = client.callTool(
+        { name: 'g8_enrich_contacts', arguments: await enrichArgsOf() },
+        undefined,
+        {
+          onprogress: () => {},
+          signal: controller.signal,
+          timeout: 30_000,
+        },
+      );
       await sleep(700);
       controller.abort('user cancelled');
       await expect(pending).rejects.toThrow();
@@ -338,7 +351,11 @@ describe('stateless mode: tools/calls without a Server', () => {
           jsonrpc: '2.0',
           id: 5,
           method: 'tools/call',
-          params: { name: 'g8_enrich_contacts', arguments: enrichArgsOf(), _meta: { progressToken: 'p5' } },
+          params: {
+            name: 'g8_enrich_contacts',
+            arguments: await enrichArgsOf(),
+            _meta: { progressToken: 'p5' },
+          },
         },
         {},
         url,
@@ -365,7 +382,11 @@ describe('cancellation ends the stream; odd but valid bodies', () => {
         jsonrpc: '2.0',
         id: 40,
         method: 'tools/call',
-        params: { name: 'g8_enrich_contacts', arguments: enrichArgsOf(), _meta: { progressToken: 't40' } },
+        params: {
+          name: 'g8_enrich_contacts',
+          arguments: await enrichArgsOf(),
+          _meta: { progressToken: 't40' },
+        },
       }),
       signal: controller.signal,
     });
@@ -498,7 +519,11 @@ describe('the guard in front of the session transport', () => {
       jsonrpc: '2.0',
       id: 77,
       method: 'tools/call',
-      params: { name: 'g8_enrich_contacts', arguments: enrichArgsOf(), _meta: { progressToken: 't77' } },
+      params: {
+        name: 'g8_enrich_contacts',
+        arguments: await enrichArgsOf(),
+        _meta: { progressToken: 't77' },
+      },
     };
     const answers = await Promise.all([post(slow, session), post(slow, session), post(slow, session)]);
     const statuses = answers.map((r) => r.status).sort();
@@ -521,7 +546,11 @@ describe('the guard in front of the session transport', () => {
         jsonrpc: '2.0',
         id: 88,
         method: 'tools/call',
-        params: { name: 'g8_enrich_contacts', arguments: enrichArgsOf(), _meta: { progressToken: 't88' } },
+        params: {
+          name: 'g8_enrich_contacts',
+          arguments: await enrichArgsOf(),
+          _meta: { progressToken: 't88' },
+        },
       },
       session,
     );

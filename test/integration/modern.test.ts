@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODERN_VERSIONS } from '../../src/stdio-version-guard.js';
+import { errorOf } from '../helpers/error-body.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 import { httpRaw, type RawClient, stdioRaw } from '../helpers/modern-raw.js';
 import { emailReply } from '../helpers/sandbox-picks.js';
@@ -195,13 +196,20 @@ describe('remote mode: the 2026 header checks', () => {
 });
 
 describe('G8_CONFIRM=strict', () => {
-  it('a gated call from a client without elicitation gets the missing-capability error', async () => {
+  it('a gated call from a client without elicitation is refused, saying why; a token does not help', async () => {
     const client = FACES.stdio({ G8_CONFIRM: 'strict' });
     try {
       const before = sends().length;
       const { response } = await client.request('tools/call', reply('strict'));
-      expect(response.error?.code).toBe(-32021);
-      expect(JSON.stringify(response.error?.data)).toMatch(/elicitation/);
+      const error = errorOf(response.result);
+      expect(error).toMatchObject({ code: 'confirmation_unavailable', status: null });
+      expect(error.message).toMatch(/does not support elicitation/);
+      expect(error.hint).toMatch(/on stdio with G8_CONFIRM=strict only an elicitation can ask one/);
+      const withToken = await client.request('tools/call', {
+        ...reply('strict'),
+        arguments: { ...(reply('strict').arguments as object), confirm: true, confirmation_token: 'x' },
+      });
+      expect(errorOf(withToken.response.result).code).toBe('confirmation_unavailable');
       expect(sends().length).toBe(before);
     } finally {
       await client.close();

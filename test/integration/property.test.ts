@@ -65,8 +65,8 @@ describe('random arguments', () => {
           backend.reset();
           const raw = await client.callTool({ name: tool.name, arguments: args });
           const result = CallToolResultSchema.parse(raw);
-          const error = (result.structuredContent as { error?: { type?: string } } | undefined)?.error;
-          if (error?.type === 'invalid_arguments') {
+          const error = (result.structuredContent as { error?: { code?: string } } | undefined)?.error;
+          if (error?.code === 'invalid_arguments') {
             invalid++;
             expect(backend.requests).toHaveLength(0);
           } else {

@@ -37,7 +37,7 @@ beforeEach(() => backend.reset());
 
 async function call(name: string, args: Record<string, unknown>) {
   const res = await session.client.callTool({ name, arguments: args });
-  return res as { isError?: boolean; structuredContent?: { error?: { type: string; message: string } } };
+  return res as { isError?: boolean; structuredContent?: { error?: { code: string; message: string } } };
 }
 
 describe('path parameters', () => {
@@ -46,7 +46,7 @@ describe('path parameters', () => {
     async (id) => {
       const res = await call('g8_delete_sequence', { sequence_id: id });
       expect(res.isError).toBe(true);
-      expect(res.structuredContent?.error?.type).toBe('invalid_arguments');
+      expect(res.structuredContent?.error?.code).toBe('invalid_arguments');
       expect(res.structuredContent?.error?.message).toMatch(/sequence_id/);
       expect(sent()).toEqual([]);
     },
@@ -57,13 +57,13 @@ describe('path parameters', () => {
       campaign_id: '..',
       document_id: 'abc',
     });
-    expect(res.structuredContent?.error?.type).toBe('invalid_arguments');
+    expect(res.structuredContent?.error?.code).toBe('invalid_arguments');
     expect(sent()).toEqual([]);
   });
 
   it('a composite tool refuses a dot-segment id before its first request', async () => {
     const res = await call(tool('g8_gtm_get_campaign', 'g8_get_campaign'), { campaign_id: '..' });
-    expect(res.structuredContent?.error?.type).toBe('invalid_arguments');
+    expect(res.structuredContent?.error?.code).toBe('invalid_arguments');
     expect(sent()).toEqual([]);
   });
 
@@ -97,7 +97,7 @@ describe('argument names', () => {
     async (name) => {
       const args = JSON.parse(`{"${name}": {"x": 1}}`) as Record<string, unknown>;
       const res = await call('g8_search_contacts', args);
-      expect(res.structuredContent?.error?.type).toBe('invalid_arguments');
+      expect(res.structuredContent?.error?.code).toBe('invalid_arguments');
       expect(res.structuredContent?.error?.message).toContain(`${name}: unknown argument`);
       expect(sent()).toEqual([]);
     },
@@ -121,16 +121,21 @@ describe('__proto__ as an argument', () => {
 });
 
 describe('confirm under G8_CONFIRM=never', () => {
-  it('confirm: true is accepted and ignored', async () => {
-    const res = await call('g8_delete_sequence', { sequence_id: 'seq_2', confirm: true });
+  it('confirm: true and a confirmation_token are accepted and ignored', async () => {
+    const res = await call('g8_delete_sequence', {
+      sequence_id: 'seq_2',
+      confirm: true,
+      confirmation_token: 'x',
+    });
     expect(res.isError).toBeFalsy();
     expect(sent().map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /api/v1/sequences/seq_2']);
     expect(sent()[0]?.rawBody).not.toContain('confirm');
+    expect(sent()[0]?.path).not.toContain('confirm');
   });
 
   it('a confirm that is not a boolean is still refused', async () => {
     const res = await call('g8_delete_sequence', { sequence_id: 'seq_3', confirm: 'yes' });
-    expect(res.structuredContent?.error?.type).toBe('invalid_arguments');
+    expect(res.structuredContent?.error?.code).toBe('invalid_arguments');
     expect(sent()).toEqual([]);
   });
 });

@@ -81,11 +81,11 @@ describe('path parameters', () => {
           name: 'g8_delete_sequence',
           arguments: { sequence_id: id },
         })) as {
-          structuredContent?: { error?: { type?: string } };
+          structuredContent?: { error?: { code?: string } };
         };
         const sent = acting();
         if (unsendable(id)) {
-          expect(res.structuredContent?.error?.type).toBe('invalid_arguments');
+          expect(res.structuredContent?.error?.code).toBe('invalid_arguments');
           expect(sent).toEqual([]);
           return;
         }
@@ -153,11 +153,11 @@ describe('argument names', () => {
       fc.asyncProperty(fc.dictionary(name, fc.string({ maxLength: 6 }), { maxKeys: 3 }), async (args) => {
         backend.reset();
         const res = (await session.client.callTool({ name: 'g8_search_contacts', arguments: args })) as {
-          structuredContent?: { error?: { type?: string } };
+          structuredContent?: { error?: { code?: string } };
         };
         const foreign = Object.keys(args).filter((k) => !SHAPE.includes(k));
         if (foreign.length) {
-          expect(res.structuredContent?.error?.type).toBe('invalid_arguments');
+          expect(res.structuredContent?.error?.code).toBe('invalid_arguments');
           expect(acting()).toEqual([]);
         }
         for (const r of acting()) for (const k of Object.keys(r.query)) expect(SHAPE).toContain(k);

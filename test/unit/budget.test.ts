@@ -16,6 +16,7 @@ describe('response budget', () => {
       items: { id: number }[];
       truncated: boolean;
       truncation: { continue_with: { page: number; limit: number } };
+      pagination: { page: number; limit: number; total: number; has_next: boolean; continue_with: unknown };
     };
     const text = JSON.stringify(out);
     expect(text.length).toBeLessThanOrEqual(5_000);
@@ -27,6 +28,31 @@ describe('response budget', () => {
     // The next page of that size starts right after the last record returned (page 2 of 100 → offset 100).
     expect((page - 1) * limit).toBe(100 + limit);
     expect(out.items[0]!.id).toBe(0);
+    // pagination agrees: the page returned in the smaller size, more to come, and how to get it.
+    expect(out.pagination).toEqual({
+      page: page - 1,
+      limit,
+      total: 500,
+      has_next: true,
+      continue_with: { page, limit },
+    });
+  });
+
+  it('a cut last page says there is more, drops the cursor that would skip, and names page_size for the inbox', () => {
+    const last = {
+      items: rows(60),
+      pagination: { page: 1, limit: 60, total: 60, has_next: false, next_cursor: null },
+    };
+    const out = fitToBudget(last, 5_000, 'page_size') as {
+      items: unknown[];
+      pagination: Record<string, unknown>;
+      truncation: { continue_with: Record<string, number>; hint: string };
+    };
+    expect(out.pagination.has_next).toBe(true);
+    expect(out.pagination).not.toHaveProperty('next_cursor');
+    expect(out.pagination.continue_with).toEqual({ page: 2, page_size: out.items.length });
+    expect(out.truncation.continue_with).toEqual(out.pagination.continue_with);
+    expect(out.truncation.hint).toContain(`page=2 and page_size=${out.items.length}`);
   });
 
   it('shortens one huge record without breaking its JSON', () => {

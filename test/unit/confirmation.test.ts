@@ -70,6 +70,41 @@ describe('Confirmations', () => {
   });
 });
 
+describe('confirmation tokens', () => {
+  it('a token is accepted for its caller, binding and arguments only', async () => {
+    const c = new Confirmations({ key: processKey() });
+    const token = await c.token('alice', 'g8_send_reply', ARGS);
+    const ok = await c.redeem(token, 'alice', 'g8_send_reply', {
+      channel: 'email',
+      body: 'Hi',
+      reply_id: 't1',
+    });
+    expect(ok).toEqual({ kind: 'accepted', id: expect.any(String) });
+    expect((await c.redeem(token, 'mallory', 'g8_send_reply', ARGS)).kind).toBe('mismatch');
+    expect((await c.redeem(token, 'alice', 'g8_delete_sequence', ARGS)).kind).toBe('mismatch');
+    expect((await c.redeem(token, 'alice', 'g8_send_reply', { ...ARGS, body: 'Other' })).kind).toBe(
+      'mismatch',
+    );
+    expect((await c.redeem(undefined, 'alice', 'g8_send_reply', ARGS)).kind).toBe('none');
+    expect((await c.redeem('x'.repeat(5000), 'alice', 'g8_send_reply', ARGS)).kind).toBe('invalid');
+  });
+
+  it('a token and a question state cannot stand in for each other', async () => {
+    const c = new Confirmations({ key: processKey() });
+    const asState = await c.verify(await c.token('alice', 'g8_send_reply', ARGS));
+    expect(c.answer(asState, ACCEPT, 'alice', 'g8_send_reply', ARGS).kind).toBe('mismatch');
+    const question = await c.ask('alice', 'g8_send_reply', ARGS, 'Send it.');
+    expect((await c.redeem(question.requestState, 'alice', 'g8_send_reply', ARGS)).kind).toBe('invalid');
+  });
+
+  it('a token expires', async () => {
+    const c = new Confirmations({ key: processKey(), ttlSeconds: 1 });
+    const token = await c.token('alice', 'g8_send_reply', ARGS);
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect((await c.redeem(token, 'alice', 'g8_send_reply', ARGS)).kind).toBe('expired');
+  });
+});
+
 describe('usedStatesInMemory', () => {
   const result = (text: string) => ({ content: [{ type: 'text' as const, text }] });
 

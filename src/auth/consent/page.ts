@@ -74,7 +74,8 @@ ${body}
 </html>`;
 }
 
-function layout(title: string, body: string): string {
+/** A page in the consent page's style (the approval page uses it too). */
+export function layout(title: string, body: string): string {
   return htmlPage(title, STYLE, body);
 }
 
