@@ -44,7 +44,10 @@ export const createSequence = defineTool({
   effect: 'Creates a draft sequence in graph8; nothing is sent until it is run or a campaign launches it.',
   input: z.object({
     name: z.string().min(1).describe('Sequence name'),
-    user_email: z.string().min(1).describe('Owner email (org member)'),
+    user_email: z
+      .string()
+      .min(1)
+      .describe('Owner: org member email (g8_whoami user, or a g8_list_mailboxes address)'),
     description: z.string().optional().describe('Internal description'),
     finish_on_reply: z.boolean().default(true).describe('Stop for a contact who replies'),
     send_in_same_thread: z.boolean().default(false).describe('Send follow-up emails as replies'),
