@@ -90,6 +90,9 @@ async function benchColdStart(backend) {
   const targets = {
     floor: [FLOOR, env],
     product: [BIN, stdioEnv(backend.url)],
+    // The same bin with tracing turned on (an endpoint nobody listens on: spans are exported in the
+    // background, so only loading OpenTelemetry shows): what the default start-up does not pay.
+    tracing: [BIN, { ...stdioEnv(backend.url), OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }],
     reference: [REFERENCE_STDIO, env],
   };
   const variants = [];
@@ -465,6 +468,11 @@ function table(res) {
         c.ratio[era].toolsList <= T.coldStartRatio,
       );
     }
+    add(
+      'context: stdio cold start with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT)',
+      `2025 ${c.tracing[LEGACY].firstMs} ms (+${round(c.tracing[LEGACY].firstMs - c.product[LEGACY].firstMs, 1)})`,
+      `2026 ${c.tracing[MODERN].firstMs} ms (+${round(c.tracing[MODERN].firstMs - c.product[MODERN].firstMs, 1)}); default: not loaded`,
+    );
     add(
       'context: bare serveStdio cold start',
       `2025 ${c.reference[LEGACY].firstMs} / ${c.reference[LEGACY].toolsListMs} ms`,
