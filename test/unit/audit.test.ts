@@ -54,7 +54,8 @@ describe('summarizeArgs', () => {
         body: 'Hello Ada, about your contract…',
         first_name: 'Ada',
         dry_run: true,
-        api_key_id: 'g8_live_abcdefghijklmnopqrstuvwx',
+        // Shaped like a key (the g8_ prefix masks it whatever the field), plainly not one.
+        api_key_id: `g8_test_${'x'.repeat(24)}`,
         contact_ids: [1, 2, 3, 4, 5, 6, 7],
         filters: { title: 'CEO', company_id: 'cmp_1' },
       }),
