@@ -9,29 +9,25 @@ import { createMcpHandler } from '@modelcontextprotocol/server';
 import { ApiClient } from './api/client.js';
 import { selectTools } from './catalogue/select.js';
 import { catalogue } from './catalogue-loader.js';
+import { readSettings } from './config/parse.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
 import { buildServer } from './mcp/server.js';
 import { toolHost } from './mcp/tool-host.js';
-import { USER_AGENT, VERSION } from './version.js';
+import { USER_AGENT, VERSION } from './platform/version.js';
 
 interface DemoOptions {
   port: number;
   dbPath: string;
 }
 
+/** The sandbox settings the demo takes (`--port`, `--db` and their G8_SANDBOX_* variables). */
 function parseArgs(argv: readonly string[]): DemoOptions {
-  const opts: DemoOptions = {
-    port: Number(process.env.G8_SANDBOX_PORT ?? 8808),
-    dbPath: process.env.G8_SANDBOX_DB ?? resolve('.data', 'sandbox.db'),
-  };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--port') opts.port = Number(argv[++i]);
-    else if (argv[i] === '--db') opts.dbPath = resolve(String(argv[++i]));
-    else throw new Error(`unknown option ${argv[i]} (demo takes --port N and --db PATH)`);
-  }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
-    throw new Error('--port must be 0-65535');
-  return opts;
+  const { settings } = readSettings(
+    { faces: ['sandbox'], helpWith: 'g8-mcp-server --help', only: ['sandboxPort', 'sandboxDb'] },
+    process.env,
+    argv,
+  );
+  return { port: settings.sandboxPort, dbPath: resolve(settings.sandboxDb) };
 }
 
 /**

@@ -5,7 +5,7 @@
  * HTTP side.
  */
 import module from 'node:module';
-import { setV8Flags, YOUNG_GENERATION_FIXED } from './v8-flags.js';
+import { setV8Flags, YOUNG_GENERATION_FIXED } from './platform/v8-flags.js';
 
 // Node ≥ 22.1 keeps V8's compiled code of what loads next between starts (in os.tmpdir()), which
 // spares every later stdio start the compilation of the SDK and zod. Node 20 has no such cache.
@@ -19,12 +19,12 @@ function fail(message: string, code: number): never {
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
-    const { helpText } = await import('./help.js');
+    const { helpText } = await import('./config/help.js');
     process.stdout.write(helpText());
     return;
   }
   if (first === '--version' || first === '-v') {
-    const { VERSION } = await import('./version.js');
+    const { VERSION } = await import('./platform/version.js');
     process.stdout.write(`${VERSION}\n`);
     return;
   }
@@ -53,24 +53,20 @@ async function main(argv: string[]): Promise<void> {
   }
   // A stdio server serves one client, one request at a time: see src/v8-flags.ts for why these two.
   await setV8Flags(YOUNG_GENERATION_FIXED, '--liftoff-only');
-  const [{ loadConfig }, { runStdio }] = await Promise.all([import('./config.js'), import('./stdio.js')]);
+  const [{ loadConfig }, { runStdio }] = await Promise.all([
+    import('./config/load.js'),
+    import('./stdio.js'),
+  ]);
   await runStdio(loadConfig(process.env, argv));
 }
 
-/** Errors whose message is already the one line a user should read. */
-const EXPECTED = new Set([
-  'ConfigError',
-  'SelectionError',
-  'StartupError',
-  'TracingConfigError',
-  'UsageFailure',
-  'MigrateStateError',
-  'EngineUnavailableError',
-  'SecretError',
-]);
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const name = error instanceof Error ? error.constructor.name : '';
-  if (EXPECTED.has(name)) fail((error as Error).message, name === 'UsageFailure' ? 2 : 1);
-  fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, 1);
+main(process.argv.slice(2)).catch(async (error: unknown) => {
+  const { G8Error, internalRequestId } = await import('./platform/errors.js');
+  // What this code expects (a bad setting, an unreachable engine, a wrong flag): its one line.
+  if (error instanceof G8Error) fail(error.message, error.exitCode);
+  // A bug: the stack goes to stderr (the log) under an id the user can report.
+  const requestId = internalRequestId();
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${stack}\n`);
+  fail(`internal error, request id ${requestId} (the stack above; please report it)`, 1);
 });

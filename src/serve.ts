@@ -7,12 +7,12 @@ import { ApiClient, type ApiClientOptions, type ApiLogger } from './api/client.j
 import { MODES, toolsForMode } from './catalogue/select.js';
 import type { Mode } from './catalogue/types.js';
 import { catalogue } from './catalogue-loader.js';
-import type { Config } from './config.js';
+import type { Config } from './config/load.js';
 import type { CallLogger } from './mcp/call.js';
 import type { TaskStore } from './mcp/tasks/store.js';
 import { type TaskCredentials, ToolTasks } from './mcp/tasks/tool-tasks.js';
 import type { HostContext } from './mcp/tool-host.js';
-import { USER_AGENT } from './version.js';
+import { USER_AGENT } from './platform/version.js';
 
 export function apiClientFor(
   config: Config,

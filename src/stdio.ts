@@ -7,20 +7,20 @@ import { createHash } from 'node:crypto';
 import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { coreForMode, selectTools } from './catalogue/select.js';
 import { catalogue } from './catalogue-loader.js';
-import type { Config } from './config.js';
-import { createLogger } from './log.js';
+import { checkApiKey } from './config/api-key.js';
+import type { Config } from './config/load.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
 import { unavailableTools } from './mcp/errors/unavailable.js';
 import { buildServer } from './mcp/server.js';
 import { MemoryTaskStore } from './mcp/tasks/store.js';
 import { toolHost } from './mcp/tool-host.js';
 import { startTracing, stopTracing } from './ops/trace.js';
+import { createLogger } from './platform/log.js';
+import { VERSION } from './platform/version.js';
 import { apiClientFor, hostSettings, toolTasksFor } from './serve.js';
-import { checkApiKey } from './stdio-key.js';
 import { withVersionGuard } from './stdio-version-guard.js';
-import { VERSION } from './version.js';
 
-export { checkApiKey, StartupError } from './stdio-key.js';
+export { checkApiKey } from './config/api-key.js';
 
 export async function runStdio(config: Config): Promise<void> {
   const apiKey = checkApiKey(config.apiKey);

@@ -3,6 +3,8 @@
  * shapes of api-contract §1.5 are parsed here, once, so nothing downstream looks at raw bodies.
  */
 
+import { G8Error } from '../platform/errors.js';
+
 export interface FieldError {
   readonly field: string;
   readonly message: string;
@@ -20,7 +22,7 @@ export interface ApiErrorInit {
   readonly detail?: unknown;
 }
 
-export class ApiError extends Error {
+export class ApiError extends G8Error {
   readonly status: number;
   readonly type: string | undefined;
   readonly code: string | undefined;

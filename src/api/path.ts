@@ -1,5 +1,7 @@
+import { UsageError } from '../platform/errors.js';
+
 /** A path-parameter value that can never be sent: refused as an invalid argument. */
-export class PathParamError extends Error {
+export class PathParamError extends UsageError {
   constructor(
     readonly param: string,
     readonly problem: string,

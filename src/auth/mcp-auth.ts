@@ -10,7 +10,7 @@
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { looksLikeJwt } from '../config.js';
+import { looksLikeJwt } from '../config/api-key.js';
 import { type ApiKeyVerifier, looksLikeApiKey } from './api-keys.js';
 import type { CredentialVault } from './credentials.js';
 import { sha256Hex } from './crypto.js';

@@ -2,6 +2,8 @@
  * Turns mode + filters into the list of tools a server exposes. Pure: the catalogue is passed in,
  * so this module never depends on tools/ (tools depend on the catalogue, not the reverse).
  */
+
+import { ConfigError } from '../platform/errors.js';
 import type { Mode, Tier, ToolSpec, Toolset } from './types.js';
 
 /**
@@ -47,7 +49,7 @@ export const TOOLSETS: readonly Toolset[] = [
   'knowledge',
 ];
 
-export class SelectionError extends Error {}
+export class SelectionError extends ConfigError {}
 
 export function isMode(value: string): value is Mode {
   return (MODES as readonly string[]).includes(value);

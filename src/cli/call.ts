@@ -8,17 +8,21 @@ import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { apiErrorBody } from '../mcp/errors/classify.js';
 import { type ToolErrorBody, usageErrorResult } from '../mcp/result.js';
+import { G8Error } from '../platform/errors.js';
 import { pathParamIssues } from '../runtime/request.js';
-import { CliError, EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { type FlagSpec, flagName } from './flags.js';
 
 /** An API failure carrying the tool error body the MCP server would have returned. */
-export class ApiFailure extends CliError {
+export class ApiFailure extends G8Error {
+  override readonly exitCode: number;
+
   constructor(
     readonly body: ToolErrorBody,
     exitCode = EXIT_FAILED,
   ) {
-    super(body.message, exitCode, body.hint);
+    super(body.message, body.hint);
+    this.exitCode = exitCode;
   }
 }
 
@@ -61,8 +65,8 @@ export function toCliError(error: unknown, tool: ExposedTool, input?: Record<str
       EXIT_USAGE,
     );
   }
-  // A plain Error is a tool's own argument rule, thrown before any request (as in the server).
-  if (error instanceof Error && error.constructor === Error) {
+  // A tool's own argument rule, thrown before any request (as in the server).
+  if (error instanceof UsageError) {
     return new ApiFailure(
       errorBody(usageErrorResult(tool.name, error.message).structuredContent),
       EXIT_USAGE,

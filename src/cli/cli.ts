@@ -4,8 +4,9 @@
  * the exit code its kind carries.
  */
 import type { Mode } from '../catalogue/types.js';
-import { type Config, ConfigError, loadConfig } from '../config.js';
-import { VERSION } from '../version.js';
+import { type Config, loadConfig } from '../config/load.js';
+import { ConfigError } from '../platform/errors.js';
+import { VERSION } from '../platform/version.js';
 import { type Arity, singleValue, switchValue, tokenize } from './argv.js';
 import { findCommand, hasModeField, modesWith, suggestCommand } from './commands.js';
 import { EXIT_OK, UsageError } from './errors.js';

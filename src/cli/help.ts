@@ -4,7 +4,7 @@
  */
 import { TOOLSETS } from '../catalogue/select.js';
 import type { Mode } from '../catalogue/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../platform/version.js';
 import { type Command, commandsFor, hasModeField, SHORT_FORMS, withCommandNames } from './commands.js';
 import { type FlagSpec, valueHint } from './flags.js';
 import { isConfirmed } from './prompt.js';

@@ -3,13 +3,11 @@
  * missing scope, hint, request id), a CLI failure as its message and hint; with --json, as JSON.
  * Returns the exit code the failure's kind carries.
  */
-import { ApiError } from '../api/errors.js';
-import { SelectionError } from '../catalogue/select.js';
-import { ConfigError } from '../config.js';
 import type { ToolErrorBody } from '../mcp/result.js';
+import { ConfigError, G8Error, internalRequestId } from '../platform/errors.js';
 import { ApiFailure } from './call.js';
 import { commandName } from './commands.js';
-import { CliError, EXIT_FAILED, EXIT_USAGE } from './errors.js';
+import { EXIT_FAILED, EXIT_USAGE } from './errors.js';
 import type { Io } from './io.js';
 
 export const EXIT_INTERRUPTED = 130;
@@ -37,23 +35,25 @@ export function report(io: Io, error: unknown, jsonErrors: boolean, interrupted:
     io.err(jsonErrors ? `${JSON.stringify({ error: error.body })}\n` : apiFailureText(error.body));
     return error.exitCode;
   }
-  if (error instanceof CliError) {
+  if (error instanceof G8Error) {
+    // On g8's command line a setting (--mode, G8_MCP_MODE) is the user's input: a usage error.
+    const exitCode = error instanceof ConfigError ? EXIT_USAGE : error.exitCode;
     if (jsonErrors) {
-      const kind = error.exitCode === EXIT_USAGE ? 'usage_error' : 'failed';
+      const kind = exitCode === EXIT_USAGE ? 'usage_error' : 'failed';
       io.err(
         `${JSON.stringify({ error: { type: kind, message: error.message, hint: error.hint ?? null } })}\n`,
       );
     } else io.err(`g8: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
-    return error.exitCode;
+    return exitCode;
   }
-  if (error instanceof SelectionError || error instanceof ConfigError) {
-    io.err(`g8: ${error.message}\n`);
-    return EXIT_USAGE;
+  // A bug: the id and the stack, so a report can say what happened.
+  const requestId = internalRequestId();
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (jsonErrors) {
+    io.err(
+      `${JSON.stringify({ error: { type: 'internal_error', message: `internal error, request id ${requestId}`, hint: 'Report it with this output.' } })}\n`,
+    );
   }
-  if (error instanceof ApiError) {
-    io.err(`g8: ${error.message}\n`);
-    return EXIT_FAILED;
-  }
-  io.err(`g8: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  io.err(`g8: internal error, request id ${requestId} (report it with what follows)\n${stack}\n`);
   return EXIT_FAILED;
 }

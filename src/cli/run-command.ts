@@ -4,7 +4,7 @@
  * print a table or JSON.
  */
 import type { ProgressUpdate } from '../catalogue/types.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load.js';
 import { type Arity, closest, switchValue, tokenize } from './argv.js';
 import { validateInput } from './call.js';
 import { type Command, RESERVED_FLAGS } from './commands.js';

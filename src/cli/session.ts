@@ -3,9 +3,9 @@
  * the same ApiClient (retries, timeouts, envelopes) so a command behaves like its MCP tool.
  */
 import type { ApiClient } from '../api/client.js';
-import type { Config } from '../config.js';
-import { BEARER_WARNING, JWT_MESSAGE, judgeApiKey } from '../stdio-key.js';
-import { USER_AGENT } from '../version.js';
+import { BEARER_WARNING, JWT_MESSAGE, judgeApiKey } from '../config/api-key.js';
+import type { Config } from '../config/load.js';
+import { USER_AGENT } from '../platform/version.js';
 import { UsageError } from './errors.js';
 
 const KEY_HELP =

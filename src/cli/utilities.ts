@@ -3,7 +3,7 @@
  * commands the key cannot run) and `completion` (a shell script).
  */
 import type { Mode } from '../catalogue/types.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load.js';
 import { switchValue, tokenize } from './argv.js';
 import { completionScript } from './completion.js';
 import { UsageError } from './errors.js';

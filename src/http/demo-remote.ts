@@ -4,9 +4,9 @@
  * connect Claude Code, Cursor and Windsurf to it.
  */
 import { catalogue } from '../catalogue-loader.js';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
-import { StartupError } from './options.js';
+import { loadConfig } from '../config/load.js';
+import { StartupError } from '../platform/errors.js';
+import { createLogger } from '../platform/log.js';
 import { type RemoteServer, startRemoteServer } from './server.js';
 
 export interface DemoRemoteOptions {

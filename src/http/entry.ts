@@ -3,11 +3,11 @@
  * Logs go to stderr; the one line a person needs (the URL to paste) is logged at info.
  */
 import { catalogue } from '../catalogue-loader.js';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { loadConfig } from '../config/load.js';
 import { startTracing, stopTracing } from '../ops/trace.js';
-import { setV8Flags, YOUNG_GENERATION_GROWS } from '../v8-flags.js';
-import { VERSION } from '../version.js';
+import { createLogger } from '../platform/log.js';
+import { setV8Flags, YOUNG_GENERATION_GROWS } from '../platform/v8-flags.js';
+import { VERSION } from '../platform/version.js';
 import { startRemoteServer } from './server.js';
 
 export async function runHttp(argv: readonly string[]): Promise<void> {

@@ -3,9 +3,9 @@
  * canonical resource tokens are bound to), the Host/Origin allow-lists, the upstream sign-in.
  */
 import { isLoopbackHost } from '../auth/redirects.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load.js';
 
-export class StartupError extends Error {}
+import { StartupError } from '../platform/errors.js';
 
 export interface RemoteSettings {
   readonly publicUrl: URL;

@@ -33,8 +33,7 @@ import type { AuthStore } from '../auth/store.js';
 import { TokenService } from '../auth/tokens.js';
 import { UpstreamOAuth } from '../auth/upstream.js';
 import type { Catalogue } from '../catalogue/select.js';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import type { Config } from '../config/load.js';
 import { Confirmations } from '../mcp/confirmation.js';
 import { unavailableTools } from '../mcp/errors/unavailable.js';
 import { buildServer, type ServerShared } from '../mcp/server.js';
@@ -44,6 +43,9 @@ import { toolHost } from '../mcp/tool-host.js';
 import { PrincipalLimits } from '../ops/limits.js';
 import { metrics } from '../ops/metrics.js';
 import type { MetricsServer } from '../ops/metrics-server.js';
+import { StartupError } from '../platform/errors.js';
+import type { Logger } from '../platform/log.js';
+import { VERSION } from '../platform/version.js';
 import { apiClientFor, hostSettings, toolTasksFor } from '../serve.js';
 import {
   EngineUnavailableError,
@@ -53,11 +55,10 @@ import {
 } from '../stores/shared.js';
 import { StoreUnavailableError } from '../stores/sqlite.js';
 import { sharedHooks } from '../stores/wiring.js';
-import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
 import { Approvals } from './approval/desk.js';
 import { approvalRouter } from './approval/routes.js';
-import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
+import { type RemoteSettings, resolveSettings } from './options.js';
 import { type Selected, SelectionCache } from './selection.js';
 import { SessionRegistry } from './sessions.js';
 

@@ -9,6 +9,7 @@ import { ApiError } from '../api/errors.js';
 import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { JobHandle, JobSpec, ProgressUpdate, RestCaller, RestResult } from '../catalogue/types.js';
+import { internalRequestId, UsageError } from '../platform/errors.js';
 import { followedResult, followJob } from '../runtime/follow.js';
 import { buildRestRequest } from '../runtime/request.js';
 import {
@@ -85,11 +86,14 @@ export async function executeTool(
         ok: false,
       };
     }
-    // A plain Error is a tool's own argument rule (thrown before any request); anything else is a bug.
-    if (error instanceof Error && error.constructor === Error)
-      return { result: usageErrorResult(tool.name, error.message), ok: false };
-    deps.logger.error({ tool: tool.name, err: error }, 'tool handler crashed');
-    return { result: internalErrorResult(), ok: false };
+    // A tool's own argument rule (thrown before any request); anything else is a bug.
+    if (error instanceof UsageError) return { result: usageErrorResult(tool.name, error.message), ok: false };
+    const requestId = internalRequestId();
+    deps.logger.error(
+      { tool: tool.name, err: error, request_id: requestId },
+      'internal error in a tool call',
+    );
+    return { result: internalErrorResult(requestId), ok: false, requestId };
   }
 }
 

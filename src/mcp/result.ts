@@ -59,10 +59,14 @@ export function usageErrorResult(tool: string, message: string, field?: string):
   return toolErrorResult('invalid_arguments', message, { field, values: { tool } });
 }
 
-/** Our own fault; the details go to the log, never to the model. */
-export function internalErrorResult(): CallToolResult {
+/**
+ * Our own fault; the details go to the log under `requestId`, never to the model, which gets the
+ * id to report.
+ */
+export function internalErrorResult(requestId: string): CallToolResult {
   return toolErrorResult(
     'internal_error',
-    'The MCP server failed while handling this call; details are in its log.',
+    `Internal error in the MCP server (request id ${requestId}); the details are in its log under that id.`,
+    { requestId },
   );
 }

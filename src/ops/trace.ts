@@ -4,6 +4,7 @@
  * or OTEL_TRACES_EXPORTER); otherwise `tracer()` is undefined and every hook is one check.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { ConfigError } from '../platform/errors.js';
 
 /** What a span may carry: no secret, nothing personal (no arguments, no results, no ids of people). */
 export type SpanAttributes = Record<string, string | number | boolean>;
@@ -39,7 +40,7 @@ export function tracer(): Tracer | undefined {
   return current;
 }
 
-export class TracingConfigError extends Error {}
+export class TracingConfigError extends ConfigError {}
 
 /** Whether these variables ask for traces (`none`, or OTEL_SDK_DISABLED, say no). */
 export function tracingWanted(env: NodeJS.ProcessEnv): boolean {

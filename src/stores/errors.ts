@@ -1,8 +1,9 @@
+import { StartupError } from '../platform/errors.js';
 /**
  * Start-up failures of the shared engines (a bad URL, an engine that does not answer): one line
  * naming the engine and where it was looked for, never the URL's credentials.
  */
-export class EngineUnavailableError extends Error {}
+export class EngineUnavailableError extends StartupError {}
 
 /** `postgres://db.internal:5432/g8`: the URL without user, password or query. */
 export function whereIs(url: string): string {

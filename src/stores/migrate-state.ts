@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { Sealer } from '../auth/crypto.js';
 import { loadServerSecret, SECRET_FILE } from '../auth/secret.js';
 import type { GrantRow } from '../auth/store-rows.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load.js';
+import { UsageError } from '../platform/errors.js';
 import { insertOf } from './pg-auth-store.js';
 import { inTransaction } from './pg-transaction.js';
 import { openPostgres } from './postgres.js';
 import { loadDriver } from './sqlite.js';
 
-export class MigrateStateError extends Error {}
+export class MigrateStateError extends UsageError {}
 
 export interface MigrateReport {
   /** Rows copied now, per table (rows already in PostgreSQL are not counted). */
@@ -103,7 +104,10 @@ export async function migrateState(
 
 /** The command: settings from the environment and `--data-dir`; one summary line on stdout. */
 export async function runMigrateState(argv: readonly string[]): Promise<void> {
-  const [{ loadConfig }, { createLogger }] = await Promise.all([import('../config.js'), import('../log.js')]);
+  const [{ loadConfig }, { createLogger }] = await Promise.all([
+    import('../config/load.js'),
+    import('../platform/log.js'),
+  ]);
   const config = loadConfig(process.env, argv);
   const report = await migrateState(config, createLogger(config.logLevel));
   process.stdout.write(

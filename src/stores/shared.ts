@@ -10,8 +10,9 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { AuditStore } from '../audit/store.js';
 import type { AuthStore } from '../auth/store.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load.js';
 import type { TaskStore } from '../mcp/tasks/store.js';
+import { ConfigError } from '../platform/errors.js';
 import { EngineUnavailableError } from './errors.js';
 import { PostgresAuditStore } from './pg-audit-store.js';
 import { PostgresAuthStore } from './pg-auth-store.js';
@@ -36,7 +37,7 @@ export interface SharedLogger {
 }
 
 /** Thrown before anything is opened: the shared engines need every replica to share one secret. */
-export class SharedSecretError extends Error {}
+export class SharedSecretError extends ConfigError {}
 
 export async function openSharedState(config: Config, logger: SharedLogger): Promise<SharedState> {
   const { databaseUrl, redisUrl } = config;

@@ -11,8 +11,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODES } from '../../src/catalogue/select.js';
 import { commandsFor, RESERVED_FLAGS, UTILITY_COMMANDS } from '../../src/cli/commands.js';
+import { VERSION } from '../../src/platform/version.js';
 import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
-import { VERSION } from '../../src/version.js';
 import { type PipeResult, runG8 } from '../helpers/pty.js';
 
 type Json = Record<string, unknown>;

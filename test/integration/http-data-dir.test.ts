@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/catalogue-loader.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import { startRemoteServer } from '../../src/http/server.js';
 import { MAIN } from '../helpers/stdio.js';
 

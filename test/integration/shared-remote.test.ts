@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/catalogue-loader.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import type { RemoteServer } from '../../src/http/server.js';
 import { startRemoteServer } from '../../src/http/server.js';
 import { type Engines, freshEngines } from '../helpers/engines.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, looksLikeJwt } from '../../src/config.js';
+import { looksLikeJwt } from '../../src/config/api-key.js';
+import { loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/platform/errors.js';
 
 describe('config', () => {
   it('has defaults', () => {

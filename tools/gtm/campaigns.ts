@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type JobSpec } from '../../src/catalogue/types.js';
+import { UsageError } from '../../src/platform/errors.js';
 import { asObj, asString, givenFields, pickDefined } from '../data.js';
 import { limit, page } from '../fields.js';
 import { openObject } from '../open-object.js';
@@ -153,19 +154,21 @@ export const updateCampaign = defineTool({
   }),
   async run(input, { api }) {
     if (input.audience_list_id !== undefined && input.detach_audience) {
-      throw new Error('audience_list_id and detach_audience=true contradict each other: give one of them');
+      throw new UsageError(
+        'audience_list_id and detach_audience=true contradict each other: give one of them',
+      );
     }
     const newDocs = (input.documents ?? []).filter(
       (d) => d.id === undefined && !(d.file_type && d.display_name),
     );
     if (newDocs.length > 0) {
-      throw new Error('documents without id are created and need file_type and display_name');
+      throw new UsageError('documents without id are created and need file_type and display_name');
     }
     const deep = givenFields(input, DEEP);
     if (input.detach_audience) deep.push('detach_audience');
     const plain = givenFields(input, PLAIN);
     if (deep.length === 0 && plain.length === 0) {
-      throw new Error('Nothing to update: give at least one field');
+      throw new UsageError('Nothing to update: give at least one field');
     }
     const params = { campaign_id: input.campaign_id };
     if (deep.length === 0) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/catalogue/types.js';
+import { UsageError } from '../../src/platform/errors.js';
 import { givenFields } from '../data.js';
 import { limit, page } from '../fields.js';
 
@@ -27,7 +28,7 @@ export const searchCompanies = defineTool({
     if (lifecycle_stage !== undefined) {
       const clash = givenFields(input, FILTERS);
       if (clash.length > 0) {
-        throw new Error(
+        throw new UsageError(
           `lifecycle_stage cannot be combined with ${clash.join(', ')}: send either lifecycle_stage alone or the filters without it`,
         );
       }

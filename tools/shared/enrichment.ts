@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { InvalidResponseError } from '../../src/api/errors.js';
 import { defineTool, type JobSpec, type RestCaller } from '../../src/catalogue/types.js';
+import { UsageError } from '../../src/platform/errors.js';
 import { asArray, asNumber, asObj, asString, type Obj } from '../data.js';
 import { TERMINAL } from '../poll.js';
 
@@ -116,14 +118,14 @@ type EnrichInput = z.output<typeof enrichInput>;
 function resolveMode(input: EnrichInput): 'waterfall' | 'ai-research' {
   const overrides = waterfallOverrides(input);
   if (input.mode === 'ai-research' && input.ai_group_id === undefined) {
-    throw new Error('mode ai-research needs ai_group_id');
+    throw new UsageError('mode ai-research needs ai_group_id');
   }
   if (input.mode === 'waterfall' && input.ai_group_id !== undefined) {
-    throw new Error('ai_group_id only applies to AI research: drop it or set mode ai-research');
+    throw new UsageError('ai_group_id only applies to AI research: drop it or set mode ai-research');
   }
   const mode = input.mode === 'auto' ? (input.ai_group_id ? 'ai-research' : 'waterfall') : input.mode;
   if (mode === 'ai-research' && overrides.length > 0) {
-    throw new Error(
+    throw new UsageError(
       `${overrides.join(', ')} only apply to waterfall enrichment: drop them or drop ai_group_id and use mode waterfall`,
     );
   }
@@ -160,7 +162,12 @@ async function activeConfig(api: RestCaller, listId: number): Promise<Obj | unde
 function columnIdOf(config: Obj | undefined): number | string {
   const id = config?.['column_id'];
   if (typeof id === 'number' || (typeof id === 'string' && id !== '')) return id;
-  throw new Error('The waterfall config returned by graph8 has no column_id; cannot start enrichment');
+  // graph8's answer, not the caller's input: an invalid response, retryable like any upstream fault.
+  throw new InvalidResponseError({
+    status: 200,
+    code: 'invalid_response',
+    message: 'The waterfall config returned by graph8 has no column_id; cannot start enrichment',
+  });
 }
 
 /** Highest credits a provider may charge for one row (BYOK rows are free). */

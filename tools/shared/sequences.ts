@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/catalogue/types.js';
+import { UsageError } from '../../src/platform/errors.js';
 import { givenFields, pickDefined } from '../data.js';
 import { openObject } from '../open-object.js';
 
@@ -113,9 +114,12 @@ export const updateSequence = defineTool({
     const metadata = givenFields(input, METADATA);
     if (!input.remove_linkedin) {
       const stray = (['remove_linkedin_force', 'dry_run'] as const).filter((key) => input[key]);
-      if (stray.length > 0) throw new Error(`${stray.join(' and ')}: only used with remove_linkedin=true`);
+      if (stray.length > 0)
+        throw new UsageError(`${stray.join(' and ')}: only used with remove_linkedin=true`);
       if (metadata.length === 0) {
-        throw new Error(`Nothing to update: give at least one of ${METADATA.join(', ')}, or remove_linkedin`);
+        throw new UsageError(
+          `Nothing to update: give at least one of ${METADATA.join(', ')}, or remove_linkedin`,
+        );
       }
       return api.call({
         method: 'PATCH',
@@ -125,7 +129,7 @@ export const updateSequence = defineTool({
       });
     }
     if (metadata.length > 0) {
-      throw new Error(
+      throw new UsageError(
         `remove_linkedin cannot be combined with ${metadata.join(', ')}: make two calls, one per change`,
       );
     }

@@ -1,6 +1,6 @@
 /** The local check of stdio's API key: a wrong one never reaches the network (or a log). */
 
-export class StartupError extends Error {}
+import { StartupError } from '../platform/errors.js';
 
 /** Three dot-separated base64url parts: a browser session token, not an API key. */
 export function looksLikeJwt(token: string): boolean {

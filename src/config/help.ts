@@ -1,11 +1,16 @@
-import { MODES, TOOLSETS } from './catalogue/select.js';
-import { SETTINGS } from './config.js';
-import { VERSION } from './version.js';
+/** `g8-mcp-server --help` and `sandbox --help`, from the settings table. */
+import { MODES, TOOLSETS } from '../catalogue/select.js';
+import { VERSION } from '../platform/version.js';
+import { rowsOf } from './parse.js';
+import type { Face } from './settings.js';
+
+function table(faces: readonly Face[]): string {
+  return rowsOf(faces)
+    .map(([, r]) => `  ${(r.env ?? '').padEnd(16)} ${(r.flag ?? '').padEnd(14)} ${r.help} [${r.shown}]`)
+    .join('\n');
+}
 
 export function helpText(): string {
-  const rows = SETTINGS.map(
-    (s) => `  ${s.env.padEnd(16)} ${(s.flag ?? '').padEnd(14)} ${s.help} [${s.default}]`,
-  );
   return `g8-mcp-server ${VERSION} — the graph8 tool catalogue for AI assistants (MCP)
 
 Usage:
@@ -14,7 +19,8 @@ Usage:
                                       serve MCP over Streamable HTTP with OAuth sign-in (remote URL)
   g8-mcp-server sandbox [--port 8808] [--db PATH] [--print-key]
                                       run the local graph8-compatible sandbox API
-  g8-mcp-server demo                  sandbox + connection instructions (what npm start runs)
+  g8-mcp-server demo [--port 8808] [--db PATH]
+                                      sandbox + connection instructions (what npm start runs)
   g8-mcp-server migrate-state [--data-dir .data]
                                       copy remote mode's sign-ins from SQLite into G8_DATABASE_URL
   g8-mcp-server --help | --version
@@ -26,7 +32,20 @@ Modes (G8_MCP_MODE / --mode): ${MODES.join(', ')}
 
 Toolsets (G8_TOOLSETS / --toolsets): ${TOOLSETS.join(', ')}
 
+Settings (environment, flag, meaning [default]); flags beat the environment:
+${table(['stdio', 'remote', 'cli'])}
+
+Sandbox and demo settings (g8-mcp-server sandbox|demo):
+${table(['sandbox'])}
+`;
+}
+
+export function sandboxHelpText(): string {
+  return `Usage: g8-mcp-server sandbox [options]
+
+Starts a local graph8-compatible REST API backed by SQLite, seeded with a demo org.
+
 Settings (environment, flag, meaning [default]):
-${rows.join('\n')}
+${table(['sandbox'])}
 `;
 }
