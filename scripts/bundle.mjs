@@ -30,7 +30,7 @@ const unbundledBranches = {
 
 /**
  * Every spec's input JSON Schema, converted by the code about to be bundled: a throwaway bundle of
- * tools/ and src/mcp/definition.ts from the same source files, run here. Refuses a catalogue where
+ * tools/ and src/catalogue/definition.ts from the same source files, run here. Refuses a catalogue where
  * two specs share a schema key.
  */
 async function convertSchemas() {
@@ -41,7 +41,7 @@ async function convertSchemas() {
     writeFileSync(
       entry,
       `import { sharedTools, devTools, gtmTools } from '${src}tools/index.ts';
-import { convertInputSchema, schemaKey } from '${src}src/mcp/definition.ts';
+import { convertInputSchema, schemaKey } from '${src}src/catalogue/definition.ts';
 const out = {};
 for (const spec of [...sharedTools, ...devTools, ...gtmTools]) {
   const key = schemaKey(spec);
@@ -71,7 +71,7 @@ export async function bundle() {
   const prebuilt = {
     name: 'prebuilt-schemas',
     setup(b) {
-      b.onLoad({ filter: /src\/mcp\/prebuilt-schemas\.ts$/ }, () => ({
+      b.onLoad({ filter: /src\/catalogue\/prebuilt-schemas\.ts$/ }, () => ({
         contents: `export const PREBUILT_SCHEMAS = ${JSON.stringify(schemas)};`,
         loader: 'js',
       }));

@@ -6,8 +6,8 @@
  * sandbox gives it to admins only. A reader sees their own org's records and no other's.
  */
 import type { ApiClient } from '../api/client.js';
-import { identityReader } from '../mcp/identity.js';
-import { scopeAllows } from '../mcp/scopes.js';
+import { scopeAllows } from '../catalogue/scopes.js';
+import { identityReader } from '../runtime/identity.js';
 
 export const READ_SCOPE = 'account:write';
 

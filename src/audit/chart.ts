@@ -3,7 +3,7 @@
  * axis): drawn on the server, so the page needs no script and loads nothing.
  */
 import { escapeHtml } from '../auth/consent/page.js';
-import { CALL_OUTCOMES, type CallOutcome } from '../mcp/call-audit.js';
+import { CALL_OUTCOMES, type CallOutcome } from './outcomes.js';
 import type { HourCount } from './store.js';
 
 const HOUR_MS = 3_600_000;

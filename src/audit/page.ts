@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { escapeHtml, htmlPage } from '../auth/consent/page.js';
-import { CALL_OUTCOMES } from '../mcp/call-audit.js';
 import type { Reader } from './access.js';
+import { CALL_OUTCOMES } from './outcomes.js';
 import type { AuditQuery } from './query.js';
 import type { AuditRecord } from './record.js';
 import type { AuditFacets } from './store.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditedCall, CallAudit } from '../mcp/call-audit.js';
-import type { IdentityResult } from '../mcp/identity.js';
+import type { IdentityResult } from '../runtime/identity.js';
 import type { AuditLog, Who } from './log.js';
 
 export interface AuditPrincipal {

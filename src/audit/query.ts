@@ -3,7 +3,7 @@
  * outcome, client, a time range (`from`/`since`, `to`/`until`: an ISO date or time, or a span
  * back from now such as `30m`, `24h`, `7d`), and the page. A bad value is an error naming it.
  */
-import { CALL_OUTCOMES, type CallOutcome } from '../mcp/call-audit.js';
+import { CALL_OUTCOMES, type CallOutcome } from './outcomes.js';
 
 export interface AuditQuery {
   readonly tool?: string | undefined;

@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Tier } from '../catalogue/types.js';
-import type { Approval, AuditedCall, CallOutcome } from '../mcp/call-audit.js';
+import type { AuditedCall } from '../mcp/call-audit.js';
 import { canonical } from '../mcp/confirmation.js';
+import type { Approval, CallOutcome } from './outcomes.js';
 
 export interface AuditRecord {
   readonly id: string;

@@ -2,7 +2,7 @@
  * Where audit records live. Async throughout, so a PostgreSQL store (shared state) fits the same
  * interface as the embedded SQLite one. Every read names one org: no query spans orgs.
  */
-import type { CallOutcome } from '../mcp/call-audit.js';
+import type { CallOutcome } from './outcomes.js';
 import type { AuditRecord } from './record.js';
 
 export interface AuditFilter {

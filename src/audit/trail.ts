@@ -7,7 +7,7 @@ import type { ApiClient } from '../api/client.js';
 import type { McpPrincipal } from '../auth/mcp-auth.js';
 import type { Config } from '../config/load.js';
 import type { CallAudit } from '../mcp/call-audit.js';
-import { identityReader } from '../mcp/identity.js';
+import { identityReader } from '../runtime/identity.js';
 import { jsonlAuditStore } from './jsonl-store.js';
 import { AuditLog, type AuditLogger } from './log.js';
 import { type AuditPrincipal, callAudit, credentialTag } from './principal.js';

@@ -3,8 +3,9 @@
  * G8_API_KEY: newest first, as a table or (--json) as the endpoint's JSON. Only the key's own org
  * shows, and only to a key of an org admin (unrestricted or with account:write).
  */
+
+import { CALL_OUTCOMES } from '../audit/outcomes.js';
 import type { Config } from '../config/load.js';
-import { CALL_OUTCOMES } from '../mcp/call-audit.js';
 import { singleValue, switchValue, tokenize } from './argv.js';
 import { FailedError, UsageError } from './errors.js';
 import { table } from './format.js';

@@ -1,14 +1,7 @@
-/**
- * The two ends of a tool call that need no network code: zod validation of the input (as the MCP
- * server does it, but naming flags) and the mapping of failures onto the same error bodies the
- * MCP tools return (src/mcp/result.ts). The call itself is in invoke.ts, loaded only when needed.
- */
-import { ApiError } from '../api/errors.js';
-import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import { apiErrorBody } from '../mcp/errors/classify.js';
-import { type ToolErrorBody, usageErrorResult } from '../mcp/result.js';
 import { G8Error } from '../platform/errors.js';
+import type { ToolErrorBody } from '../runtime/errors/body.js';
+import { failureOf } from '../runtime/outcome.js';
 import { pathParamIssues } from '../runtime/request.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { type FlagSpec, flagName } from './flags.js';
@@ -54,27 +47,10 @@ export function validateInput(
   throw new UsageError(`${command}: ${problems.join('; ')}`, `Run g8 ${command} --help for its flags.`);
 }
 
-/** Maps what a tool call can throw onto the CLI's failures, reusing the MCP error shaping. */
+/** Maps what a tool call can throw onto the CLI's failures, with the MCP tools' error bodies. */
 export function toCliError(error: unknown, tool: ExposedTool, input?: Record<string, unknown>): unknown {
-  if (error instanceof ApiError) {
-    return new ApiFailure(apiErrorBody(error, { tool: tool.name, spec: tool.spec, args: input }));
-  }
-  if (error instanceof PathParamError) {
-    return new ApiFailure(
-      errorBody(usageErrorResult(tool.name, error.message, error.param).structuredContent),
-      EXIT_USAGE,
-    );
-  }
-  // A tool's own argument rule, thrown before any request (as in the server).
-  if (error instanceof UsageError) {
-    return new ApiFailure(
-      errorBody(usageErrorResult(tool.name, error.message).structuredContent),
-      EXIT_USAGE,
-    );
-  }
-  return error;
-}
-
-function errorBody(structured: unknown): ToolErrorBody {
-  return (structured as { error: ToolErrorBody }).error;
+  const failure = failureOf(error, { tool: tool.name, spec: tool.spec, args: input });
+  // A bug stays itself: report() prints it as an internal error with its stack.
+  if (failure.internal) return error;
+  return new ApiFailure(failure.body, failure.body.code === 'invalid_arguments' ? EXIT_USAGE : EXIT_FAILED);
 }

@@ -4,8 +4,8 @@
  * a model sees. Parsing only turns strings into JSON types; the spec's zod schema still validates.
  */
 import { readFileSync } from 'node:fs';
+import { inputJsonSchema } from '../catalogue/definition.js';
 import type { ToolSpec } from '../catalogue/types.js';
-import { inputJsonSchema } from '../mcp/definition.js';
 import type { Arity } from './argv.js';
 import { UsageError } from './errors.js';
 

@@ -1,6 +1,6 @@
 /**
  * One tool call, down the same path the MCP server takes: `spec.run`, or the declarative request
- * through `bindCaller`, then the same result shaping (src/mcp/result.ts). Only the presentation
+ * through `bindCaller`, then the same outcome (src/runtime/outcome.ts). Only the presentation
  * differs from a tool result. With --wait, a job the tool starts is followed by the same loop as
  * an MCP task (src/runtime/follow.ts), and Ctrl-C cancels it at graph8 as tasks/cancel does. Imported lazily: it pulls in the HTTP client, which help and usage
  * errors never need.
@@ -8,9 +8,9 @@
 import type { ApiClient } from '../api/client.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { JobHandle, JobSpec, ProgressUpdate, RestCaller, RestResult } from '../catalogue/types.js';
-import { bindCaller } from '../mcp/caller.js';
-import { successResult } from '../mcp/result.js';
+import { bindCaller } from '../runtime/caller.js';
 import { followedResult, followJob } from '../runtime/follow.js';
+import { structuredOf } from '../runtime/outcome.js';
 import { buildRestRequest } from '../runtime/request.js';
 import { toCliError } from './call.js';
 
@@ -43,8 +43,7 @@ export async function callTool(
           )
         : started;
     // No size budget: the model-context limit of the MCP result does not apply to a terminal or a pipe.
-    const shaped = successResult(result.data, result.pagination, Number.POSITIVE_INFINITY);
-    return { structured: shaped.structuredContent as Record<string, unknown>, data: result.data };
+    return { structured: structuredOf(result.data, result.pagination), data: result.data };
   } catch (error) {
     throw toCliError(error, tool, input);
   }

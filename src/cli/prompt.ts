@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { ToolSpec } from '../catalogue/types.js';
-import { isDryRun, isGated, summarize } from '../mcp/confirm.js';
+import { isDryRun, isGated, summarize } from '../runtime/confirm.js';
 import { FailedError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 

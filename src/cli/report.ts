@@ -3,8 +3,9 @@
  * missing scope, hint, request id), a CLI failure as its message and hint; with --json, as JSON.
  * Returns the exit code the failure's kind carries.
  */
-import type { ToolErrorBody } from '../mcp/result.js';
+
 import { ConfigError, G8Error, internalRequestId } from '../platform/errors.js';
+import type { ToolErrorBody } from '../runtime/errors/body.js';
 import { ApiFailure } from './call.js';
 import { commandName } from './commands.js';
 import { EXIT_FAILED, EXIT_USAGE } from './errors.js';

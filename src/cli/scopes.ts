@@ -1,5 +1,5 @@
 /** Which commands a key's scopes reach, by the rule the MCP server filters its tool list with. */
-import { scopeAllows as grants } from '../mcp/scopes.js';
+import { scopeAllows as grants } from '../catalogue/scopes.js';
 import type { Command } from './commands.js';
 
 export interface ScopeGap {

@@ -4,8 +4,8 @@
  */
 import type { ApiClient } from '../api/client.js';
 import type { Mode } from '../catalogue/types.js';
-import { apiErrorBody } from '../mcp/errors/classify.js';
-import { identityReader } from '../mcp/identity.js';
+import { apiErrorBody } from '../runtime/errors/classify.js';
+import { identityReader } from '../runtime/identity.js';
 import { ApiFailure } from './call.js';
 import { commandsFor } from './commands.js';
 import { humanView } from './format.js';

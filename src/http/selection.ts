@@ -16,7 +16,7 @@ import {
   selectTools,
 } from '../catalogue/select.js';
 import type { Mode } from '../catalogue/types.js';
-import type { ReadOnlyBy } from '../mcp/errors/unavailable.js';
+import type { ReadOnlyBy } from '../mcp/unavailable.js';
 
 export class QueryError extends Error {}
 

@@ -4,30 +4,13 @@
  * it ended, graph8's status and request id); `audited` records it once the call is over. The sink
  * must return at once: writing happens off the request's path.
  */
+
+import type { Approval, CallOutcome } from '../audit/outcomes.js';
 import type { Tier } from '../catalogue/types.js';
 import type { TaskService } from './tasks/service.js';
 import { type TaskRecord, TERMINAL_STATUSES } from './tasks/store.js';
 
-/** How a gated call was let through; `not_gated` for everything that needs no approval. */
-export type Approval = 'elicitation' | 'token' | 'approval_page' | 'not_gated';
-
-/**
- * ok / tool_error: sent, and graph8 (or the composite tool) succeeded or failed. refused: nothing
- * sent (invalid arguments, missing scope, a per-principal limit, a confirmation of another call,
- * no elicitation under strict, too many tasks). asked: a confirmation (or preview) went back instead. declined: the
- * user said no. cancelled: the client cancelled the call (or its task) in flight. task_created:
- * the call became an MCP task; a `task` record tells how it ended.
- */
-export const CALL_OUTCOMES = [
-  'ok',
-  'tool_error',
-  'refused',
-  'asked',
-  'declined',
-  'cancelled',
-  'task_created',
-] as const;
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+export type { Approval, CallOutcome };
 
 export interface ClientInfo {
   readonly name?: string | undefined;

@@ -5,17 +5,17 @@
  */
 import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
+import { schemaKey } from '../catalogue/definition.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
 import type { Era } from '../ops/metrics.js';
 import type { CallSeen } from '../ops/observe-call.js';
+import { bindCaller } from '../runtime/caller.js';
+import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from '../runtime/confirm.js';
 import { pathParamIssues } from '../runtime/request.js';
 import type { ApprovalDesk } from './approvals.js';
 import { auditTaskEnd, type CallAudit, type CallNote, type ClientInfo, mark } from './call-audit.js';
-import { bindCaller } from './caller.js';
-import { type ConfirmMode, isDryRun, isGated, previewStructured, summarize } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
-import { schemaKey } from './definition.js';
 import { executeTool } from './execute.js';
 import { type FieldIssue, invalidArgumentsResult, structuredResult, toolErrorResult } from './result.js';
 import { TaskLimitError } from './tasks/service.js';

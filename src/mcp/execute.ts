@@ -6,20 +6,12 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { ApiError } from '../api/errors.js';
-import { PathParamError } from '../api/path.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { JobHandle, JobSpec, ProgressUpdate, RestCaller, RestResult } from '../catalogue/types.js';
-import { internalRequestId, UsageError } from '../platform/errors.js';
 import { followedResult, followJob } from '../runtime/follow.js';
+import { failureOf } from '../runtime/outcome.js';
 import { buildRestRequest } from '../runtime/request.js';
-import {
-  apiErrorResult,
-  internalErrorResult,
-  invalidArgumentsResult,
-  pageSizeArg,
-  successResult,
-  usageErrorResult,
-} from './result.js';
+import { errorResultOf, pageSizeArg, successResult } from './result.js';
 import type { TaskControl } from './tasks/service.js';
 
 /** A held call follows its job this long with progress; then it answers with the job as it stands. */
@@ -67,33 +59,18 @@ export async function executeTool(
   } catch (error) {
     // Cancelled (the client's request, or tasks/cancel): the caller deals with that, not a result.
     if (opts.signal?.aborted || opts.task?.signal.aborted) throw error;
-    if (error instanceof ApiError) {
-      deps.logger.debug(
-        { tool: tool.name, status: error.status, request_id: error.requestId },
-        'tool call failed',
+    const failure = failureOf(error, { tool: tool.name, spec, args: input, exposed: deps.exposed });
+    const status = error instanceof ApiError ? error.status : undefined;
+    const requestId = failure.body.request_id ?? undefined;
+    if (failure.internal) {
+      deps.logger.error(
+        { tool: tool.name, err: failure.internal.error, request_id: requestId },
+        'internal error in a tool call',
       );
-      return {
-        result: apiErrorResult(error, { tool: tool.name, spec, args: input, exposed: deps.exposed }),
-        ok: false,
-        status: error.status,
-        requestId: error.requestId,
-      };
+    } else if (status !== undefined) {
+      deps.logger.debug({ tool: tool.name, status, request_id: requestId }, 'tool call failed');
     }
-    // A path parameter no request can carry, met inside a composite tool: still nothing sent for it.
-    if (error instanceof PathParamError) {
-      return {
-        result: invalidArgumentsResult(tool.name, [{ field: error.param, message: error.problem }]),
-        ok: false,
-      };
-    }
-    // A tool's own argument rule (thrown before any request); anything else is a bug.
-    if (error instanceof UsageError) return { result: usageErrorResult(tool.name, error.message), ok: false };
-    const requestId = internalRequestId();
-    deps.logger.error(
-      { tool: tool.name, err: error, request_id: requestId },
-      'internal error in a tool call',
-    );
-    return { result: internalErrorResult(requestId), ok: false, requestId };
+    return { result: errorResultOf(failure.body), ok: false, status, requestId };
   }
 }
 

@@ -3,7 +3,7 @@
  * call), g8_tool_search (progressive discovery) and g8_call (run an enabled tool by name, for
  * tools found by g8_tool_search, which tools/list does not show).
  */
-import type { ToolDefinition } from './definition.js';
+import type { ToolDefinition } from '../catalogue/definition.js';
 
 export const WHOAMI = 'g8_whoami';
 export const TOOL_SEARCH = 'g8_tool_search';

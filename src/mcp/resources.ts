@@ -9,7 +9,7 @@ import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { PathParamError, pathParamProblem } from '../api/path.js';
 import type { RestRequest } from '../catalogue/types.js';
-import { bindCaller } from './caller.js';
+import { bindCaller } from '../runtime/caller.js';
 import { completePromptArgument } from './prompts.js';
 import { STEP_DATA_REFERENCE } from './reference.js';
 

@@ -5,22 +5,20 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiError } from '../api/errors.js';
 import type { ToolSpec } from '../catalogue/types.js';
+import { type ErrorFacts, errorBody, type FieldIssue, type ToolErrorBody } from '../runtime/errors/body.js';
+import type { ErrorCode } from '../runtime/errors/classes.js';
+import { apiErrorBody, type ErrorSite } from '../runtime/errors/classify.js';
+import { invalidArguments, structuredOf, usageFailure } from '../runtime/outcome.js';
 import { fitToBudget } from './budget.js';
-import { errorResultOf, type FieldIssue, toolErrorResult } from './errors/body.js';
-import { apiErrorBody, type ErrorSite } from './errors/classify.js';
 
-/** Lists become `{ items, pagination }`; objects pass through; anything else is `{ result }`. */
+/** The structured record (runtime/outcome.ts) within the result budget, and as text. */
 export function successResult(
   data: unknown,
   pagination?: unknown,
   maxChars = 25_000,
   sizeArg = 'limit',
 ): CallToolResult {
-  let structured: Record<string, unknown>;
-  if (Array.isArray(data)) structured = { items: data };
-  else if (typeof data === 'object' && data !== null) structured = { ...(data as Record<string, unknown>) };
-  else structured = { result: data ?? null };
-  if (pagination !== undefined && pagination !== null) structured.pagination = pagination;
+  const structured = structuredOf(data, pagination);
   // Most results fit: their JSON is measured and sent as the text in one stringify.
   const text = JSON.stringify(structured);
   if (text.length <= maxChars) return { structuredContent: structured, content: [{ type: 'text', text }] };
@@ -37,8 +35,7 @@ export function structuredResult(structured: Record<string, unknown>): CallToolR
   return { structuredContent: structured, content: [{ type: 'text', text }] };
 }
 
-export type { FieldIssue, ToolErrorBody } from './errors/body.js';
-export { toolErrorResult } from './errors/body.js';
+export type { FieldIssue, ToolErrorBody } from '../runtime/errors/body.js';
 
 export function apiErrorResult(error: ApiError, site: ErrorSite): CallToolResult {
   return errorResultOf(apiErrorBody(error, site));
@@ -46,27 +43,24 @@ export function apiErrorResult(error: ApiError, site: ErrorSite): CallToolResult
 
 /** Bad arguments, caught before anything reaches the network. */
 export function invalidArgumentsResult(tool: string, issues: readonly FieldIssue[]): CallToolResult {
-  const text = issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ');
-  return toolErrorResult('invalid_arguments', `Invalid arguments for ${tool}: ${text}`, {
-    field: issues[0]?.field,
-    values: { tool },
-    ...(issues.length > 1 ? { extra: { fields: [...issues] } } : {}),
-  });
+  return errorResultOf(invalidArguments(tool, issues));
 }
 
 /** A rule the tool checks itself (e.g. two options that exclude each other); nothing was sent. */
 export function usageErrorResult(tool: string, message: string, field?: string): CallToolResult {
-  return toolErrorResult('invalid_arguments', message, { field, values: { tool } });
+  return errorResultOf(usageFailure(tool, message, field));
 }
 
-/**
- * Our own fault; the details go to the log under `requestId`, never to the model, which gets the
- * id to report.
- */
-export function internalErrorResult(requestId: string): CallToolResult {
-  return toolErrorResult(
-    'internal_error',
-    `Internal error in the MCP server (request id ${requestId}); the details are in its log under that id.`,
-    { requestId },
-  );
+export function errorResultOf(body: ToolErrorBody): CallToolResult {
+  const structured = { error: body };
+  return {
+    isError: true,
+    structuredContent: structured,
+    content: [{ type: 'text', text: JSON.stringify(structured) }],
+  };
+}
+
+/** A failed call as a tool result: `{ error: body }` as structuredContent and as text. */
+export function toolErrorResult(code: ErrorCode, message: string, facts: ErrorFacts = {}): CallToolResult {
+  return errorResultOf(errorBody(code, message, facts));
 }

@@ -16,22 +16,22 @@ import {
 } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
 import { cleanText } from '../api/errors.js';
+import { inputJsonSchema, type ToolDefinition, toolDefinition } from '../catalogue/definition.js';
+import { scopeAllows } from '../catalogue/scopes.js';
+import { rankTools } from '../catalogue/search.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import type { PrincipalLimits } from '../ops/limits.js';
 import { type CallSeen, countRefused, observeCall } from '../ops/observe-call.js';
+import type { ConfirmMode } from '../runtime/confirm.js';
+import { type Identity, type IdentityResult, identityReader } from '../runtime/identity.js';
 import type { ApprovalDesk } from './approvals.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
 import { audited, type CallAudit, type CallNote, mark } from './call-audit.js';
-import type { ConfirmMode } from './confirm.js';
 import type { Confirmations } from './confirmation.js';
-import { inputJsonSchema, type ToolDefinition, toolDefinition } from './definition.js';
-import type { UnavailableTool } from './errors/unavailable.js';
-import { type Identity, type IdentityResult, identityReader } from './identity.js';
 import { CALL, callDefinition, TOOL_SEARCH, toolSearchDefinition, WHOAMI, whoamiDefinition } from './meta.js';
 import { structuredResult, toolErrorResult, usageErrorResult } from './result.js';
-import { scopeAllows } from './scopes.js';
-import { rankTools } from './search.js';
 import type { ToolTasks } from './tasks/tool-tasks.js';
+import type { UnavailableTool } from './unavailable.js';
 
 export interface HostContext {
   readonly tools: readonly ExposedTool[];

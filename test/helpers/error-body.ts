@@ -1,7 +1,7 @@
 /** The one error body (README "Results and errors"): what every failed tool call must carry. */
 import { expect } from 'vitest';
-import type { ToolErrorBody } from '../../src/mcp/errors/body.js';
-import { ERROR_CLASSES } from '../../src/mcp/errors/classes.js';
+import type { ToolErrorBody } from '../../src/runtime/errors/body.js';
+import { ERROR_CLASSES } from '../../src/runtime/errors/classes.js';
 
 export type ErrorBody = ToolErrorBody;
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CLASSES } from '../../src/mcp/errors/classes.js';
+import { ERROR_CLASSES } from '../../src/runtime/errors/classes.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

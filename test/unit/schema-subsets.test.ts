@@ -4,9 +4,9 @@
  * rules of Gemini's and OpenAI's (non-strict) function-calling subsets (test/helpers/schema-subsets.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { toolDefinition } from '../../src/catalogue/definition.js';
 import { MODES, selectTools } from '../../src/catalogue/select.js';
 import { catalogue } from '../../src/catalogue-loader.js';
-import { toolDefinition } from '../../src/mcp/definition.js';
 import { listTools, withCatalogueClient } from '../helpers/catalogue-list.js';
 import { geminiProblems, openAiProblems, type ToolLike } from '../helpers/schema-subsets.js';
 

@@ -4,9 +4,9 @@
  * binding, the caller's credential from what remote mode sealed for it (TaskCredentials).
  */
 import type { ApiClient } from '../../api/client.js';
+import { schemaKey } from '../../catalogue/definition.js';
 import type { ExposedTool } from '../../catalogue/select.js';
-import { bindCaller } from '../caller.js';
-import { schemaKey } from '../definition.js';
+import { bindCaller } from '../../runtime/caller.js';
 import { type ExecuteDeps, executeTool } from '../execute.js';
 import { TaskService, type TaskServiceOptions, type TaskWork } from './service.js';
 import type { TaskRecord } from './store.js';

@@ -4,10 +4,10 @@
  * the one change that reaches it, as a tool error it can read and act on.
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { cleanText } from '../../api/errors.js';
-import { type Catalogue, MODES, type Selection, toolsForMode } from '../../catalogue/select.js';
-import type { Mode } from '../../catalogue/types.js';
-import { toolErrorResult } from './body.js';
+import { cleanText } from '../api/errors.js';
+import { type Catalogue, MODES, type Selection, toolsForMode } from '../catalogue/select.js';
+import type { Mode } from '../catalogue/types.js';
+import { toolErrorResult } from './result.js';
 
 /** Who made this connection read-only: a server setting, the /mcp URL, or the OAuth grant. */
 export type ReadOnlyBy = 'setting' | 'url' | 'token';

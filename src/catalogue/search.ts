@@ -2,7 +2,7 @@
  * Ranking for g8_tool_search: a small BM25-like score over each tool's name, toolset, keywords
  * and description. Name and toolset hits weigh most; words common to many tools weigh little.
  */
-import type { ExposedTool } from '../catalogue/select.js';
+import type { ExposedTool } from './select.js';
 
 const STOP = new Set([
   'a',

@@ -2,7 +2,6 @@
  * The one error body every failed tool call carries, local or from graph8: always the same keys
  * with the same types, its `type`, `retryable` and `hint` from its class (classes.ts).
  */
-import type { CallToolResult } from '@modelcontextprotocol/server';
 import { ERROR_CLASSES, type ErrorCode, type ErrorType, fillHint } from './classes.js';
 
 export interface FieldIssue {
@@ -53,17 +52,3 @@ export function errorBody(code: ErrorCode, message: string, facts: ErrorFacts = 
 }
 
 const quoted = (name: string | null | undefined) => (name ? `\`${name}\`` : undefined);
-
-export function errorResultOf(body: ToolErrorBody): CallToolResult {
-  const structured = { error: body };
-  return {
-    isError: true,
-    structuredContent: structured,
-    content: [{ type: 'text', text: JSON.stringify(structured) }],
-  };
-}
-
-/** A failed call as a tool result: `{ error: body }` as structuredContent and as text. */
-export function toolErrorResult(code: ErrorCode, message: string, facts: ErrorFacts = {}): CallToolResult {
-  return errorResultOf(errorBody(code, message, facts));
-}

@@ -5,8 +5,8 @@
  * converts nothing.
  */
 import { z } from 'zod';
-import type { HttpMethod, Tier, ToolSpec } from '../catalogue/types.js';
 import { PREBUILT_SCHEMAS } from './prebuilt-schemas.js';
+import type { HttpMethod, Tier, ToolSpec } from './types.js';
 
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
