@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
+import { catalogue } from '../tools/index.js';
 import { coreForMode, selectTools } from './catalogue/select.js';
-import { catalogue } from './catalogue-loader.js';
 import { checkApiKey } from './config/api-key.js';
 import type { Config } from './config/load.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
+import { apiClientFor, hostSettings, toolTasksFor } from './mcp/from-config.js';
 import { buildServer } from './mcp/server.js';
 import { MemoryTaskStore } from './mcp/tasks/store.js';
 import { toolHost } from './mcp/tool-host.js';
@@ -17,7 +18,6 @@ import { unavailableTools } from './mcp/unavailable.js';
 import { startTracing, stopTracing } from './ops/trace.js';
 import { createLogger } from './platform/log.js';
 import { VERSION } from './platform/version.js';
-import { apiClientFor, hostSettings, toolTasksFor } from './serve.js';
 import { withVersionGuard } from './stdio-version-guard.js';
 
 export { checkApiKey } from './config/api-key.js';

@@ -1,3 +1,4 @@
+import type { Catalogue } from '../src/catalogue/select.js';
 import type { ToolSpec } from '../src/catalogue/types.js';
 import { devCampaignTools } from './dev/campaigns.js';
 import { devKnowledgeTools } from './dev/knowledge.js';
@@ -71,3 +72,12 @@ export const CORE_TOOLS: readonly string[] = [
   'g8_gtm_get_campaign',
   'g8_gtm_search_kb',
 ];
+
+/** The shipped catalogue, in the shape selection works on. */
+export const catalogue: Catalogue = {
+  shared: sharedTools,
+  dev: devTools,
+  gtm: gtmTools,
+  gtmAliases: GTM_ALIASES,
+  core: CORE_TOOLS,
+};

@@ -3,9 +3,10 @@
  * → `search-contacts`), plus the short forms graph8 documents for its own `g8` CLI as aliases.
  * Built from the catalogue on every run, so the CLI cannot drift from the MCP server.
  */
+
+import { catalogue } from '../../tools/index.js';
 import { type ExposedTool, MODES, toolsForMode } from '../catalogue/select.js';
 import type { Mode } from '../catalogue/types.js';
-import { catalogue } from '../catalogue-loader.js';
 import { closest } from './argv.js';
 import { type FlagSpec, flagsFor } from './flags.js';
 

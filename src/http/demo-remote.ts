@@ -3,7 +3,7 @@
  * graph8" pointed at the sandbox's OAuth provider, plus the text that tells a person how to
  * connect Claude Code, Cursor and Windsurf to it.
  */
-import { catalogue } from '../catalogue-loader.js';
+import { catalogue } from '../../tools/index.js';
 import { loadConfig } from '../config/load.js';
 import { StartupError } from '../platform/errors.js';
 import { createLogger } from '../platform/log.js';

@@ -2,7 +2,7 @@
  * `g8-mcp-server --http [--port 8080] [--public-url https://…]`: remote mode until SIGINT/SIGTERM.
  * Logs go to stderr; the one line a person needs (the URL to paste) is logged at info.
  */
-import { catalogue } from '../catalogue-loader.js';
+import { catalogue } from '../../tools/index.js';
 import { loadConfig } from '../config/load.js';
 import { startTracing, stopTracing } from '../ops/trace.js';
 import { createLogger } from '../platform/log.js';

@@ -35,6 +35,7 @@ import { UpstreamOAuth } from '../auth/upstream.js';
 import type { Catalogue } from '../catalogue/select.js';
 import type { Config } from '../config/load.js';
 import { Confirmations } from '../mcp/confirmation.js';
+import { apiClientFor, hostSettings, toolTasksFor } from '../mcp/from-config.js';
 import { buildServer, type ServerShared } from '../mcp/server.js';
 import { openSqliteTaskStore } from '../mcp/tasks/sqlite-store.js';
 import type { TaskStore } from '../mcp/tasks/store.js';
@@ -46,7 +47,6 @@ import type { MetricsServer } from '../ops/metrics-server.js';
 import { StartupError } from '../platform/errors.js';
 import type { Logger } from '../platform/log.js';
 import { VERSION } from '../platform/version.js';
-import { apiClientFor, hostSettings, toolTasksFor } from '../serve.js';
 import {
   EngineUnavailableError,
   openSharedState,

@@ -18,8 +18,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolsForMode } from '../../src/catalogue/select.js';
-import { catalogue } from '../../src/catalogue-loader.js';
 import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
+import { catalogue } from '../../tools/index.js';
 import { launchBrowser, signInWithApiKey, signInWithGraph8 } from '../helpers/http-browser.js';
 import { initialize, tokenRequest } from '../helpers/http-consent.js';
 import { startCallbackServer, TestOAuthProvider } from '../helpers/http-oauth-client.js';

@@ -9,7 +9,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ApiClient } from '../../src/api/client.js';
 import { coreForMode, selectTools } from '../../src/catalogue/select.js';
 import type { Mode } from '../../src/catalogue/types.js';
-import { catalogue } from '../../src/catalogue-loader.js';
+import { catalogue } from '../../tools/index.js';
 import { buildTestServer } from './server.js';
 
 export async function withCatalogueClient<T>(

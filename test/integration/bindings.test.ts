@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolsForMode } from '../../src/catalogue/select.js';
-import { catalogue } from '../../src/catalogue-loader.js';
+import { catalogue } from '../../tools/index.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
 import { defaultHandler, type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
 import { type StdioSession, startStdio } from '../helpers/stdio.js';

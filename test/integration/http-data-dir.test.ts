@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogue } from '../../src/catalogue-loader.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startRemoteServer } from '../../src/http/server.js';
+import { catalogue } from '../../tools/index.js';
 import { MAIN } from '../helpers/stdio.js';
 
 const SECRET = `${Buffer.alloc(32, 7).toString('base64url')}\n`;

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
 import { selectTools } from '../../src/catalogue/select.js';
-import { catalogue } from '../../src/catalogue-loader.js';
+import { catalogue } from '../../tools/index.js';
 import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
 import { buildTestServer } from '../helpers/server.js';
 

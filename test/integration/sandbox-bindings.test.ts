@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolsForMode } from '../../src/catalogue/select.js';
-import { catalogue } from '../../src/catalogue-loader.js';
+import { catalogue } from '../../tools/index.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { type StdioSession, startStdio } from '../helpers/stdio.js';
 

@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogue } from '../../src/catalogue-loader.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { RemoteServer } from '../../src/http/server.js';
 import { startRemoteServer } from '../../src/http/server.js';
+import { catalogue } from '../../tools/index.js';
 import { type Engines, freshEngines } from '../helpers/engines.js';
 import { initialize, tokenRequest, tokensViaApiKey } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';

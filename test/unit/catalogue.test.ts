@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { selectTools } from '../../src/catalogue/select.js';
 import { unwrapArguments } from '../../src/catalogue/types.js';
-import { catalogue } from '../../src/catalogue-loader.js';
 import { summarize } from '../../src/runtime/confirm.js';
+import { catalogue } from '../../tools/index.js';
 import { cases, nameInMode } from '../fixtures/bindings.js';
 import { listTools } from '../helpers/catalogue-list.js';
 

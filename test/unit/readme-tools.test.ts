@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MODES } from '../../src/catalogue/select.js';
-import { catalogue } from '../../src/catalogue-loader.js';
+import { catalogue } from '../../tools/index.js';
 import { listTools } from '../helpers/catalogue-list.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

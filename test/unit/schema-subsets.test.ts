@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { toolDefinition } from '../../src/catalogue/definition.js';
 import { MODES, selectTools } from '../../src/catalogue/select.js';
-import { catalogue } from '../../src/catalogue-loader.js';
+import { catalogue } from '../../tools/index.js';
 import { listTools, withCatalogueClient } from '../helpers/catalogue-list.js';
 import { geminiProblems, openAiProblems, type ToolLike } from '../helpers/schema-subsets.js';
 

@@ -3,16 +3,17 @@
  * settings every caller's ToolHost gets, and the tasks. One place, so a new setting cannot reach one face and not
  * the other.
  */
-import { ApiClient, type ApiClientOptions, type ApiLogger } from './api/client.js';
-import { MODES, toolsForMode } from './catalogue/select.js';
-import type { Mode } from './catalogue/types.js';
-import { catalogue } from './catalogue-loader.js';
-import type { Config } from './config/load.js';
-import type { CallLogger } from './mcp/call.js';
-import type { TaskStore } from './mcp/tasks/store.js';
-import { type TaskCredentials, ToolTasks } from './mcp/tasks/tool-tasks.js';
-import type { HostContext } from './mcp/tool-host.js';
-import { USER_AGENT } from './platform/version.js';
+
+import { catalogue } from '../../tools/index.js';
+import { ApiClient, type ApiClientOptions, type ApiLogger } from '../api/client.js';
+import { MODES, toolsForMode } from '../catalogue/select.js';
+import type { Mode } from '../catalogue/types.js';
+import type { Config } from '../config/load.js';
+import { USER_AGENT } from '../platform/version.js';
+import type { CallLogger } from './call.js';
+import type { TaskStore } from './tasks/store.js';
+import { type TaskCredentials, ToolTasks } from './tasks/tool-tasks.js';
+import type { HostContext } from './tool-host.js';
 
 export function apiClientFor(
   config: Config,
