@@ -1,20 +1,13 @@
 /** The one settings table and what is made from it: the README's table, --help, the parser. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { helpText, sandboxHelpText } from '../../src/config/help.js';
 import { readSettings, rowsOf } from '../../src/config/parse.js';
-import { readmeTable } from '../../src/config/readme.js';
 import { type Row, SETTINGS } from '../../src/config/settings.js';
 import { ConfigError, UsageError } from '../../src/platform/errors.js';
 
 const rows = Object.values(SETTINGS as Record<string, Row>);
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 describe('the settings table', () => {
-  it('is the README table, as generated (npm run settings:readme rewrites it)', () => {
-    expect(README).toContain(readmeTable());
-  });
-
   it('--help lists every setting: each variable and each flag', () => {
     const help = helpText();
     for (const r of rows) {
