@@ -2,7 +2,7 @@
  * `npm start`: the sandbox on a local data file, a self-check through the real MCP server, and
  * copy-paste instructions for connecting a client to it.
  */
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMcpHandler } from '@modelcontextprotocol/server';
@@ -80,7 +80,14 @@ export async function runDemo(argv: readonly string[]): Promise<void> {
   const opts = parseArgs(argv);
   mkdirSync(resolve(opts.dbPath, '..'), { recursive: true });
   const { startSandbox } = await import('./sandbox/index.js');
-  const sandbox = await startSandbox({ port: opts.port, dbPath: opts.dbPath });
+  // The sandbox logs a line per request: into a file, so the banner below stays on screen.
+  const logPath = resolve(opts.dbPath, '..', 'sandbox.log');
+  const logFile = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
+  const sandbox = await startSandbox({
+    port: opts.port,
+    dbPath: opts.dbPath,
+    log: (line) => logFile.write(`${new Date().toISOString()} ${line}\n`),
+  });
   const check = await selfCheck(sandbox.url, sandbox.demoKey);
   const { startDemoRemote } = await import('./http/demo-remote.js');
   const remote = await startDemoRemote({
@@ -99,6 +106,7 @@ export async function runDemo(argv: readonly string[]): Promise<void> {
 graph8 sandbox ${VERSION} is running
   API        ${sandbox.url}/api/v1   (dashboard: ${sandbox.url}/)
   database   ${opts.dbPath}
+  requests   ${logPath}   (tail -f it to watch)
   demo key   ${sandbox.demoKey}   (test mode, full access, local only)
   self-check ${check}
 
