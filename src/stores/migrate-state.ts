@@ -12,12 +12,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sealer } from '../auth/crypto.js';
 import { loadServerSecret, SECRET_FILE } from '../auth/secret.js';
+import { AUTH_MIGRATIONS } from '../auth/sqlite-store.js';
 import type { GrantRow } from '../auth/store-rows.js';
 import type { Config } from '../config.js';
 import { insertOf } from './pg-auth-store.js';
 import { inTransaction } from './pg-transaction.js';
 import { openPostgres } from './postgres.js';
-import { loadDriver } from './sqlite.js';
+import { openSqlite, type SqliteDb, StoreUnavailableError } from './sqlite.js';
 
 export class MigrateStateError extends Error {}
 
@@ -63,19 +64,30 @@ export async function migrateState(
   if (!existsSync(file)) throw new MigrateStateError(`${file} does not exist: there is no state to copy.`);
   const target = new Sealer(loadServerSecret(config.dataDir, config.mcpSecret));
   const sources = sourceSealers(config.dataDir, config.mcpSecret);
-  const Driver = await loadDriver('OAuth grants');
-  const db = new Driver(file, { readonly: true, fileMustExist: true });
+  // Opened as the server opens it, so a file of an older release is brought up to date first.
+  // A server still running on the directory holds the file: it is named, and must stop first
+  // (sign-ins it took after the copy would not reach PostgreSQL anyway).
+  let db: SqliteDb;
+  try {
+    db = await openSqlite(config.dataDir, 'oauth.db', 'OAuth grants', AUTH_MIGRATIONS);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw new MigrateStateError(error.message);
+    throw error;
+  }
   const now = Date.now();
   let clients: Record<string, unknown>[];
   let grants: GrantRow[];
   let tokens: Record<string, unknown>[];
   try {
-    clients = db.prepare('SELECT * FROM clients').all() as Record<string, unknown>[];
-    grants = (db.prepare('SELECT * FROM grants').all() as GrantRow[]).map((g) => ({
-      ...g,
-      credential: g.revoked_at === null ? reseal(g, sources, target) : g.credential,
-    }));
-    tokens = db.prepare('SELECT * FROM tokens WHERE expires_at > ?').all(now) as Record<string, unknown>[];
+    clients = db.prepare<Record<string, unknown>>('SELECT * FROM clients').all();
+    grants = db
+      .prepare<GrantRow>('SELECT * FROM grants')
+      .all()
+      .map((g) => ({
+        ...g,
+        credential: g.revoked_at === null ? reseal(g, sources, target) : g.credential,
+      }));
+    tokens = db.prepare<Record<string, unknown>>('SELECT * FROM tokens WHERE expires_at > ?').all(now);
   } finally {
     db.close();
   }

@@ -1,0 +1,112 @@
+/**
+ * The embedded SQLite engine against the one it replaced: node-sqlite3-wasm (through the stores'
+ * own wrapper, src/stores/sqlite.ts, as remote mode runs it: rollback journal, full sync) beside
+ * better-sqlite3 as 0.1.0 ran it (WAL, synchronous=NORMAL). Same schema (oauth.db), same SQL.
+ *
+ *   npx tsc -p tsconfig.json && node bench/sqlite-engine.mjs
+ *
+ * Figures: open (first open of a new file, schema made; then reopen of an existing one), token
+ * writes per second (one committed INSERT each, as a sign-in or refresh writes), and a token check
+ * (token by hash, then its grant: what every authenticated /mcp request reads), median of 5 rounds.
+ * better-sqlite3 is needed only here; it is skipped with a note when it is not installed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUTH_MIGRATIONS } from '../dist/src/auth/sqlite-store.js';
+import { oauthTables } from '../dist/src/auth/store-rows.js';
+import { openSqlite } from '../dist/src/stores/sqlite.js';
+
+const WRITES = 500;
+const CHECKS = 20_000;
+const ROUNDS = 5;
+const require = createRequire(import.meta.url);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+const wasm = {
+  name: 'node-sqlite3-wasm (now)',
+  open: (dir) => openSqlite(dir, 'oauth.db', 'OAuth grants', AUTH_MIGRATIONS),
+};
+
+let better;
+try {
+  const Database = require('better-sqlite3');
+  better = {
+    name: 'better-sqlite3 (0.1.0)',
+    open: async (dir) => {
+      const db = new Database(join(dir, 'oauth.db'));
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('synchronous = NORMAL');
+      db.exec(oauthTables('INTEGER'));
+      return db;
+    },
+  };
+} catch {
+  console.log('better-sqlite3 is not installed: only node-sqlite3-wasm is measured.');
+}
+
+function tokenRow(i) {
+  return {
+    token_hash: String(i).padStart(64, '0'),
+    kind: 'access',
+    grant_id: 'g1',
+    client_id: 'c1',
+    scopes: '["contacts:read"]',
+    resource: 'http://127.0.0.1/mcp',
+    expires_at: Date.now() + 3_600_000,
+  };
+}
+
+async function round(engine) {
+  const dir = mkdtempSync(join(tmpdir(), 'g8-sqlite-bench-'));
+  try {
+    let t0 = process.hrtime.bigint();
+    let db = await engine.open(dir);
+    const openNew = ms(t0);
+    db.close();
+    t0 = process.hrtime.bigint();
+    db = await engine.open(dir);
+    const reopen = ms(t0);
+    db.prepare(
+      `INSERT INTO grants (id, client_id, scopes, resource, credential_kind, credential, subject, created_at)
+       VALUES ('g1', 'c1', '[]', 'r', 'api_key', 'v1:x', 's', 0)`,
+    ).run();
+    const insert = db.prepare(
+      `INSERT INTO tokens (token_hash, kind, grant_id, client_id, scopes, resource, expires_at)
+       VALUES (@token_hash, @kind, @grant_id, @client_id, @scopes, @resource, @expires_at)`,
+    );
+    t0 = process.hrtime.bigint();
+    for (let i = 0; i < WRITES; i++) insert.run(tokenRow(i));
+    const writesPerSec = WRITES / (ms(t0) / 1000);
+    const token = db.prepare('SELECT * FROM tokens WHERE token_hash = ?');
+    const grant = db.prepare('SELECT * FROM grants WHERE id = ?');
+    t0 = process.hrtime.bigint();
+    for (let i = 0; i < CHECKS; i++) {
+      const t = token.get(tokenRow(i % WRITES).token_hash);
+      if (!t || !grant.get(t.grant_id)) throw new Error('token check found nothing');
+    }
+    const checkUs = (ms(t0) * 1000) / CHECKS;
+    db.close();
+    return { openNew, reopen, writesPerSec, checkUs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rows = [];
+for (const engine of [wasm, better].filter(Boolean)) {
+  const runs = [];
+  for (let r = 0; r < ROUNDS; r++) runs.push(await round(engine));
+  rows.push({
+    engine: engine.name,
+    'open new (ms)': median(runs.map((r) => r.openNew)).toFixed(1),
+    'reopen (ms)': median(runs.map((r) => r.reopen)).toFixed(1),
+    'token writes/s': Math.round(median(runs.map((r) => r.writesPerSec))),
+    'token check (µs)': median(runs.map((r) => r.checkUs)).toFixed(1),
+  });
+}
+console.table(rows);

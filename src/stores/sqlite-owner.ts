@@ -1,0 +1,82 @@
+/**
+ * Who holds an embedded SQLite file. The engine (node-sqlite3-wasm) locks a file by creating a
+ * `<file>.lock` directory, and remote mode keeps that lock for as long as it runs (exclusive
+ * locking, see sqlite.ts). A process that is killed, or exits without closing, leaves the
+ * directory behind, and nothing could open the file again. So beside the lock the holder writes
+ * `<file>.owner` (pid, host, and the process's start time where the OS tells it), and an opener
+ * that finds a lock asks: is its holder still alive? A dead holder's lock is removed; a live one's
+ * is refused with a message that names it.
+ */
+import { readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+interface Owner {
+  readonly pid: number;
+  readonly host: string;
+  /** Linux: the process's start time in clock ticks since boot (/proc/<pid>/stat), so a pid the
+   * OS gave to a new process (a restarted container's pid 1) is not taken for the old holder. */
+  readonly start: string | null;
+}
+
+/** A lock with no owner file is stale once older than this: the owner is written right after. */
+const ORPHAN_LOCK_MS = 5_000;
+
+function startOf(pid: number): string | null {
+  try {
+    // Field 22; the command name (field 2) may hold spaces, so count from after its ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(owner: Owner): boolean {
+  if (owner.host !== hostname()) return true; // cannot tell from here: assume it runs
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  return owner.start === null || startOf(owner.pid) === null || startOf(owner.pid) === owner.start;
+}
+
+function readOwner(path: string): Owner | undefined {
+  try {
+    return JSON.parse(readFileSync(`${path}.owner`, 'utf8')) as Owner;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Before opening `path`: removes a lock left by a dead process. Answers the live holder's
+ * description when another process holds the file, else undefined (the file is free).
+ */
+export function clearStaleLock(path: string): string | undefined {
+  const lock = `${path}.lock`;
+  let lockedAt: number;
+  try {
+    lockedAt = statSync(lock).mtimeMs;
+  } catch {
+    return undefined; // no lock
+  }
+  const owner = readOwner(path);
+  if (owner === undefined ? Date.now() - lockedAt < ORPHAN_LOCK_MS : alive(owner)) {
+    return owner ? `process ${owner.pid} on ${owner.host}` : 'a process starting right now';
+  }
+  // The dead holder's WAL stays: opening the file replays what it had committed.
+  rmdirSync(lock);
+  rmSync(`${path}.owner`, { force: true });
+  return undefined;
+}
+
+/** Records this process as the holder of `path` (called once the lock is ours). */
+export function claimOwner(path: string): void {
+  const owner: Owner = { pid: process.pid, host: hostname(), start: startOf(process.pid) };
+  writeFileSync(`${path}.owner`, `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+}
+
+export function releaseOwner(path: string): void {
+  rmSync(`${path}.owner`, { force: true });
+}
