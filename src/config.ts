@@ -88,6 +88,11 @@ export const SETTINGS: readonly Setting[] = [
     help: 'Remote mode: secret (32+ chars) sealing upstream credentials; else kept in the data dir',
   },
   {
+    env: 'G8_MCP_SECRET_PREVIOUS',
+    default: '(none)',
+    help: 'Remote mode: earlier G8_MCP_SECRETs, comma-separated, newest first: they still open, never seal',
+  },
+  {
     env: 'G8_ALLOWED_HOSTS',
     default: '(public host, localhost, 127.0.0.1)',
     help: 'Remote mode: Host headers accepted (DNS-rebinding guard)',
@@ -265,6 +270,7 @@ const ConfigSchema = z.object({
     .optional(),
   dataDir: z.string().min(1).default('.data'),
   mcpSecret: z.string().optional(),
+  mcpSecretPrevious: z.string().optional(),
   allowedHosts: list,
   allowedOrigins: list,
   httpStateless: bool,

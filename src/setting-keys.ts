@@ -24,6 +24,7 @@ export const ENV_KEYS = {
   G8_PUBLIC_URL: 'publicUrl',
   G8_DATA_DIR: 'dataDir',
   G8_MCP_SECRET: 'mcpSecret',
+  G8_MCP_SECRET_PREVIOUS: 'mcpSecretPrevious',
   G8_ALLOWED_HOSTS: 'allowedHosts',
   G8_ALLOWED_ORIGINS: 'allowedOrigins',
   G8_HTTP_STATELESS: 'httpStateless',

@@ -10,8 +10,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Sealer } from '../auth/crypto.js';
-import { loadServerSecret, SECRET_FILE } from '../auth/secret.js';
+import { SealError, Sealer } from '../auth/crypto.js';
+import { loadSecretRing, loadServerSecret } from '../auth/secret.js';
 import { AUTH_MIGRATIONS } from '../auth/sqlite-store.js';
 import type { GrantRow } from '../auth/store-rows.js';
 import type { Config } from '../config.js';
@@ -29,24 +29,16 @@ export interface MigrateReport {
   readonly tokens: number;
 }
 
-/** The secrets the grants may be sealed with: the data directory's generated one, G8_MCP_SECRET. */
-function sourceSealers(dataDir: string, configured: string | undefined): Sealer[] {
-  const sealers: Sealer[] = [];
-  if (existsSync(join(dataDir, SECRET_FILE))) sealers.push(new Sealer(loadServerSecret(dataDir, undefined)));
-  if (configured) sealers.push(new Sealer(loadServerSecret(dataDir, configured)));
-  return sealers;
-}
-
-function reseal(grant: GrantRow, from: readonly Sealer[], to: Sealer): string {
+function reseal(grant: GrantRow, from: Sealer, to: Sealer): string {
   const owner = `grant:${grant.id}`;
-  for (const sealer of from) {
-    try {
-      return to.seal(sealer.open(grant.credential, owner), owner);
-    } catch {}
+  try {
+    return to.seal(from.open(grant.credential, owner), owner);
+  } catch (error) {
+    if (!(error instanceof SealError)) throw error;
+    throw new MigrateStateError(
+      `grant ${grant.id} cannot be opened with the data directory's secret, G8_MCP_SECRET nor G8_MCP_SECRET_PREVIOUS; run this with G8_DATA_DIR (or --data-dir) and the secrets as the single machine had them. Nothing was copied.`,
+    );
   }
-  throw new MigrateStateError(
-    `grant ${grant.id} cannot be opened with the data directory's secret nor with G8_MCP_SECRET; run this with G8_DATA_DIR (or --data-dir) and G8_MCP_SECRET as the single machine had them. Nothing was copied.`,
-  );
 }
 
 export async function migrateState(
@@ -63,7 +55,8 @@ export async function migrateState(
   const file = join(config.dataDir, 'oauth.db');
   if (!existsSync(file)) throw new MigrateStateError(`${file} does not exist: there is no state to copy.`);
   const target = new Sealer(loadServerSecret(config.dataDir, config.mcpSecret));
-  const sources = sourceSealers(config.dataDir, config.mcpSecret);
+  // The whole ring opens: G8_MCP_SECRET, G8_MCP_SECRET_PREVIOUS, and the data directory's own secret.
+  const sources = new Sealer(loadSecretRing(config.dataDir, config.mcpSecret, config.mcpSecretPrevious));
   // Opened as the server opens it, so a file of an older release is brought up to date first.
   // A server still running on the directory holds the file: it is named, and must stop first
   // (sign-ins it took after the copy would not reach PostgreSQL anyway).
