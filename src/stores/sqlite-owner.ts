@@ -3,11 +3,15 @@
  * `<file>.lock` directory, and remote mode keeps that lock for as long as it runs (exclusive
  * locking, see sqlite.ts). A process that is killed, or exits without closing, leaves the
  * directory behind, and nothing could open the file again. So beside the lock the holder writes
- * `<file>.owner` (pid, host, and the process's start time where the OS tells it), and an opener
- * that finds a lock asks: is its holder still alive? A dead holder's lock is removed; a live one's
- * is refused with a message that names it.
+ * `<file>.owner` (pid, host, and the process's start time where the OS tells it) and touches it
+ * every few seconds, and an opener that finds a lock asks: is its holder still alive?
+ * - on this host: does that pid still run, and is it the same process (start time)? Exact and
+ *   immediate, so a restart after a crash starts at once;
+ * - on another host (a data directory on a network volume, a container re-created with a new
+ *   hostname): has the owner file been touched lately?
+ * A dead holder's lock is removed; a live one's is refused with a message that names it.
  */
-import { readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 interface Owner {
@@ -20,6 +24,11 @@ interface Owner {
 
 /** A lock with no owner file is stale once older than this: the owner is written right after. */
 const ORPHAN_LOCK_MS = 5_000;
+/** The holder touches its owner file this often; one untouched for 6 beats is taken as dead. */
+const HEARTBEAT_MS = 5_000;
+const SILENT_MS = 6 * HEARTBEAT_MS;
+
+const heartbeats = new Map<string, NodeJS.Timeout>();
 
 function startOf(pid: number): string | null {
   try {
@@ -31,8 +40,8 @@ function startOf(pid: number): string | null {
   }
 }
 
-function alive(owner: Owner): boolean {
-  if (owner.host !== hostname()) return true; // cannot tell from here: assume it runs
+function alive(owner: Owner, touchedAt: number): boolean {
+  if (owner.host !== hostname()) return Date.now() - touchedAt < SILENT_MS;
   try {
     process.kill(owner.pid, 0);
   } catch (error) {
@@ -41,9 +50,10 @@ function alive(owner: Owner): boolean {
   return owner.start === null || startOf(owner.pid) === null || startOf(owner.pid) === owner.start;
 }
 
-function readOwner(path: string): Owner | undefined {
+function readOwner(path: string): { owner: Owner; touchedAt: number } | undefined {
   try {
-    return JSON.parse(readFileSync(`${path}.owner`, 'utf8')) as Owner;
+    const file = `${path}.owner`;
+    return { owner: JSON.parse(readFileSync(file, 'utf8')) as Owner, touchedAt: statSync(file).mtimeMs };
   } catch {
     return undefined;
   }
@@ -61,9 +71,9 @@ export function clearStaleLock(path: string): string | undefined {
   } catch {
     return undefined; // no lock
   }
-  const owner = readOwner(path);
-  if (owner === undefined ? Date.now() - lockedAt < ORPHAN_LOCK_MS : alive(owner)) {
-    return owner ? `process ${owner.pid} on ${owner.host}` : 'a process starting right now';
+  const held = readOwner(path);
+  if (held === undefined ? Date.now() - lockedAt < ORPHAN_LOCK_MS : alive(held.owner, held.touchedAt)) {
+    return held ? `process ${held.owner.pid} on ${held.owner.host}` : 'a process starting right now';
   }
   // The dead holder's WAL stays: opening the file replays what it had committed.
   rmdirSync(lock);
@@ -74,9 +84,22 @@ export function clearStaleLock(path: string): string | undefined {
 /** Records this process as the holder of `path` (called once the lock is ours). */
 export function claimOwner(path: string): void {
   const owner: Owner = { pid: process.pid, host: hostname(), start: startOf(process.pid) };
-  writeFileSync(`${path}.owner`, `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+  const file = `${path}.owner`;
+  writeFileSync(file, `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+  const beat = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(file, now, now);
+    } catch {
+      // Removed under us: the next opener decides by the lock alone.
+    }
+  }, HEARTBEAT_MS);
+  beat.unref(); // never what keeps the process alive
+  heartbeats.set(path, beat);
 }
 
 export function releaseOwner(path: string): void {
+  clearInterval(heartbeats.get(path));
+  heartbeats.delete(path);
   rmSync(`${path}.owner`, { force: true });
 }

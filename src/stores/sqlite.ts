@@ -18,8 +18,8 @@
  * second process is refused with a clear message (replicas use PostgreSQL), servers within one
  * process share the connection, and a lock left by a dead process is cleared (sqlite-owner.ts).
  */
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, closeSync, openSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Database as WasmDatabase, Statement as WasmStatement } from 'node-sqlite3-wasm';
 import { ensureDataDir } from '../auth/secret.js';
 import { claimOwner, clearStaleLock, releaseOwner } from './sqlite-owner.js';
@@ -202,7 +202,14 @@ function connect(Engine: typeof WasmDatabase, path: string): Connection {
     if (/locked|busy/i.test((error as Error).message)) throw inUse(path, 'another process');
     throw error;
   }
-  if (path !== ':memory:') claimOwner(path);
+  if (path !== ':memory:') {
+    try {
+      claimOwner(path);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
   return { path, db, statements: new Map(), refs: 0 };
 }
 
@@ -217,7 +224,8 @@ export async function openSqlite(
   migrations: readonly SqliteMigration[],
 ): Promise<SqliteDb> {
   const Engine = await loadEngine(purpose);
-  const path = dataDir === ':memory:' ? ':memory:' : resolve(ensureDataDir(dataDir), file);
+  // The real path: two spellings of one directory (a symlink) still share one connection.
+  const path = dataDir === ':memory:' ? ':memory:' : join(realpathSync(ensureDataDir(dataDir)), file);
   let conn = path === ':memory:' ? undefined : OPEN.get(path);
   try {
     if (!conn) {

@@ -16,6 +16,7 @@ import {
   readFileSync,
   rmSync,
   utimesSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -268,6 +269,25 @@ describe('one process per data directory', () => {
       const page = await store.query({ orgId: manifest.orgId }, { limit: 10, offset: 0 });
       expect(page.records.map((r) => r.id)).toContain('written-before-kill');
       expect(page.total).toBe(4);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a holder on another host counts as alive while it touches its owner file, and as gone once silent', async () => {
+    const dir = copyOfRelease();
+    const path = join(dir, 'tasks.db');
+    mkdirSync(`${path}.lock`);
+    writeFileSync(`${path}.owner`, JSON.stringify({ pid: 4242, host: 'elsewhere.example', start: null }));
+    await expect(openSqliteTaskStore(dir)).rejects.toThrow(
+      /tasks\.db is in use by process 4242 on elsewhere\.example/,
+    );
+    const silent = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.owner`, silent, silent);
+    const store = await openSqliteTaskStore(dir);
+    try {
+      expect((await store.get('fixture-task-done'))?.status).toBe('completed');
+      expect(JSON.parse(readFileSync(`${path}.owner`, 'utf8'))).toMatchObject({ pid: process.pid });
     } finally {
       await store.close();
     }
