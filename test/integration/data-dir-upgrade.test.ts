@@ -2,8 +2,9 @@
  * Upgrading a data directory made by release 0.1.0 (test/fixtures/data-dir-v0.1.0, written by that
  * release's own code with better-sqlite3 in WAL mode and no schema versions): the stores open it
  * with today's engine, number and migrate each file, and lose nothing. The registered client, the
- * grant and its tokens still work through the real TokenService and CredentialVault; the tasks
- * and the audit rows read back whole.
+ * grant and its tokens still work through the real TokenService and CredentialVault, and the
+ * access token opens /mcp on a real remote server started on the directory; the tasks and the
+ * audit rows read back whole.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -20,6 +21,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteAuditStore } from '../../src/audit/sqlite-store.js';
 import { CredentialVault } from '../../src/auth/credentials.js';
@@ -27,8 +29,12 @@ import { Sealer } from '../../src/auth/crypto.js';
 import { loadServerSecret } from '../../src/auth/secret.js';
 import { AUTH_MIGRATIONS, openSqliteAuthStore } from '../../src/auth/sqlite-store.js';
 import { TokenService } from '../../src/auth/tokens.js';
+import { catalogue } from '../../src/catalogue-loader.js';
+import { loadConfig } from '../../src/config.js';
+import { startRemoteServer } from '../../src/http/server.js';
 import { openSqliteTaskStore, TASK_MIGRATIONS } from '../../src/mcp/tasks/sqlite-store.js';
 import { openSqlite } from '../../src/stores/sqlite.js';
+import { initialize } from '../helpers/http-consent.js';
 
 const FIXTURE = new URL('../fixtures/data-dir-v0.1.0/', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(FIXTURE, 'manifest.json'), 'utf8')) as {
@@ -127,6 +133,29 @@ describe('a 0.1.0 data directory', () => {
     }
     // Closed cleanly: the WAL is checkpointed into the file, and the lock and its owner are gone.
     expect(readdirSync(dir).filter((f) => /-wal$|\.lock$|\.owner$/.test(f))).toEqual([]);
+  });
+
+  it('serves the 0.1.0 access token on a real remote server started on the directory', async () => {
+    const dir = copyOfRelease();
+    // The fixture's tokens name http://127.0.0.1/mcp: the server is told that is its public URL.
+    const config = loadConfig({
+      G8_API_URL: 'http://127.0.0.1:9',
+      G8_HTTP_PORT: '0',
+      G8_DATA_DIR: dir,
+      G8_PUBLIC_URL: new URL(manifest.resource).origin,
+    });
+    const server = await startRemoteServer(config, catalogue, pino({ level: 'silent' }), {
+      rateLimit: false,
+    });
+    try {
+      const mcp = `http://127.0.0.1:${server.port}/mcp`;
+      const ok = await initialize(mcp, { authorization: `Bearer ${manifest.accessToken}` });
+      expect(ok.status).toBe(200);
+      const refused = await initialize(mcp, { authorization: `Bearer ${manifest.accessToken}x` });
+      expect(refused.status).toBe(401);
+    } finally {
+      await server.close();
+    }
   });
 
   it('keeps its tasks, sealed credential included', async () => {
