@@ -30,14 +30,20 @@ const SILENT_MS = 6 * HEARTBEAT_MS;
 
 const heartbeats = new Map<string, NodeJS.Timeout>();
 
-function startOf(pid: number): string | null {
+/** Linux: the fields of /proc/<pid>/stat after the command name (field 3 on), or null. */
+function procStat(pid: number): string[] | null {
   try {
-    // Field 22; the command name (field 2) may hold spaces, so count from after its ')'.
+    // The command name (field 2) may hold spaces, so count from after its ')'.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** Field 22: the start time in clock ticks since boot. */
+function startOf(pid: number): string | null {
+  return procStat(pid)?.[19] ?? null;
 }
 
 function alive(owner: Owner, touchedAt: number): boolean {
@@ -47,7 +53,11 @@ function alive(owner: Owner, touchedAt: number): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
-  return owner.start === null || startOf(owner.pid) === null || startOf(owner.pid) === owner.start;
+  const stat = procStat(owner.pid);
+  if (stat === null) return true; // no /proc here: the pid answering is all there is to go on
+  // A killed process not yet reaped (a zombie) still answers kill(0), but holds nothing.
+  if (stat[0] === 'Z' || stat[0] === 'X') return false;
+  return owner.start === null || stat[19] === owner.start;
 }
 
 function readOwner(path: string): { owner: Owner; touchedAt: number } | undefined {
