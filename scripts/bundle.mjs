@@ -93,7 +93,8 @@ export async function bundle() {
     banner: {
       js: "import { createRequire as __g8CreateRequire } from 'node:module'; const require = __g8CreateRequire(import.meta.url);",
     },
-    external: ['better-sqlite3'],
+    // node-sqlite3-wasm finds its .wasm beside its own file, so it stays a package of its own.
+    external: ['better-sqlite3', 'node-sqlite3-wasm'],
     plugins: [unbundledBranches, prebuilt],
     legalComments: 'none',
     // Less source to decode and parse when the real server loads (~2.5 MB → ~1.8 MB; the first

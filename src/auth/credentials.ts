@@ -5,7 +5,7 @@
  * grant (Redis) makes that one refresh across all of them: whoever waited on the lock reads the
  * winner's sealed credential instead of spending the refresh token a second time.
  */
-import type { Sealer } from './crypto.js';
+import { SealError, type Sealer } from './crypto.js';
 import type { AuthStore } from './store.js';
 import { type UpstreamOAuth, UpstreamRefusedError, type UpstreamTokens } from './upstream.js';
 
@@ -62,7 +62,21 @@ export class CredentialVault {
   }
 
   open(grantId: string, sealed: string): UpstreamCredential {
-    return JSON.parse(this.sealer.open(sealed, `grant:${grantId}`)) as UpstreamCredential;
+    return this.#unseal(grantId, sealed).cred;
+  }
+
+  #unseal(grantId: string, sealed: string): { cred: UpstreamCredential; newest: boolean } {
+    try {
+      const { plain, newest } = this.sealer.unseal(sealed, `grant:${grantId}`);
+      return { cred: JSON.parse(plain) as UpstreamCredential, newest };
+    } catch (error) {
+      if (!(error instanceof SealError)) throw error;
+      // Sealed with a secret the server no longer has (README "Rotating G8_MCP_SECRET").
+      this.logger.warn({ grant: grantId }, `sealed credential cannot be opened: ${error.message}`);
+      throw new CredentialError(
+        'This connection to graph8 can no longer be opened on this server (its secret was changed). Reconnect the MCP server to sign in again.',
+      );
+    }
   }
 
   /** The string to send as `Authorization: Bearer …` upstream for this grant. */
@@ -76,29 +90,55 @@ export class CredentialVault {
 
   async #resolve(grantId: string): Promise<string> {
     const read = await this.#read(grantId);
-    if (typeof read === 'string') return read;
+    // Sealed with an older secret of the ring: sealed again with the newest, once.
+    if (!read.newest) await this.#reseal(grantId, read.sealed, read.cred);
+    const ready = this.#ready(read.cred);
+    if (ready !== undefined) return ready;
     // Under the lock, read again: the lock's last holder (maybe another replica) may have refreshed.
     return this.locks.run(`grant:${grantId}`, async () => {
       const again = await this.#read(grantId);
-      return typeof again === 'string' ? again : this.#refresh(grantId, again.sealed, again.cred);
+      return this.#ready(again.cred) ?? this.#refresh(grantId, again.sealed, again.cred as OAuthCredential);
     });
   }
 
-  /** The grant's access token when it is still good, else what a refresh needs. */
-  async #read(grantId: string): Promise<string | { sealed: string; cred: OAuthCredential }> {
+  /** The live grant's credential as sealed and opened. */
+  async #read(grantId: string): Promise<{ sealed: string; cred: UpstreamCredential; newest: boolean }> {
     const grant = await this.store.getGrant(grantId);
     if (!grant || grant.revokedAt !== null) {
       throw new CredentialError(
         'This connection to graph8 was revoked. Reconnect the MCP server to sign in again.',
       );
     }
-    const cred = this.open(grantId, grant.credentialSealed);
+    return { sealed: grant.credentialSealed, ...this.#unseal(grantId, grant.credentialSealed) };
+  }
+
+  /** The string to send upstream when the credential is good as it is; undefined when it needs a refresh. */
+  #ready(cred: UpstreamCredential): string | undefined {
     if (cred.kind === 'api_key') return cred.key;
     if (!needsRefresh(cred, this.now())) return cred.accessToken;
     if (!this.upstream || !cred.refreshToken) {
       throw new CredentialError('Your graph8 sign-in expired. Reconnect the MCP server to sign in again.');
     }
-    return { sealed: grant.credentialSealed, cred };
+    return undefined;
+  }
+
+  /**
+   * Seals a credential again with the newest secret (after a rotation, on the grant's first use),
+   * so the older secret can leave the ring sooner. Under the grant's lock, and only if the grant
+   * still holds what was read: a refresh that wrote a newer credential meanwhile is never undone.
+   * Best effort: the call goes on with the credential it opened.
+   */
+  async #reseal(grantId: string, sealed: string, cred: UpstreamCredential): Promise<void> {
+    try {
+      await this.locks.run(`grant:${grantId}`, async () => {
+        const now = await this.store.getGrant(grantId);
+        if (now?.revokedAt !== null || now.credentialSealed !== sealed) return;
+        await this.store.updateGrantCredential(grantId, this.seal(grantId, cred));
+        this.logger.info({ grant: grantId }, 'sealed the upstream credential again with the newest secret');
+      });
+    } catch (error) {
+      this.logger.warn({ grant: grantId, err: String(error) }, 'could not seal the credential again');
+    }
   }
 
   async #refresh(grantId: string, sealed: string, cred: OAuthCredential): Promise<string> {

@@ -42,22 +42,35 @@ export function pkceMatches(verifier: string, challenge: string): boolean {
 
 const SEAL_VERSION = 'v1';
 
+/** A sealed value that no key of the ring opens: altered, for another owner, or sealed with a
+ * secret this server no longer has. The message names no secret and no sealed text. */
+export class SealError extends Error {}
+
+function keyOf(secret: Buffer): Buffer {
+  if (secret.length < 32) throw new Error('the server secret must be at least 32 bytes');
+  return Buffer.from(hkdfSync('sha256', secret, 'g8-mcp-server', 'sealed-credential-v1', 32));
+}
+
 /**
- * AES-256-GCM with a key derived (HKDF-SHA256) from the server secret. The additional data binds a
- * sealed value to its owner (a grant id), so a sealed blob copied onto another row does not open.
- * Format: `v1:<iv b64url>:<ciphertext b64url>:<tag b64url>`.
+ * AES-256-GCM with keys derived (HKDF-SHA256) from the server's secrets: a key ring, so that
+ * G8_MCP_SECRET can be rotated. The newest secret seals; every one in the ring opens (tried newest
+ * first; GCM's tag says which fits, so a ring of a few keys costs a few failed tag checks at most).
+ * The additional data binds a sealed value to its owner (a grant id), so a sealed blob copied onto
+ * another row does not open. Format: `v1:<iv b64url>:<ciphertext b64url>:<tag b64url>`.
  */
 export class Sealer {
-  readonly #key: Buffer;
+  readonly #keys: readonly Buffer[];
 
-  constructor(secret: Buffer) {
-    if (secret.length < 32) throw new Error('the server secret must be at least 32 bytes');
-    this.#key = Buffer.from(hkdfSync('sha256', secret, 'g8-mcp-server', 'sealed-credential-v1', 32));
+  /** `secrets`: the newest first (it seals); the older ones only open. */
+  constructor(secrets: Buffer | readonly Buffer[]) {
+    const ring = Buffer.isBuffer(secrets) ? [secrets] : secrets;
+    if (ring.length === 0) throw new Error('the key ring needs at least one secret');
+    this.#keys = ring.map(keyOf);
   }
 
   seal(plain: string, aad: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.#keys[0] as Buffer, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
@@ -66,15 +79,30 @@ export class Sealer {
       .join(':');
   }
 
-  /** Throws when the value was altered, sealed with another secret, or for another owner. */
+  /** Throws SealError when the value was altered, is for another owner, or no secret of the ring sealed it. */
   open(sealed: string, aad: string): string {
+    return this.unseal(sealed, aad).plain;
+  }
+
+  /** As open, and whether the newest secret sealed it (else it is worth sealing again). */
+  unseal(sealed: string, aad: string): { plain: string; newest: boolean } {
     const [version, iv, body, tag] = sealed.split(':');
-    if (version !== SEAL_VERSION || !iv || body === undefined || !tag) throw new Error('unsealable value');
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
-      'utf8',
+    if (version !== SEAL_VERSION || !iv || body === undefined || !tag) {
+      throw new SealError('not a sealed value of this server');
+    }
+    for (const [i, key] of this.#keys.entries()) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        decipher.setAAD(Buffer.from(aad, 'utf8'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+        return { plain: plain.toString('utf8'), newest: i === 0 };
+      } catch {
+        // Not this key (or altered): try the next, older one.
+      }
+    }
+    throw new SealError(
+      `the sealed value opens with none of the ${this.#keys.length} configured secret(s): it was sealed with a secret no longer in G8_MCP_SECRET or G8_MCP_SECRET_PREVIOUS, or altered`,
     );
   }
 }

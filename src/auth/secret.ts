@@ -11,6 +11,7 @@ import {
   chmodSync,
   closeSync,
   constants,
+  existsSync,
   fchmodSync,
   fstatSync,
   lstatSync,
@@ -110,4 +111,37 @@ export function loadServerSecret(dataDir: string, configured: string | undefined
   }
   chmodSync(file, 0o600); // the umask may have widened the mode given to writeFileSync
   return secret;
+}
+
+/**
+ * The key ring: the secret that seals now, then the older ones that still open what they sealed.
+ * - G8_MCP_SECRET (else the generated one) seals;
+ * - G8_MCP_SECRET_PREVIOUS, comma-separated, newest first, only opens (commas do not occur in
+ *   `openssl rand -base64 32` output, so they can separate secrets);
+ * - with G8_MCP_SECRET set, a secret the data directory generated before (mcp-secret) also opens,
+ *   so moving from the generated secret to a configured one keeps every sign-in.
+ * A secret is never named in an error, only its position.
+ */
+export function loadSecretRing(
+  dataDir: string,
+  configured: string | undefined,
+  previous: string | undefined,
+): Buffer[] {
+  const ring = [loadServerSecret(dataDir, configured)];
+  const older = (previous ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  older.forEach((text, i) => {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length < 32) {
+      throw new SecretError(
+        `G8_MCP_SECRET_PREVIOUS: secret ${i + 1} of ${older.length} is shorter than 32 characters; list the earlier G8_MCP_SECRET values exactly, newest first, separated by commas.`,
+      );
+    }
+    ring.push(bytes);
+  });
+  if (configured && existsSync(join(dataDir, SECRET_FILE))) ring.push(loadServerSecret(dataDir, undefined));
+  // The same secret listed twice would only cost a second failed tag check: keep the first.
+  return ring.filter((key, i) => ring.findIndex((k) => k.equals(key)) === i);
 }

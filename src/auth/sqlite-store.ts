@@ -2,8 +2,7 @@
  * The SQLite AuthStore: one file (`oauth.db`) in the data directory (opened by src/stores/sqlite.ts).
  */
 import type { OAuthClientInformationFull } from '@modelcontextprotocol/server';
-import type Database from 'better-sqlite3';
-import { openSqlite } from '../stores/sqlite.js';
+import { openSqlite, type SqliteDb, type SqliteMigration } from '../stores/sqlite.js';
 import type {
   AuthorizationCode,
   AuthStore,
@@ -16,6 +15,7 @@ import {
   type CodeRow,
   codeFrom,
   codeInsert,
+  EXPIRY_INDEXES,
   type GrantRow,
   grantFrom,
   grantInsert,
@@ -28,23 +28,34 @@ import {
   tokenInsert,
 } from './store-rows.js';
 
-const SCHEMA = oauthTables('INTEGER');
+/**
+ * oauth.db's schema steps (`PRAGMA user_version`). Step 1 is the schema 0.1.0 made without a
+ * version, written with IF NOT EXISTS so a 0.1.0 file takes it as a no-op and is then numbered.
+ * Append steps; never edit one that has shipped.
+ */
+export const AUTH_MIGRATIONS: readonly SqliteMigration[] = [
+  { version: 1, name: 'oauth store', sql: oauthTables('INTEGER') },
+  {
+    version: 2,
+    name: 'expiry indexes for the sweep',
+    sql: EXPIRY_INDEXES,
+  },
+];
 
 /** Opens (creating if needed) `<dataDir>/oauth.db`, or an in-memory database for `':memory:'`. */
 export async function openSqliteAuthStore(dataDir: string | ':memory:'): Promise<AuthStore> {
-  const db = await openSqlite(dataDir, 'oauth.db', 'OAuth grants');
-  db.exec(SCHEMA);
+  const db = await openSqlite(dataDir, 'oauth.db', 'OAuth grants', AUTH_MIGRATIONS);
   return new SqliteAuthStore(db);
 }
 
 class SqliteAuthStore implements AuthStore {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDb;
   readonly #q;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqliteDb) {
     this.#db = db;
     this.#q = {
-      getClient: db.prepare<[string], { info: string }>('SELECT info FROM clients WHERE client_id = ?'),
+      getClient: db.prepare<{ info: string }>('SELECT info FROM clients WHERE client_id = ?'),
       saveClient: db.prepare(
         'INSERT INTO clients (client_id, info, created_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET info = excluded.info',
       ),
@@ -52,10 +63,8 @@ class SqliteAuthStore implements AuthStore {
         `INSERT INTO pending (id_hash, browser_hash, csrf_hash, data, expires_at)
          VALUES (@id_hash, @browser_hash, @csrf_hash, @data, @expires_at)`,
       ),
-      getPending: db.prepare<[string], PendingRow>('SELECT * FROM pending WHERE id_hash = ?'),
-      getPendingByState: db.prepare<[string], PendingRow>(
-        'SELECT * FROM pending WHERE upstream_state_hash = ?',
-      ),
+      getPending: db.prepare<PendingRow>('SELECT * FROM pending WHERE id_hash = ?'),
+      getPendingByState: db.prepare<PendingRow>('SELECT * FROM pending WHERE upstream_state_hash = ?'),
       setUpstream: db.prepare(
         'UPDATE pending SET upstream_state_hash = ?, upstream_verifier = ? WHERE id_hash = ?',
       ),
@@ -64,7 +73,7 @@ class SqliteAuthStore implements AuthStore {
         `INSERT INTO grants (id, client_id, scopes, resource, credential_kind, credential, subject, created_at, revoked_at)
          VALUES (@id, @client_id, @scopes, @resource, @credential_kind, @credential, @subject, @created_at, NULL)`,
       ),
-      getGrant: db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE id = ?'),
+      getGrant: db.prepare<GrantRow>('SELECT * FROM grants WHERE id = ?'),
       updateCredential: db.prepare('UPDATE grants SET credential = ? WHERE id = ?'),
       revokeGrant: db.prepare('UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       revokeGrantTokens: db.prepare(
@@ -74,13 +83,13 @@ class SqliteAuthStore implements AuthStore {
         `INSERT INTO codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, resource, scopes, expires_at)
          VALUES (@code_hash, @grant_id, @client_id, @redirect_uri, @code_challenge, @resource, @scopes, @expires_at)`,
       ),
-      getCode: db.prepare<[string], CodeRow>('SELECT * FROM codes WHERE code_hash = ?'),
+      getCode: db.prepare<CodeRow>('SELECT * FROM codes WHERE code_hash = ?'),
       useCode: db.prepare('UPDATE codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
       putToken: db.prepare(
         `INSERT INTO tokens (token_hash, kind, grant_id, client_id, scopes, resource, expires_at)
          VALUES (@token_hash, @kind, @grant_id, @client_id, @scopes, @resource, @expires_at)`,
       ),
-      getToken: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE token_hash = ?'),
+      getToken: db.prepare<TokenRow>('SELECT * FROM tokens WHERE token_hash = ?'),
       useToken: db.prepare('UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'),
       revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
     };
@@ -134,7 +143,7 @@ class SqliteAuthStore implements AuthStore {
     this.#db.transaction(() => {
       this.#q.revokeGrant.run(now, id);
       this.#q.revokeGrantTokens.run(now, id);
-    })();
+    });
   }
 
   async putCode(c: AuthorizationCode): Promise<void> {
@@ -147,7 +156,7 @@ class SqliteAuthStore implements AuthStore {
       if (!row) return { status: 'missing' };
       const changed = this.#q.useCode.run(now, codeHash).changes;
       return { status: changed === 1 ? 'ok' : 'replayed', record: codeFrom(row) };
-    })();
+    });
   }
 
   async putToken(t: TokenRecord): Promise<void> {
@@ -165,7 +174,7 @@ class SqliteAuthStore implements AuthStore {
       if (row?.kind !== 'refresh') return { status: 'missing' };
       const changed = this.#q.useToken.run(now, tokenHash).changes;
       return { status: changed === 1 ? 'ok' : 'replayed', record: tokenFrom(row) };
-    })();
+    });
   }
 
   async revokeToken(tokenHash: string, now: number): Promise<void> {
@@ -179,7 +188,7 @@ class SqliteAuthStore implements AuthStore {
       this.#db.prepare('DELETE FROM pending WHERE expires_at < ?').run(now);
       this.#db.prepare('DELETE FROM codes WHERE expires_at < ?').run(now);
       this.#db.prepare('DELETE FROM tokens WHERE expires_at < ?').run(now);
-    })();
+    });
   }
 
   async ping(): Promise<void> {

@@ -9,6 +9,13 @@ import type { AuthorizationCode, Grant, PendingAuthorization, TokenRecord } from
  * The tables, with `time` as the column type of epoch milliseconds (SQLite INTEGER, PostgreSQL
  * BIGINT). PostgreSQL's first migration is made from this: change it only by adding to it.
  */
+/** What the sweep reads (`expires_at < now`), in both engines. */
+export const EXPIRY_INDEXES = `
+CREATE INDEX pending_expiry ON pending (expires_at);
+CREATE INDEX codes_expiry ON codes (expires_at);
+CREATE INDEX tokens_expiry ON tokens (expires_at);
+`;
+
 export function oauthTables(time: 'INTEGER' | 'BIGINT'): string {
   return `
 CREATE TABLE IF NOT EXISTS clients (

@@ -253,6 +253,14 @@ export const SETTINGS = {
     doc: 'Remote mode: 32+ characters sealing upstream credentials (AES-256-GCM) and keying confirmation states (HMAC). Unset: generated once into `G8_DATA_DIR/mcp-secret` (mode 0600). Set the same value on every instance that shares a store or a URL.',
     faces: REMOTE,
   }),
+  mcpSecretPrevious: row({
+    env: 'G8_MCP_SECRET_PREVIOUS',
+    type: z.string().optional(),
+    shown: '(none)',
+    help: 'Remote mode: earlier G8_MCP_SECRETs, comma-separated, newest first: they still open, never seal',
+    doc: 'Remote mode: earlier `G8_MCP_SECRET` values, comma-separated, newest first (32+ characters each). They still open credentials and confirmation states they sealed; only `G8_MCP_SECRET` seals ([Rotating G8_MCP_SECRET](#rotating-g8_mcp_secret)).',
+    faces: REMOTE,
+  }),
   allowedHosts: row({
     env: 'G8_ALLOWED_HOSTS',
     type: list,

@@ -27,7 +27,7 @@ import { McpAuthenticator, type McpPrincipal } from '../auth/mcp-auth.js';
 import { G8OAuthProvider } from '../auth/provider.js';
 import { canonicalResource } from '../auth/resource.js';
 import { SUPPORTED_SCOPES } from '../auth/scopes.js';
-import { loadServerSecret, SecretError } from '../auth/secret.js';
+import { loadSecretRing, SecretError } from '../auth/secret.js';
 import { openSqliteAuthStore } from '../auth/sqlite-store.js';
 import type { AuthStore } from '../auth/store.js';
 import { TokenService } from '../auth/tokens.js';
@@ -110,6 +110,10 @@ function listen(server: HttpServer, port: number, host: string): Promise<number>
   });
 }
 
+function requestStateKey(secret: Buffer): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secret, 'g8-mcp-server', 'request-state-v1', 32));
+}
+
 export async function startRemoteServer(
   config: Config,
   catalogue: Catalogue,
@@ -141,6 +145,7 @@ export async function startRemoteServer(
   let settings: RemoteSettings;
   let sealer: Sealer;
   let secret: Buffer;
+  let ring: Buffer[];
   let store: AuthStore;
   let engines: SharedState | undefined;
   let taskStore: TaskStore;
@@ -149,8 +154,10 @@ export async function startRemoteServer(
     settings = resolveSettings(config, port);
     // PostgreSQL and Redis when configured (README "Deployment"); else SQLite and memory.
     engines = await openSharedState(config, logger);
-    secret = loadServerSecret(config.dataDir, config.mcpSecret);
-    sealer = new Sealer(secret);
+    // The key ring: the newest secret seals and keys new states; the older ones still open.
+    ring = loadSecretRing(config.dataDir, config.mcpSecret, config.mcpSecretPrevious);
+    secret = ring[0] as Buffer;
+    sealer = new Sealer(ring);
     store = overrides.store ?? engines.store ?? (await openSqliteAuthStore(config.dataDir));
     taskStore = engines.taskStore ?? (await openSqliteTaskStore(config.dataDir));
     trail = await openRemoteTrail(config, logger, overrides.auditStore ?? engines.auditStore);
@@ -231,7 +238,8 @@ export async function startRemoteServer(
   // Every replica derives the same key from the shared secret, so any of them verifies a
   // confirmation another one asked for.
   const confirmations = new Confirmations({
-    key: new Uint8Array(hkdfSync('sha256', secret, 'g8-mcp-server', 'request-state-v1', 32)),
+    key: requestStateKey(secret),
+    previousKeys: ring.slice(1).map(requestStateKey),
     ...(hooks.usedStates ? { used: hooks.usedStates } : {}),
   });
   // A task outlives its request and this process: an API key is kept sealed with it (a grant's

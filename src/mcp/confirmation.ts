@@ -54,6 +54,8 @@ export type TokenAnswer =
 export interface ConfirmationOptions {
   /** At least 32 bytes; every replica that may see the answer needs the same key. */
   readonly key: Uint8Array;
+  /** Keys of earlier secrets (G8_MCP_SECRET_PREVIOUS): states they minted still verify. */
+  readonly previousKeys?: readonly Uint8Array[];
   readonly ttlSeconds?: number;
   readonly used?: UsedStates;
 }
@@ -98,6 +100,7 @@ const CONFIRM_KEY = 'confirm';
 
 export class Confirmations {
   readonly #codec: RequestStateCodec<ConfirmState>;
+  readonly #older: readonly RequestStateCodec<ConfirmState>[];
   readonly #used: UsedStates;
   readonly #ttlMs: number;
   readonly ttlSeconds: number;
@@ -105,13 +108,34 @@ export class Confirmations {
   constructor(options: ConfirmationOptions) {
     const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
     this.#codec = createRequestStateCodec<ConfirmState>({ key: options.key, ttlSeconds });
+    this.#older = (options.previousKeys ?? []).map((key) =>
+      createRequestStateCodec<ConfirmState>({ key, ttlSeconds }),
+    );
     this.#ttlMs = ttlSeconds * 1000;
     this.ttlSeconds = ttlSeconds;
     this.#used = options.used ?? usedStatesInMemory();
   }
 
-  /** For ServerOptions.requestState.verify: MAC and expiry, before any handler runs. */
-  readonly verify = (state: string): Promise<ConfirmState> => this.#codec.verify(state, undefined as never);
+  /**
+   * For ServerOptions.requestState.verify: MAC and expiry, before any handler runs. The newest key
+   * minted it, or else (a secret rotated within a state's lifetime) an older one did: only a bad
+   * MAC sends it to the next key; an expired or malformed state is refused as it is.
+   */
+  readonly verify = async (state: string): Promise<ConfirmState> => {
+    try {
+      return await this.#codec.verify(state, undefined as never);
+    } catch (error) {
+      if (!(error instanceof Error) || error.message !== 'mac') throw error;
+      for (const codec of this.#older) {
+        try {
+          return await codec.verify(state, undefined as never);
+        } catch (older) {
+          if (!(older instanceof Error) || older.message !== 'mac') throw older;
+        }
+      }
+      throw error;
+    }
+  };
 
   /** The question, as an input-required result carrying the sealed pending call. */
   async ask(who: string, tool: string, args: unknown, summary: string): Promise<InputRequiredResult> {
@@ -171,7 +195,7 @@ export class Confirmations {
     if (typeof token !== 'string' || token.length > 4096) return { kind: 'invalid' };
     let state: unknown;
     try {
-      state = await this.#codec.verify(token, undefined as never);
+      state = await this.verify(token);
     } catch (error) {
       return { kind: error instanceof Error && error.message === 'expired' ? 'expired' : 'invalid' };
     }

@@ -10,15 +10,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Sealer } from '../auth/crypto.js';
-import { loadServerSecret, SECRET_FILE } from '../auth/secret.js';
+import { SealError, Sealer } from '../auth/crypto.js';
+import { loadSecretRing, loadServerSecret } from '../auth/secret.js';
+import { AUTH_MIGRATIONS } from '../auth/sqlite-store.js';
 import type { GrantRow } from '../auth/store-rows.js';
 import type { Config } from '../config/load.js';
 import { UsageError } from '../platform/errors.js';
 import { insertOf } from './pg-auth-store.js';
 import { inTransaction } from './pg-transaction.js';
 import { openPostgres } from './postgres.js';
-import { loadDriver } from './sqlite.js';
+import { openSqlite, type SqliteDb, StoreUnavailableError } from './sqlite.js';
 
 export class MigrateStateError extends UsageError {}
 
@@ -29,24 +30,16 @@ export interface MigrateReport {
   readonly tokens: number;
 }
 
-/** The secrets the grants may be sealed with: the data directory's generated one, G8_MCP_SECRET. */
-function sourceSealers(dataDir: string, configured: string | undefined): Sealer[] {
-  const sealers: Sealer[] = [];
-  if (existsSync(join(dataDir, SECRET_FILE))) sealers.push(new Sealer(loadServerSecret(dataDir, undefined)));
-  if (configured) sealers.push(new Sealer(loadServerSecret(dataDir, configured)));
-  return sealers;
-}
-
-function reseal(grant: GrantRow, from: readonly Sealer[], to: Sealer): string {
+function reseal(grant: GrantRow, from: Sealer, to: Sealer): string {
   const owner = `grant:${grant.id}`;
-  for (const sealer of from) {
-    try {
-      return to.seal(sealer.open(grant.credential, owner), owner);
-    } catch {}
+  try {
+    return to.seal(from.open(grant.credential, owner), owner);
+  } catch (error) {
+    if (!(error instanceof SealError)) throw error;
+    throw new MigrateStateError(
+      `grant ${grant.id} cannot be opened with the data directory's secret, G8_MCP_SECRET nor G8_MCP_SECRET_PREVIOUS; run this with G8_DATA_DIR (or --data-dir) and the secrets as the single machine had them. Nothing was copied.`,
+    );
   }
-  throw new MigrateStateError(
-    `grant ${grant.id} cannot be opened with the data directory's secret nor with G8_MCP_SECRET; run this with G8_DATA_DIR (or --data-dir) and G8_MCP_SECRET as the single machine had them. Nothing was copied.`,
-  );
 }
 
 export async function migrateState(
@@ -63,20 +56,32 @@ export async function migrateState(
   const file = join(config.dataDir, 'oauth.db');
   if (!existsSync(file)) throw new MigrateStateError(`${file} does not exist: there is no state to copy.`);
   const target = new Sealer(loadServerSecret(config.dataDir, config.mcpSecret));
-  const sources = sourceSealers(config.dataDir, config.mcpSecret);
-  const Driver = await loadDriver('OAuth grants');
-  const db = new Driver(file, { readonly: true, fileMustExist: true });
+  // The whole ring opens: G8_MCP_SECRET, G8_MCP_SECRET_PREVIOUS, and the data directory's own secret.
+  const sources = new Sealer(loadSecretRing(config.dataDir, config.mcpSecret, config.mcpSecretPrevious));
+  // Opened as the server opens it, so a file of an older release is brought up to date first.
+  // A server still running on the directory holds the file: it is named, and must stop first
+  // (sign-ins it took after the copy would not reach PostgreSQL anyway).
+  let db: SqliteDb;
+  try {
+    db = await openSqlite(config.dataDir, 'oauth.db', 'OAuth grants', AUTH_MIGRATIONS);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw new MigrateStateError(error.message);
+    throw error;
+  }
   const now = Date.now();
   let clients: Record<string, unknown>[];
   let grants: GrantRow[];
   let tokens: Record<string, unknown>[];
   try {
-    clients = db.prepare('SELECT * FROM clients').all() as Record<string, unknown>[];
-    grants = (db.prepare('SELECT * FROM grants').all() as GrantRow[]).map((g) => ({
-      ...g,
-      credential: g.revoked_at === null ? reseal(g, sources, target) : g.credential,
-    }));
-    tokens = db.prepare('SELECT * FROM tokens WHERE expires_at > ?').all(now) as Record<string, unknown>[];
+    clients = db.prepare<Record<string, unknown>>('SELECT * FROM clients').all();
+    grants = db
+      .prepare<GrantRow>('SELECT * FROM grants')
+      .all()
+      .map((g) => ({
+        ...g,
+        credential: g.revoked_at === null ? reseal(g, sources, target) : g.credential,
+      }));
+    tokens = db.prepare<Record<string, unknown>>('SELECT * FROM tokens WHERE expires_at > ?').all(now);
   } finally {
     db.close();
   }

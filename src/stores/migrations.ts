@@ -5,7 +5,7 @@
  * transactional in PostgreSQL, so a failed migration leaves nothing half-made.
  */
 import type pg from 'pg';
-import { oauthTables } from '../auth/store-rows.js';
+import { EXPIRY_INDEXES, oauthTables } from '../auth/store-rows.js';
 import { AUDIT_TABLE } from './pg-audit-store.js';
 import { TASKS_TABLE } from './pg-task-store.js';
 import { inTransaction } from './pg-transaction.js';
@@ -24,11 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'oauth store',
     // The same tables and columns as the SQLite store, times as BIGINT; and what the sweep reads.
-    sql: `${oauthTables('BIGINT')}
-      CREATE INDEX pending_expiry ON pending (expires_at);
-      CREATE INDEX codes_expiry ON codes (expires_at);
-      CREATE INDEX tokens_expiry ON tokens (expires_at);
-    `,
+    sql: `${oauthTables('BIGINT')}${EXPIRY_INDEXES}`,
   },
   { version: 2, name: 'tasks', sql: TASKS_TABLE },
   { version: 3, name: 'audit trail', sql: AUDIT_TABLE },

@@ -1,10 +1,12 @@
 /**
  * The artifact users run: `npm pack`, install the tarball into an empty folder with production
  * dependencies only (and without the optional SQLite addon, which stdio mode never loads), then
- * the installed bin must answer initialize and tools/list over stdio — what `npx -y` runs.
+ * the installed bin must answer initialize and tools/list over stdio — what `npx -y` runs — and
+ * start remote mode with its embedded SQLite store, with no compiler on PATH and no native module
+ * installed (the store is WebAssembly: src/stores/sqlite.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +15,9 @@ import { StdioClientTransport as ModernStdioClientTransport } from '@modelcontex
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AUTH_MIGRATIONS } from '../../src/auth/sqlite-store.js';
+import { openSqlite } from '../../src/stores/sqlite.js';
+import { spawnRemote } from '../helpers/http-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -87,5 +92,43 @@ describe('npm pack → install → run', () => {
     expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     expect((await modern.listTools()).tools.map((t) => t.name)).toEqual(names);
     await modern.close();
+  });
+
+  it('the installed bin starts remote mode on its embedded store, with no compiler and no native module', {
+    timeout: 60_000,
+  }, async () => {
+    const app = join(dir, 'app');
+    const installed = readdirSync(join(app, 'node_modules'), { recursive: true, encoding: 'utf8' });
+    expect(installed.filter((f) => f.endsWith('.node'))).toEqual([]);
+    // PATH holds node and nothing else: no cc, make or python to build anything with.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const data = join(dir, 'data');
+    const remote = await spawnRemote(
+      { PATH: bin, G8_DATA_DIR: data, G8_API_URL: 'http://127.0.0.1:9', G8_LOG_LEVEL: 'info' },
+      [],
+      join(app, 'node_modules', '.bin', 'g8-mcp-server'),
+    );
+    let clientId: string;
+    try {
+      expect((await fetch(new URL('/readyz', remote.publicUrl))).status).toBe(200);
+      const registered = await fetch(new URL('/register', remote.publicUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'], client_name: 'pack-check' }),
+      });
+      expect(registered.status).toBe(201);
+      clientId = ((await registered.json()) as { client_id: string }).client_id;
+    } finally {
+      await remote.close();
+    }
+    expect(readdirSync(data)).toEqual(expect.arrayContaining(['oauth.db', 'tasks.db', 'audit.db']));
+    const db = await openSqlite(data, 'oauth.db', 'OAuth grants', AUTH_MIGRATIONS);
+    try {
+      expect(db.prepare('SELECT client_id FROM clients').all()).toEqual([{ client_id: clientId }]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -12,8 +12,14 @@ export interface RemoteProcess {
   close(): Promise<void>;
 }
 
-export async function spawnRemote(env: Record<string, string>, args: string[] = []): Promise<RemoteProcess> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN, '--http', ...args], {
+/** `bin`: an installed `g8-mcp-server` to run instead of this checkout's build. */
+export async function spawnRemote(
+  env: Record<string, string>,
+  args: string[] = [],
+  bin?: string,
+): Promise<RemoteProcess> {
+  const [command, argv] = bin ? [bin, ['--http', ...args]] : [process.execPath, [MAIN, '--http', ...args]];
+  const child: ChildProcess = spawn(command, argv, {
     env: { PATH: process.env.PATH ?? '', G8_HTTP_PORT: '0', G8_LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -191,13 +191,15 @@ describe.each(BACKENDS)('the %s store', (_name, openStore) => {
 });
 
 describe('the SQLite store', () => {
-  it('says what to install when better-sqlite3 is missing', async () => {
+  it('says what to reinstall when the SQLite engine is missing', async () => {
     vi.resetModules();
-    vi.doMock('better-sqlite3', () => {
-      throw new Error("Cannot find package 'better-sqlite3'");
+    vi.doMock('node-sqlite3-wasm', () => {
+      throw new Error("Cannot find package 'node-sqlite3-wasm'");
     });
     const fresh = await import('../../src/auth/sqlite-store.js');
-    await expect(fresh.openSqliteAuthStore(tempDir())).rejects.toThrow(/npm install better-sqlite3/);
-    vi.doUnmock('better-sqlite3');
+    await expect(fresh.openSqliteAuthStore(tempDir())).rejects.toThrow(
+      /node-sqlite3-wasm could not be loaded.*Reinstall g8-mcp-server/,
+    );
+    vi.doUnmock('node-sqlite3-wasm');
   });
 });

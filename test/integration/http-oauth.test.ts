@@ -5,14 +5,16 @@
  * rotation; and what is (not) kept at rest. The consent page is driven with plain HTTP here (the
  * browser journey is in test/e2e/oauth-browser.test.ts).
  */
-import { statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/auth/crypto.js';
+import { AUTH_MIGRATIONS } from '../../src/auth/sqlite-store.js';
+import { openSqlite } from '../../src/stores/sqlite.js';
 import {
   authorizeUrl,
   codeViaApiKey,
@@ -504,7 +506,10 @@ describe('secrets at rest', () => {
       redirect_uri: c.redirect,
     });
     const t = (await res.json()) as { access_token: string; refresh_token: string };
-    const db = new Database(join(stack.dataDir, 'oauth.db'), { readonly: true });
+    // The running server holds oauth.db (one process per data directory): read a copy, WAL included.
+    const copy = mkdtempSync(join(tmpdir(), 'g8-oauth-copy-'));
+    for (const f of ['oauth.db', 'oauth.db-wal']) cpSync(join(stack.dataDir, f), join(copy, f));
+    const db = await openSqlite(copy, 'oauth.db', 'OAuth grants', AUTH_MIGRATIONS);
     try {
       const dump = JSON.stringify(
         ['clients', 'pending', 'grants', 'codes', 'tokens'].map((table) =>
@@ -513,10 +518,11 @@ describe('secrets at rest', () => {
       );
       for (const secret of [t.access_token, t.refresh_token, c.code, key]) expect(dump).not.toContain(secret);
       expect(dump).toContain(sha256Hex(t.access_token));
-      const grant = db.prepare('SELECT credential FROM grants LIMIT 1').get() as { credential: string };
-      expect(grant.credential).toMatch(/^v1:/);
+      const grant = db.prepare<{ credential: string }>('SELECT credential FROM grants LIMIT 1').get();
+      expect(grant?.credential).toMatch(/^v1:/);
     } finally {
       db.close();
+      rmSync(copy, { recursive: true, force: true });
     }
     expect(statSync(join(stack.dataDir, 'mcp-secret')).mode & 0o777).toBe(0o600);
   });

@@ -35,13 +35,20 @@ function migrate(env: Record<string, string>): Promise<{ code: number; stdout: s
 }
 
 describe('migrate-state', () => {
-  it('copies clients, grants and live tokens; the user stays signed in on the PostgreSQL server', async () => {
+  it('copies clients, grants and live tokens once the single machine stops; the user stays signed in on the PostgreSQL server', async () => {
     const embedded = stack.remote;
     const t = await tokensViaApiKey(embedded.publicUrl, stack.sandbox.demoKey);
     const env = {
       G8_DATABASE_URL: engines.databaseUrl,
       G8_MCP_SECRET: engines.env.G8_MCP_SECRET as string,
     };
+    // The single machine still runs: it holds oauth.db, and is named, not copied under its feet.
+    const busy = await migrate(env);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(
+      new RegExp(`^g8-mcp-server: .*oauth\\.db is in use by process ${process.pid} on .*Stop that process`),
+    );
+    await embedded.close();
     const first = await migrate(env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);

@@ -18,7 +18,7 @@ import {
   oauthCredential,
   type UpstreamCredential,
 } from '../credentials.js';
-import { randomToken, type Sealer, safeEqual, sha256Hex } from '../crypto.js';
+import { randomToken, SealError, type Sealer, safeEqual, sha256Hex } from '../crypto.js';
 import type { AuthorizationParams } from '../provider.js';
 import { redirectLabel, redirectSource } from '../redirects.js';
 import { checkResource } from '../resource.js';
@@ -144,7 +144,14 @@ export class ConsentFlow {
     if (!this.#sameBrowser(req, pending)) {
       return this.#message(res, 403, 'Request refused', 'This sign-in was started in another browser.');
     }
-    const verifier = this.#d.sealer.open(pending.upstreamVerifierSealed, `pending:${pending.idHash}`);
+    let verifier: string;
+    try {
+      verifier = this.#d.sealer.open(pending.upstreamVerifierSealed, `pending:${pending.idHash}`);
+    } catch (error) {
+      // Sealed under a secret since removed from the ring: this sign-in simply starts again.
+      if (error instanceof SealError) return this.#expired(res);
+      throw error;
+    }
     const callbackUrl = new URL(req.originalUrl, this.#d.publicUrl);
     let credential: OAuthCredential;
     try {

@@ -1,10 +1,9 @@
 /**
  * The SQLite TaskStore of remote mode: `tasks.db` in the data directory, so tasks survive a
  * restart. The record is a JSON document; owner, status and times are columns for the queries.
- * better-sqlite3 is synchronous: each update is a read and a write in one transaction.
+ * The engine is synchronous: each update is a read and a write in one transaction.
  */
-import type Database from 'better-sqlite3';
-import { openSqlite } from '../../stores/sqlite.js';
+import { openSqlite, type SqliteDb, type SqliteMigration } from '../../stores/sqlite.js';
 import {
   applyPatch,
   isOrphan,
@@ -15,7 +14,12 @@ import {
   TERMINAL_STATUSES,
 } from './store.js';
 
-const SCHEMA = `
+/** tasks.db's schema steps (`PRAGMA user_version`); step 1 is 0.1.0's unnumbered schema. */
+export const TASK_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'tasks',
+    sql: `
 CREATE TABLE IF NOT EXISTS tasks (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,
@@ -26,36 +30,35 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_owner ON tasks (owner, seq);
 CREATE INDEX IF NOT EXISTS tasks_status ON tasks (status);
-`;
+`,
+  },
+];
 
 const TERMINAL_SQL = `('${[...TERMINAL_STATUSES].join("','")}')`;
 
 export async function openSqliteTaskStore(dataDir: string | ':memory:'): Promise<TaskStore> {
-  const db = await openSqlite(dataDir, 'tasks.db', 'tasks');
-  db.exec(SCHEMA);
+  const db = await openSqlite(dataDir, 'tasks.db', 'tasks', TASK_MIGRATIONS);
   return new SqliteTaskStore(db);
 }
 
 class SqliteTaskStore implements TaskStore {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDb;
   readonly #q;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqliteDb) {
     this.#db = db;
     this.#q = {
       insert: db.prepare('INSERT INTO tasks (id, owner, status, finished_at, body) VALUES (?, ?, ?, ?, ?)'),
-      get: db.prepare<[string], { body: string }>('SELECT body FROM tasks WHERE id = ?'),
+      get: db.prepare<{ body: string }>('SELECT body FROM tasks WHERE id = ?'),
       save: db.prepare('UPDATE tasks SET status = ?, finished_at = ?, body = ? WHERE id = ?'),
-      list: db.prepare<[string, number], { body: string }>(
-        'SELECT body FROM tasks WHERE owner = ? ORDER BY seq DESC LIMIT ?',
-      ),
-      listAfter: db.prepare<[string, string, number], { body: string }>(
+      list: db.prepare<{ body: string }>('SELECT body FROM tasks WHERE owner = ? ORDER BY seq DESC LIMIT ?'),
+      listAfter: db.prepare<{ body: string }>(
         'SELECT body FROM tasks WHERE owner = ? AND seq < (SELECT seq FROM tasks WHERE id = ?) ORDER BY seq DESC LIMIT ?',
       ),
-      active: db.prepare<[string], { n: number }>(
+      active: db.prepare<{ n: number }>(
         `SELECT COUNT(*) AS n FROM tasks WHERE owner = ? AND status NOT IN ${TERMINAL_SQL}`,
       ),
-      unfinished: db.prepare<[], { body: string }>(
+      unfinished: db.prepare<{ body: string }>(
         `SELECT body FROM tasks WHERE status NOT IN ${TERMINAL_SQL} ORDER BY seq`,
       ),
       purge: db.prepare('DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?'),
@@ -86,7 +89,7 @@ class SqliteTaskStore implements TaskStore {
       const next = applyPatch(current, patch);
       this.#q.save.run(next.status, next.finishedAt ?? null, JSON.stringify(next), id);
       return next;
-    })();
+    });
   }
 
   async list(owner: string, limit: number, after?: string): Promise<TaskRecord[]> {
@@ -115,7 +118,7 @@ class SqliteTaskStore implements TaskStore {
       const next = { ...current, leaseHolder: holder, leaseUntil: until };
       this.#q.save.run(next.status, next.finishedAt ?? null, JSON.stringify(next), id);
       return true;
-    })();
+    });
   }
 
   async purge(before: number): Promise<number> {
