@@ -8,9 +8,20 @@
 
 import { randomUUID } from 'node:crypto';
 
+/** Marks every G8Error, so one made by another copy of this module (the bundled bin loads the
+ * tsc output of its lazy branches beside its own bundle) still counts as one. */
+const BRAND = Symbol.for('g8-mcp-server.G8Error');
+
 export class G8Error extends Error {
   /** The process exit code when this ends a command. */
   readonly exitCode: number = 1;
+  readonly [BRAND] = true;
+
+  /** `instanceof G8Error` by brand; subclasses keep the ordinary prototype check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== G8Error) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
 
   constructor(
     message: string,

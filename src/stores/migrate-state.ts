@@ -15,13 +15,13 @@ import { loadSecretRing, loadServerSecret } from '../auth/secret.js';
 import { AUTH_MIGRATIONS } from '../auth/sqlite-store.js';
 import type { GrantRow } from '../auth/store-rows.js';
 import type { Config } from '../config/load.js';
-import { UsageError } from '../platform/errors.js';
+import { StartupError } from '../platform/errors.js';
 import { insertOf } from './pg-auth-store.js';
 import { inTransaction } from './pg-transaction.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite, type SqliteDb, StoreUnavailableError } from './sqlite.js';
 
-export class MigrateStateError extends UsageError {}
+export class MigrateStateError extends StartupError {}
 
 export interface MigrateReport {
   /** Rows copied now, per table (rows already in PostgreSQL are not counted). */
