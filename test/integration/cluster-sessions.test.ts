@@ -55,6 +55,64 @@ const isCall = (body: string, tool: string) => body.includes('"tools/call"') && 
 /** A client's answer to a question of the server: a JSON-RPC response, no method. */
 const isAnswer = (body: string) => body.includes('"result"') && !body.includes('"method"');
 
+// biome-ignore lint/suspicious/noExplicitAny: wire messages are asserted field by field
+type Wire = Record<string, any>;
+interface SseEvent {
+  readonly id?: string;
+  readonly data: Wire | undefined;
+}
+
+/** A raw request in the session, sent through the proxy to the replica named (X-Test-Replica). */
+function inSession(
+  replica: number,
+  init: { method: string; body?: Wire; lastEventId?: string; signal?: AbortSignal },
+) {
+  return fetch(cluster.url, {
+    method: init.method,
+    headers: {
+      'x-api-key': sb.demoKey,
+      'x-test-replica': String(replica),
+      'mcp-session-id': transport.sessionId as string,
+      'mcp-protocol-version': '2025-11-25',
+      accept: init.method === 'GET' ? 'text/event-stream' : 'application/json, text/event-stream',
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(init.lastEventId ? { 'last-event-id': init.lastEventId } : {}),
+    },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
+  });
+}
+
+/** An SSE response read in parts: `until` reads events until `stop` says so (then cuts, if given) or it ends. */
+function sse(res: Response) {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return async function until(stop: (e: SseEvent) => boolean, cut?: AbortController): Promise<SseEvent[]> {
+    const events: SseEvent[] = [];
+    for (;;) {
+      let at = buffer.indexOf('\n\n');
+      while (at !== -1) {
+        const block = buffer.slice(0, at);
+        buffer = buffer.slice(at + 2);
+        at = buffer.indexOf('\n\n');
+        const id = /^id: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.+)$/m.exec(block)?.[1];
+        if (id === undefined && data === undefined) continue;
+        const event: SseEvent = { ...(id ? { id } : {}), data: data ? JSON.parse(data) : undefined };
+        events.push(event);
+        if (stop(event)) {
+          cut?.abort();
+          return events;
+        }
+      }
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return events;
+      buffer += decoder.decode(value, { stream: true });
+    }
+  };
+}
+
 async function until<T>(find: () => T[], ms = 5_000): Promise<T[]> {
   for (const end = Date.now() + ms; Date.now() < end; ) {
     const found = find();
@@ -155,5 +213,88 @@ describe('a 2025-era session across two replicas', () => {
     expect(audit.map((a) => a.outcome)).toContain('asked');
     // Uncancelled, the accepted call would have gone out and been recorded `ok` (as above).
     expect(audit.map((a) => a.outcome)).not.toContain('ok');
+  }, 60_000);
+
+  it('an SSE stream cut on replica 0 is resumed with Last-Event-ID on replica 1: nothing lost or repeated', async () => {
+    cluster.route = (req) => {
+      const pick = req.headers['x-test-replica'];
+      return pick === undefined ? undefined : Number(pick);
+    };
+    const callId = 9001;
+    const cut = new AbortController();
+    const res = await inSession(0, {
+      method: 'POST',
+      signal: cut.signal,
+      body: {
+        jsonrpc: '2.0',
+        id: callId,
+        method: 'tools/call',
+        params: { name: 'g8_enrich_contacts', arguments: enrichArgs(sb.db), _meta: { progressToken: 'p1' } },
+      },
+    });
+    expect(res.status).toBe(200);
+    const read = sse(res);
+    const before: SseEvent[] = [];
+    // The paid call asks first: answered through replica 1, then the job is followed with progress.
+    before.push(...(await read((e) => e.data?.method === 'elicitation/create')));
+    const question = before.at(-1)?.data as Wire;
+    const answered = await inSession(1, {
+      method: 'POST',
+      body: { jsonrpc: '2.0', id: question.id, result: { action: 'accept', content: { confirm: true } } },
+    });
+    expect(answered.status).toBe(202);
+    before.push(...(await read((e) => e.data?.method === 'notifications/progress', cut)));
+    expect(before.at(-1)?.data?.params.progressToken).toBe('p1');
+
+    // Resumed on the other replica, as often as it takes for the answer (each resume replays what
+    // was kept since the last event seen, then ends while the call still runs on replica 0).
+    const after: SseEvent[] = [];
+    let last = before.at(-1)?.id as string;
+    for (let i = 0; i < 40 && !after.some((e) => e.data?.id === callId); i++) {
+      const again = await inSession(1, { method: 'GET', lastEventId: last });
+      expect(again.status).toBe(200);
+      const got = await sse(again)((e) => e.data?.id === callId);
+      after.push(...got);
+      last = got.at(-1)?.id ?? last;
+      if (!got.length) await new Promise((r) => setTimeout(r, 250));
+    }
+    const answer = after.filter((e) => e.data?.id === callId);
+    expect(answer).toHaveLength(1);
+    expect(answer[0]?.data?.result.structuredContent).toMatchObject({ status: 'completed' });
+
+    // Every event once, in order; the same events as the replica kept in Redis.
+    const seen = [...before, ...after].filter((e) => e.id !== undefined);
+    const ids = seen.map((e) => e.id as string);
+    expect(new Set(ids).size).toBe(ids.length);
+    const stream = ids[0]?.slice(0, ids[0].lastIndexOf('_')) as string;
+    const kept = await engines
+      .redis()
+      .xrange(`${engines.redisPrefix}ev:${transport.sessionId}:${stream}`, '-', '+');
+    expect(ids).toEqual(kept.map(([entry]) => `${stream}_${entry}`));
+    const progress = seen
+      .filter((e) => e.data?.method === 'notifications/progress')
+      .map((e) => e.data?.params.progress);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(new Set(progress).size).toBe(progress.length);
+  }, 60_000);
+
+  it('SIGKILL of the replica that opened the session: the client carries on through the other', async () => {
+    cluster.route = () => undefined;
+    const opened = cluster.landed.find((l) => l.body.includes('"initialize"'))?.replica as number;
+    const dead = cluster.replicas[opened]?.child;
+    const gone = new Promise((r) => dead?.once('exit', r));
+    dead?.kill('SIGKILL');
+    await gone;
+    const from = cluster.landed.length;
+    const { tools } = await client.listTools();
+    expect(tools.length).toBeGreaterThan(0);
+    for (let i = 0; i < 6; i++) {
+      const r = await client.callTool({ name: 'g8_search_contacts', arguments: { limit: 1 } });
+      expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+    }
+    const posts = cluster.landed.slice(from).filter((l) => l.method === 'POST');
+    expect(posts.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(posts.map((l) => l.replica))).toEqual(new Set([1 - opened]));
   }, 60_000);
 });
