@@ -56,7 +56,13 @@ export class SessionBus {
     if (!handlers) {
       handlers = new Set();
       this.#handlers.set(channel, handlers);
-      await this.#sub.subscribe(channel);
+      try {
+        await this.#sub.subscribe(channel);
+      } catch (error) {
+        // Not heard: the next join must subscribe again.
+        this.#handlers.delete(channel);
+        throw error;
+      }
     }
     handlers.add(handler);
     return () => {
