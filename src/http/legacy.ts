@@ -20,7 +20,8 @@
  * With G8_REDIS_URL (`shared`), a session is a record in Redis and its transport is ours
  * (shared-sessions/): a request for a session this replica does not hold rebuilds it from the record
  * (its Server from the same factory, with the opening URL's tools and scopes), and while Redis does
- * not answer such a request gets 503 with Retry-After; the sessions held here carry on.
+ * not answer such a request gets 503 with Retry-After; the sessions held here carry on, and a new
+ * one is this replica's alone (as without Redis).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -130,16 +131,20 @@ export function legacyLeg(deps: LegacyDeps) {
     server: McpServer | Server,
   ): Promise<void> {
     const { owner, scopes } = caller;
-    const onInitialized = (id: string) => sessions.add({ id, owner, scopes, transport, server });
-    let transport: SessionTransport;
+    const onInitialized = (id: string) =>
+      sessions.add({ id, owner, scopes, transport: transport as SessionTransport, server });
+    let transport: SessionTransport | undefined;
     if (deps.shared) {
-      try {
-        const params = (body as { params?: unknown }).params;
-        transport = await deps.shared.open({ owner, scopes, search: caller.search, params }, onInitialized);
-      } catch {
-        return unavailable(res, singleRequestId(body));
-      }
-    } else {
+      const params = (body as { params?: unknown }).params;
+      transport = await deps.shared
+        .open({ owner, scopes, search: caller.search, params }, onInitialized)
+        .catch(() => {
+          // Redis does not answer: the session is this replica's alone, as without Redis.
+          deps.logger?.warn({}, 'Redis did not answer: a new session is served by this replica only');
+          return undefined;
+        });
+    }
+    if (!transport) {
       transport = new NodeStreamableHTTPServerTransport({
         sessionIdGenerator: randomUUID,
         enableJsonResponse: deps.jsonResponse,

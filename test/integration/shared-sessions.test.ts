@@ -3,7 +3,8 @@
  * one public URL) and raw HTTP: a session opened on one is served by the other; its owner binding,
  * idle expiry, the per-owner cap and DELETE hold across both; and when Redis stops answering (its
  * connections cut by a relay the test controls), the replica holding a session carries on while the
- * other answers 503 with Retry-After, at once, until Redis is back.
+ * other answers 503 with Retry-After, at once, until Redis is back; a session opened meanwhile is
+ * that replica's alone.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +162,7 @@ describe('shared 2025-era sessions on two replicas', () => {
 
   it('Redis cut: the holding replica carries on; the other answers 503 with Retry-After, at once; back when Redis is', async () => {
     const session = await open(a);
+    let local = '';
     redis.cut();
     try {
       const held = await ping(a, session);
@@ -171,9 +173,11 @@ describe('shared 2025-era sessions on two replicas', () => {
       expect(foreign.messages[0]?.error.message).toMatch(/Redis.*retry/);
       // Refused within the Redis command timeout, far inside the request timeout.
       expect(foreign.ms).toBeLessThan(3_000);
+      // A new session meanwhile is B's alone (as without Redis): served there, unknown elsewhere.
       const opened = await send(b, { body: initialize(77) });
-      expect(opened.status).toBe(503);
-      expect(opened.messages[0]?.id).toBe(77);
+      expect(opened.status).toBe(200);
+      local = opened.headers.get('mcp-session-id') as string;
+      expect((await ping(b, local)).status).toBe(200);
     } finally {
       redis.restore();
     }
@@ -183,5 +187,6 @@ describe('shared 2025-era sessions on two replicas', () => {
       if (status !== 200) await sleep(200);
     }
     expect(status).toBe(200);
+    expect((await ping(a, local)).status).toBe(404);
   }, 30_000);
 });
