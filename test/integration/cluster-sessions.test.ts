@@ -138,10 +138,11 @@ describe('a 2025-era session across two replicas', () => {
   it('initialize, list, and 50 calls alternating replicas: one session, its record in Redis', async () => {
     const sessionId = transport.sessionId as string;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
-    const stored = (await engines.redis().get(`${engines.redisPrefix}sess:${sessionId}`)) ?? '{}';
+    const stored = await engines.redis().hgetall(`${engines.redisPrefix}sess:${sessionId}`);
     // The owner is the key's hash: the key itself is never in Redis.
-    expect(stored).not.toContain(sb.demoKey);
-    const record = JSON.parse(stored);
+    expect(JSON.stringify(stored)).not.toContain(sb.demoKey);
+    expect(Number(stored.lastSeen)).toBeGreaterThan(Date.now() - 60_000);
+    const record = JSON.parse(stored.record ?? '{}');
     expect(record.owner).toMatch(/^key:[0-9a-f]{64}$/);
     expect(record).toMatchObject({ id: sessionId, clientInfo: { name: CLIENT, version: '1.2.3' } });
     expect(record.capabilities).toEqual({ elicitation: {} });

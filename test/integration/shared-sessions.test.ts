@@ -106,6 +106,24 @@ describe('shared 2025-era sessions on two replicas', () => {
     expect((await ping(a, session)).status).toBe(200);
   });
 
+  it('the log level set on one replica is kept with the record and restored on the other', async () => {
+    const session = await open(a);
+    const set = await send(a, {
+      session,
+      body: { jsonrpc: '2.0', id: nextId++, method: 'logging/setLevel', params: { level: 'error' } },
+    });
+    expect(set.status).toBe(200);
+    const hashKey = `${engines.redisPrefix}sess:${session}`;
+    let level: string | null = null;
+    for (let i = 0; i < 20 && level !== 'error'; i++) {
+      level = await engines.redis().hget(hashKey, 'logLevel');
+      if (level !== 'error') await sleep(50);
+    }
+    expect(level).toBe('error');
+    // B rebuilds its copy with the level (a rebuild that failed would answer 503).
+    expect((await ping(b, session)).status).toBe(200);
+  });
+
   it("someone else's session id is 404 on either replica, and the session is untouched", async () => {
     const session = await open(a);
     const other = await mintSandboxKey(stack.sandbox);

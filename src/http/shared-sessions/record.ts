@@ -1,8 +1,8 @@
 /**
  * A 2025-era session as every replica sees it: the small record in Redis from which any replica
  * rebuilds the session it does not hold (its Server from the same factory, its transport primed with
- * the client's own `initialize`). What is not here lives elsewhere: when it was last seen is the
- * score in its owner's set, and its expiry is the key's TTL (idle time), both in store.ts.
+ * the client's own `initialize`). Stored as a hash (store.ts): what never changes in one field, and
+ * what does (last seen, the log level) in fields of their own, each updated alone.
  */
 import { z } from 'zod';
 
@@ -17,19 +17,29 @@ export const SessionRecordSchema = z.object({
   clientInfo: z.object({ name: z.string(), version: z.string() }).passthrough(),
   /** The query string of the URL that opened it: its tool selection. */
   search: z.string(),
-  /** The level the client set with `logging/setLevel`, if it did. */
-  logLevel: z.string().optional(),
   openedAt: z.number(),
 });
 
-export type SessionRecord = z.infer<typeof SessionRecordSchema>;
+export type SessionRecord = z.infer<typeof SessionRecordSchema> & {
+  /** The level the client set with `logging/setLevel`, if it did. */
+  readonly logLevel?: string;
+  /** When a request last used it (ms), and when it ends unless used again. */
+  readonly lastSeen?: number;
+  readonly expiresAt?: number;
+};
 
-/** The record of a stored value, or undefined for anything that is not one (never trusted blindly). */
-export function parseRecord(text: string | null): SessionRecord | undefined {
-  if (text === null) return undefined;
+/** The record of a stored hash, or undefined for anything that is not one (never trusted blindly). */
+export function parseRecord(hash: Record<string, string>, idleMs: number): SessionRecord | undefined {
+  if (hash.record === undefined) return undefined;
   try {
-    const parsed = SessionRecordSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    const parsed = SessionRecordSchema.safeParse(JSON.parse(hash.record));
+    if (!parsed.success) return undefined;
+    const lastSeen = Number(hash.lastSeen);
+    return {
+      ...parsed.data,
+      ...(hash.logLevel ? { logLevel: hash.logLevel } : {}),
+      ...(Number.isFinite(lastSeen) ? { lastSeen, expiresAt: lastSeen + idleMs } : {}),
+    };
   } catch {
     return undefined;
   }

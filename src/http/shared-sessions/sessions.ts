@@ -106,7 +106,7 @@ export class SharedSessions {
         });
         await this.#bus.publish(id, { kind: 'end', from: transport.tag }).catch(() => {});
       },
-      onLogLevel: (level) => void this.#store.setLogLevel(id, level).catch(() => {}),
+      onLogLevel: (level) => void this.#store.setLogLevel(id, owner, level).catch(() => {}),
       logger: this.#opts.logger,
     });
     leave = await this.#bus.join(id, (message) => transport.fromBus(message));

@@ -1,7 +1,8 @@
 /**
  * 2025-era session records in Redis (record.ts), so owner binding, idle expiry, the per-owner cap
  * and DELETE hold whichever replica a request lands on:
- * - `sess:<id>`: the record, its TTL the idle time, renewed as the session is used;
+ * - `sess:<id>`: the record, a hash (`record`, `lastSeen`, `logLevel`), its TTL the idle time,
+ *   renewed as the session is used; a touch or a level never brings an ended one back;
  * - `sess-owner:<owner>`: the owner's sessions scored by when each was last seen, for the cap.
  * Opening one is one Lua script (write, prune the expired, add, evict the least recently seen over
  * the cap), so two replicas opening sessions for one owner at once never leave it over the cap.
@@ -12,7 +13,8 @@ import type { Redis } from 'ioredis';
 import { parseRecord, type SessionRecord } from './record.js';
 
 const OPEN = `
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('HSET', KEYS[1], 'record', ARGV[2], 'lastSeen', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[4]) - tonumber(ARGV[3]))
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
@@ -21,6 +23,17 @@ if over <= 0 then return {} end
 local evicted = redis.call('ZRANGE', KEYS[2], 0, over - 1)
 for _, id in ipairs(evicted) do redis.call('ZREM', KEYS[2], id) end
 return evicted
+`;
+
+/** Renews a live record, setting a field too if named: KEYS record, owner set; ARGV idle, now, id, field, value. */
+const UPDATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'lastSeen', ARGV[2])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], ARGV[4], ARGV[5]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1
 `;
 
 export interface SessionStoreOptions {
@@ -62,29 +75,22 @@ export class RedisSessionStore {
 
   /** The record, or undefined when it ended, expired, or was never one. */
   async get(id: string): Promise<SessionRecord | undefined> {
-    return parseRecord(await this.#redis.get(recordKey(id)));
+    return parseRecord(await this.#redis.hgetall(recordKey(id)), this.#opts.idleMs);
   }
 
   /** The session was used now: its idle time starts again. */
   async touch(id: string, owner: string): Promise<void> {
-    await this.#redis
-      .multi()
-      .pexpire(recordKey(id), this.#opts.idleMs)
-      .zadd(ownerKey(owner), 'XX', this.#now(), id)
-      .pexpire(ownerKey(owner), this.#opts.idleMs)
-      .exec();
+    await this.#update(id, owner, '', '');
   }
 
   /** Keeps the level the client set, so a rebuilt session logs at it too. */
-  async setLogLevel(id: string, level: string): Promise<void> {
-    const record = await this.get(id);
-    if (!record) return;
-    await this.#redis.set(
-      recordKey(id),
-      JSON.stringify({ ...record, logLevel: level }),
-      'PX',
-      this.#opts.idleMs,
-    );
+  async setLogLevel(id: string, owner: string, level: string): Promise<void> {
+    await this.#update(id, owner, 'logLevel', level);
+  }
+
+  async #update(id: string, owner: string, field: string, value: string): Promise<void> {
+    const { idleMs } = this.#opts;
+    await this.#redis.eval(UPDATE, 2, recordKey(id), ownerKey(owner), idleMs, this.#now(), id, field, value);
   }
 
   /** Ends a session (DELETE): its record is gone for every replica. */
