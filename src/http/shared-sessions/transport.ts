@@ -47,6 +47,23 @@ const isResponse = (m: JSONRPCMessage) => isJSONRPCResultResponse(m) || isJSONRP
 /** Told to clients in the priming event: how soon to come back after a stream ends early. */
 const RETRY_MS = 1000;
 
+/**
+ * Sends an SSE response's headers at once, as the SDK's Node transport does (through
+ * @hono/node-server): the SDK's toNodeHandler leaves them to the first event, so a GET stream with
+ * nothing to say yet would keep its client waiting for the keep-alive (15 s).
+ */
+function flushEventStreams(res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    const written = writeHead.apply(this, args);
+    const headers = args.find((a) => typeof a === 'object' && a !== null && !Array.isArray(a)) as
+      | Record<string, unknown>
+      | undefined;
+    if (String(headers?.['content-type'] ?? '').includes('text/event-stream')) this.flushHeaders();
+    return written;
+  } as ServerResponse['writeHead'];
+}
+
 export class SharedSessionTransport implements Transport {
   /** This copy of the session, in the ids of the questions it asks. */
   readonly tag = randomBytes(6).toString('base64url');
@@ -91,6 +108,7 @@ export class SharedSessionTransport implements Transport {
   }
 
   async handleRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    flushEventStreams(res);
     if (req.method === 'GET') {
       this.#gets += 1;
       res.once('close', () => {
