@@ -7,7 +7,8 @@
  *   after this one" (XRANGE with an exclusive start): nothing lost, nothing repeated;
  * - when Redis does not answer, events go to this replica's own memory store (ids without the
  *   `<ms>-<n>` shape), so a session this replica holds carries on: its client can still resume
- *   here, just not elsewhere until Redis answers;
+ *   here, just not elsewhere until Redis answers. After a failure Redis is not asked again for
+ *   LOCAL_MS, so a Redis that hangs (rather than refuses) costs one command timeout, not one per event;
  * - `mute()`: while a rebuilt session is primed with its client's `initialize`, nothing is kept.
  */
 import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
@@ -18,6 +19,7 @@ const PER_STREAM = 200;
 export const KEEP_MS = 10 * 60_000;
 /** A Redis stream entry id (`<ms>-<seq>`), as opposed to the memory store's counter. */
 const ENTRY = /^\d+-\d+$/;
+const LOCAL_MS = 5_000;
 
 function split(eventId: string): { stream: string; entry: string } | undefined {
   const at = eventId.lastIndexOf('_');
@@ -30,6 +32,8 @@ export class RedisEventStore implements EventStore {
   readonly #session: string;
   readonly #local = new MemoryEventStore();
   #muted = false;
+  /** Until when events go to memory without asking Redis (after a failure). */
+  #localUntil = 0;
 
   constructor(redis: Redis, sessionId: string) {
     this.#redis = redis;
@@ -46,6 +50,9 @@ export class RedisEventStore implements EventStore {
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     if (this.#muted) return `${streamId}_0-0`;
+    if (Date.now() < this.#localUntil || this.#redis.status !== 'ready') {
+      return this.#local.storeEvent(streamId, message);
+    }
     const key = this.#key(streamId);
     try {
       const [[error, entry] = [null, null]] =
@@ -57,6 +64,7 @@ export class RedisEventStore implements EventStore {
       if (error || typeof entry !== 'string') throw error ?? new Error('no entry id');
       return `${streamId}_${entry}`;
     } catch {
+      this.#localUntil = Date.now() + LOCAL_MS;
       return this.#local.storeEvent(streamId, message);
     }
   }
