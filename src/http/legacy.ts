@@ -195,7 +195,9 @@ export function legacyLeg(deps: LegacyDeps) {
     server: SessionServerFactory,
   ): Promise<Session | undefined | 'unavailable'> {
     const shared = deps.shared as SharedSessions;
-    let pending = rebuilding.get(id);
+    // Per owner too: someone else's request for the id must not make the owner's wait for nothing.
+    const slot = `${caller.owner}\n${id}`;
+    let pending = rebuilding.get(slot);
     if (!pending) {
       pending = (async () => {
         const record = await shared.find(id, caller.owner);
@@ -203,18 +205,21 @@ export function legacyLeg(deps: LegacyDeps) {
         const scopes = record.scopes ?? undefined;
         const transport = await shared.rebuild(record);
         const built = server({ search: record.search, scopes });
-        track(transport);
-        await built.connect(transport);
-        await transport.restore(record);
+        try {
+          track(transport);
+          await built.connect(transport);
+          await transport.restore(record);
+        } catch (error) {
+          await transport.close();
+          throw error;
+        }
         sessions.add({ id, owner: record.owner, scopes, transport, server: built });
         return sessions.claim(id, record.owner);
-      })().finally(() => rebuilding.delete(id));
-      rebuilding.set(id, pending);
+      })().finally(() => rebuilding.delete(slot));
+      rebuilding.set(slot, pending);
     }
     try {
-      const session = await pending;
-      // Shared with a request of another owner: theirs, not this caller's.
-      return session?.owner === caller.owner ? session : undefined;
+      return await pending;
     } catch (error) {
       deps.logger?.warn(
         { session: id, err: (error as Error).message },

@@ -128,6 +128,8 @@ export class SharedSessionTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    // Also when it never started (a rebuild that failed): its channel is left either way.
+    this.#opts.leave();
     await this.#web.close();
   }
 
