@@ -32,6 +32,7 @@ import { echoIdOnErrors, rpcError } from './rpc-error.js';
 import { cancelledIds, type RequestId, requestIds, singleRequestId } from './rpc-ids.js';
 import type { Session, SessionRegistry, SessionTransport } from './sessions.js';
 import type { SharedSessions } from './shared-sessions/sessions.js';
+import { SharedSessionTransport } from './shared-sessions/transport.js';
 
 /** The caller of one request, as the session leg needs it. */
 export interface LegacyCaller {
@@ -169,7 +170,7 @@ export function legacyLeg(deps: LegacyDeps) {
     const state: Live = { inFlight: new Set(), gets: 0 };
     live.set(transport, state);
     const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
+    transport.send = async (message, options) => {
       if ('id' in message && message.id !== undefined && ('result' in message || 'error' in message)) {
         state.inFlight.delete(message.id);
       }
@@ -180,8 +181,10 @@ export function legacyLeg(deps: LegacyDeps) {
         options?.relatedRequestId !== undefined
       ) {
         // Nowhere to put the question: fail the call now rather than let it wait for an answer.
-        if (state.gets === 0)
-          return Promise.reject(new Error('JSON response mode: open the GET stream to be asked'));
+        // A shared session's GET stream may be on another replica, which then asks.
+        const reachable =
+          state.gets > 0 || (transport instanceof SharedSessionTransport && (await transport.reachable()));
+        if (!reachable) throw new Error('JSON response mode: open the GET stream to be asked');
         return send(message, { ...options, relatedRequestId: undefined });
       }
       return send(message, options);

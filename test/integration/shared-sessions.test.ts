@@ -9,11 +9,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteServer } from '../../src/http/server.js';
-import { type Engines, freshEngines } from '../helpers/engines.js';
-import { type Stack, startStack } from '../helpers/http-stack.js';
+import type { Engines } from '../helpers/engines.js';
+import type { Stack } from '../helpers/http-stack.js';
 import { mintSandboxKey } from '../helpers/sandbox.js';
 import { type TcpCut, tcpCut } from '../helpers/tcp-cut.js';
+import { startTwoReplicas, type TwoReplicas } from '../helpers/two-replicas.js';
 
+let replicas: TwoReplicas;
 let engines: Engines;
 let redis: TcpCut;
 let stack: Stack;
@@ -25,25 +27,20 @@ const IDLE_SEC = 2;
 const CAP = 2;
 
 beforeAll(async () => {
-  engines = await freshEngines();
   redis = await tcpCut(6379);
-  const env = {
-    ...engines.env,
+  replicas = await startTwoReplicas({
     G8_REDIS_URL: `redis://127.0.0.1:${redis.port}`,
     G8_SESSION_IDLE_SEC: String(IDLE_SEC),
     G8_MAX_SESSIONS_PER_OWNER: String(CAP),
     G8_DISCOVERY: 'off',
-  };
-  stack = await startStack({ env, noUpstream: true });
-  a = stack.remote;
-  b = await stack.restart({ G8_PUBLIC_URL: a.publicUrl });
+  });
+  ({ engines, stack, a, b } = replicas);
   key = stack.sandbox.demoKey;
 });
 
 afterAll(async () => {
-  await stack?.close();
+  await replicas?.close();
   await redis?.close();
-  await engines?.drop();
 });
 
 const urlOf = (server: RemoteServer) => `http://127.0.0.1:${server.port}/mcp`;

@@ -32,6 +32,8 @@ export interface OpenSession {
 
 /** How often a used session renews its record at most: its idle expiry is this coarse. */
 const TOUCH_EVERY_MS = 1_000;
+/** How long the mark of a GET stream's holder lasts unless renewed. */
+const GET_HOLD_MS = 30_000;
 
 export class SharedSessions {
   readonly #redis: Redis;
@@ -39,6 +41,7 @@ export class SharedSessions {
   readonly #bus: SessionBus;
   readonly #opts: SharedSessionsOptions;
   readonly #touched = new Map<string, number>();
+  readonly #renewals = new Map<SharedSessionTransport, NodeJS.Timeout>();
 
   constructor(redis: Redis, opts: SharedSessionsOptions) {
     this.#redis = redis;
@@ -87,7 +90,7 @@ export class SharedSessions {
     onInitialized?: (id: string) => void,
   ): Promise<SharedSessionTransport> {
     let leave = () => {};
-    const transport = new SharedSessionTransport({
+    const transport: SharedSessionTransport = new SharedSessionTransport({
       id,
       jsonResponse: this.#opts.jsonResponse,
       events: new RedisEventStore(this.#redis, id),
@@ -107,13 +110,33 @@ export class SharedSessions {
         await this.#bus.publish(id, { kind: 'end', from: transport.tag }).catch(() => {});
       },
       onLogLevel: (level) => void this.#store.setLogLevel(id, owner, level).catch(() => {}),
+      holdGet: (held) => this.#holdGet(id, transport, held),
+      getElsewhere: async () => {
+        const holder = await this.#store.getHolder(id);
+        return holder !== null && holder !== transport.tag;
+      },
       logger: this.#opts.logger,
     });
     leave = await this.#bus.join(id, (message) => transport.fromBus(message));
     return transport;
   }
 
+  /** Keeps the GET stream's holder in Redis, renewed while it stays open (a killed replica's mark lapses). */
+  #holdGet(id: string, transport: SharedSessionTransport, held: boolean): void {
+    clearInterval(this.#renewals.get(transport));
+    this.#renewals.delete(transport);
+    void this.#store.holdGet(id, transport.tag, held ? GET_HOLD_MS : 0).catch(() => {});
+    if (!held) return;
+    const renew = setInterval(
+      () => void this.#store.holdGet(id, transport.tag, GET_HOLD_MS).catch(() => {}),
+      GET_HOLD_MS / 2,
+    );
+    renew.unref();
+    this.#renewals.set(transport, renew);
+  }
+
   close(): void {
+    for (const renew of this.#renewals.values()) clearInterval(renew);
     this.#bus.close();
   }
 }

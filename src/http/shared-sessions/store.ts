@@ -43,6 +43,9 @@ export interface SessionStoreOptions {
 }
 
 export const recordKey = (id: string) => `sess:${id}`;
+/** Which copy holds the client's GET stream (`sess-get:<id>`: its tag). */
+const getKey = (id: string) => `sess-get:${id}`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const ownerKey = (owner: string) => `sess-owner:${owner}`;
 
 export class RedisSessionStore {
@@ -91,6 +94,17 @@ export class RedisSessionStore {
   async #update(id: string, owner: string, field: string, value: string): Promise<void> {
     const { idleMs } = this.#opts;
     await this.#redis.eval(UPDATE, 2, recordKey(id), ownerKey(owner), idleMs, this.#now(), id, field, value);
+  }
+
+  /** Marks the client's GET stream as held by copy `tag` (for `ms`), or no longer (`ms` 0: only if still its). */
+  async holdGet(id: string, tag: string, ms: number): Promise<void> {
+    if (ms > 0) await this.#redis.set(getKey(id), tag, 'PX', ms);
+    else await this.#redis.eval(RELEASE, 1, getKey(id), tag);
+  }
+
+  /** The copy holding the client's GET stream, if one does. */
+  getHolder(id: string): Promise<string | null> {
+    return this.#redis.get(getKey(id));
   }
 
   /** Ends a session (DELETE): its record is gone for every replica. */

@@ -9,7 +9,8 @@
  *   - a question this copy asks the client carries this copy's tag in its id (`<tag>:<n>`), so the
  *     answer, wherever it lands, is sent on to the copy that asked; the Server sees its own ids;
  *   - a client's `notifications/cancelled` goes to every copy: the call may run on any of them;
- *   - a server message with no request to ride on goes to the GET stream, on whichever copy has it.
+ *   - a server message with no request to ride on goes to the GET stream, on whichever copy has it
+ *     (which copy holds it is kept in Redis too, for JSON response mode's questions).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -39,6 +40,10 @@ export interface SharedTransportOptions {
   /** DELETE: the session ends for every replica. */
   readonly onsessionclosed: (id: string) => Promise<void>;
   readonly onLogLevel: (level: string) => void;
+  /** Marks the client's GET stream as held by this copy (`true`) or no longer (`false`). */
+  readonly holdGet: (held: boolean) => void;
+  /** Whether another copy holds the client's GET stream (JSON response mode asks before a question). */
+  readonly getElsewhere: () => Promise<boolean>;
   readonly logger: { warn(obj: object, msg: string): void };
 }
 
@@ -111,8 +116,10 @@ export class SharedSessionTransport implements Transport {
     flushEventStreams(res);
     if (req.method === 'GET') {
       this.#gets += 1;
+      this.#opts.holdGet(true);
       res.once('close', () => {
         this.#gets -= 1;
+        if (this.#gets === 0) this.#opts.holdGet(false);
       });
     }
     await this.#serve(req, res, body);
@@ -125,6 +132,11 @@ export class SharedSessionTransport implements Transport {
       return this.#opts.publish({ kind: 'server', from: this.tag, message: out });
     }
     return this.#web.send(out, options);
+  }
+
+  /** Whether a message with no request to ride on reaches the client: its GET stream is here or elsewhere. */
+  async reachable(): Promise<boolean> {
+    return this.#gets > 0 || this.#opts.getElsewhere().catch(() => false);
   }
 
   async close(): Promise<void> {
