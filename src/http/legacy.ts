@@ -135,13 +135,14 @@ export function legacyLeg(deps: LegacyDeps) {
     const onInitialized = (id: string) =>
       sessions.add({ id, owner, scopes, transport: transport as SessionTransport, server });
     let transport: SessionTransport | undefined;
-    if (deps.shared) {
+    const { shared } = deps;
+    if (shared) {
       const params = (body as { params?: unknown }).params;
-      transport = await deps.shared
+      transport = await shared
         .open({ owner, scopes, search: caller.search, params }, onInitialized)
-        .catch(() => {
+        .catch((error: unknown) => {
           // Redis does not answer: the session is this replica's alone, as without Redis.
-          deps.logger?.warn({}, 'Redis did not answer: a new session is served by this replica only');
+          shared.openedLocally(error);
           return undefined;
         });
     }

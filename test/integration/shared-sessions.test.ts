@@ -193,6 +193,10 @@ describe('shared 2025-era sessions on two replicas', () => {
       expect(opened.status).toBe(200);
       local = opened.headers.get('mcp-session-id') as string;
       expect((await ping(b, local)).status).toBe(200);
+      await send(b, { body: initialize(78) });
+      expect(
+        stack.logs().match(/new 2025-era sessions are served by the replica that opens them/g),
+      ).toHaveLength(1);
     } finally {
       redis.restore();
     }

@@ -42,12 +42,27 @@ export class SharedSessions {
   readonly #opts: SharedSessionsOptions;
   readonly #touched = new Map<string, number>();
   readonly #renewals = new Map<SharedSessionTransport, NodeJS.Timeout>();
+  /** A session was opened locally in this outage already (logged once per outage). */
+  #localNoted = false;
 
   constructor(redis: Redis, opts: SharedSessionsOptions) {
     this.#redis = redis;
     this.#opts = opts;
     this.#store = new RedisSessionStore(redis, { idleMs: opts.idleMs, maxPerOwner: opts.maxPerOwner });
     this.#bus = new SessionBus(redis, opts.logger);
+    redis.on('ready', () => {
+      this.#localNoted = false;
+    });
+  }
+
+  /** A new session is served by this replica alone, Redis not answering (said once per outage). */
+  openedLocally(error: unknown): void {
+    if (this.#localNoted) return;
+    this.#localNoted = true;
+    this.#opts.logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'Redis did not answer: new 2025-era sessions are served by the replica that opens them until it does',
+    );
   }
 
   /** A new session: its record written first (rejects when Redis does not answer), then its transport. */
