@@ -8,6 +8,9 @@
  *   the most sessions, never from a tenant with a few.
  * A Map keeps insertion order, so moving a session to the end on every request makes the first
  * entry the least recently used — of everyone (#sessions) and of its owner (#byOwner).
+ * With Redis (shared-sessions/), what is held here are this replica's copies of shared sessions:
+ * the sweep and the caps close copies (rebuilt when needed), while the sessions themselves end in
+ * Redis (idle expiry, the owner's cap across replicas, DELETE).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer, Server, Transport } from '@modelcontextprotocol/server';
