@@ -7,7 +7,8 @@
  * - streams are forgotten least recently written first, and the session's GET stream (where a
  *   question to the user may wait) last;
  * - the events held stay under a byte budget, oldest dropped first.
- * The shared-state work puts it on Redis.
+ * With Redis, a shared session keeps its events there instead (shared-sessions/event-store.ts),
+ * falling back to this store while Redis does not answer.
  */
 import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 

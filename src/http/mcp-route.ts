@@ -26,16 +26,19 @@ import { httpRequestId, tracer } from '../ops/trace.js';
 import { MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { clientAddress } from './client-address.js';
 import { isLegacy } from './era.js';
-import { legacyLeg } from './legacy.js';
+import { legacyLeg, type SessionServerFactory } from './legacy.js';
 import { rpcError } from './rpc-error.js';
 import { singleRequestId } from './rpc-ids.js';
 import { QueryError, type Selected, type SelectionCache } from './selection.js';
 import type { SessionRegistry } from './sessions.js';
+import type { SharedSessions } from './shared-sessions/sessions.js';
 
 export interface McpRouteDeps {
   readonly auth: McpAuthenticator;
   readonly selections: SelectionCache;
   readonly sessions: SessionRegistry;
+  /** 2025-era sessions in Redis, served by any replica (G8_REDIS_URL). */
+  readonly sharedSessions?: SharedSessions;
   /** 2025-era clients without sessions (G8_HTTP_STATELESS). */
   readonly stateless: boolean;
   readonly jsonResponse: boolean;
@@ -45,7 +48,7 @@ export interface McpRouteDeps {
   readonly buildServer: (selected: Selected, principal: McpPrincipal) => McpServer | Server;
   /** Where `subscriptions/listen` streams hear of list changes (default: this process only). */
   readonly bus?: ServerEventBus;
-  readonly logger: { error(obj: object, msg: string): void };
+  readonly logger: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
 /** What the route hands the SDK entries for one request, on AuthInfo's pass-through `extra`. */
@@ -96,7 +99,12 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
   });
   const serveModern = toNodeHandler(modern);
   const serveStateless = toNodeHandler({ fetch: legacyStatelessFallback(fromContext) });
-  const serveSession = legacyLeg({ sessions: deps.sessions, jsonResponse: deps.jsonResponse });
+  const serveSession = legacyLeg({
+    sessions: deps.sessions,
+    jsonResponse: deps.jsonResponse,
+    logger: deps.logger,
+    ...(deps.sharedSessions ? { shared: deps.sharedSessions } : {}),
+  });
 
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<McpPrincipal | undefined> {
     const outcome = await deps.auth.authenticate(req.headers, clientAddress(req, Boolean(deps.trustProxy)));
@@ -144,7 +152,14 @@ export function mcpRoute(deps: McpRouteDeps): McpRoute {
       (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
       return serveStateless(req, res, body);
     }
-    return serveSession(req, res, body, principal, () => deps.buildServer(caller.selected, caller.principal));
+    // A session opened on another replica is rebuilt with its opening URL's tools and token's scopes.
+    const build: SessionServerFactory = (from) => {
+      if (!from) return deps.buildServer(caller.selected, caller.principal);
+      const readOnlyThen = from.scopes !== undefined && readOnlyFor(from.scopes);
+      const selectedThen = deps.selections.forSearch(from.search, readOnlyThen);
+      return deps.buildServer(selectedThen, { ...principal, scopes: from.scopes });
+    };
+    return serveSession(req, res, body, { owner: principal.owner, scopes: principal.scopes, search }, build);
   }
 
   const route = (req: IncomingMessage, res: ServerResponse): void => {

@@ -61,6 +61,7 @@ import { approvalRouter } from './approval/routes.js';
 import { type RemoteSettings, resolveSettings } from './options.js';
 import { type Selected, SelectionCache } from './selection.js';
 import { SessionRegistry } from './sessions.js';
+import { SharedSessions } from './shared-sessions/sessions.js';
 
 export interface RemoteOverrides {
   /** Client-metadata-document fetching (tests: a local http document, or a stub fetch). */
@@ -220,6 +221,15 @@ export async function startRemoteServer(
   });
   sessions.start();
   metrics.sessions(() => sessions.size);
+  // With Redis, 2025-era sessions are records there, any replica serving any of them.
+  const sharedSessions = engines.redis
+    ? new SharedSessions(engines.redis.client, {
+        idleMs: config.sessionIdleSec * 1000,
+        maxPerOwner: Math.min(config.maxSessionsPerOwner, config.maxSessions),
+        jsonResponse: Boolean(config.httpJsonResponse),
+        logger,
+      })
+    : undefined;
   const limits = new PrincipalLimits({
     callsPerMinute: config.callsPerMinPerPrincipal,
     maxInflight: config.maxInflightPerPrincipal,
@@ -317,6 +327,7 @@ export async function startRemoteServer(
     mcp: {
       auth,
       sessions,
+      ...(sharedSessions ? { sharedSessions } : {}),
       selections: new SelectionCache(catalogue, config),
       stateless: Boolean(config.httpStateless),
       trustProxy: Boolean(config.trustProxy),
@@ -354,6 +365,7 @@ export async function startRemoteServer(
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       await trail.log.settle(SHUTDOWN_GRACE_MS);
       sessions.closeAll();
+      sharedSessions?.close();
       await app.close().catch(() => {});
       http.closeAllConnections();
       await stopped;

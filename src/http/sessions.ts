@@ -8,16 +8,24 @@
  *   the most sessions, never from a tenant with a few.
  * A Map keeps insertion order, so moving a session to the end on every request makes the first
  * entry the least recently used — of everyone (#sessions) and of its owner (#byOwner).
+ * With Redis (shared-sessions/), what is held here are this replica's copies of shared sessions:
+ * the sweep and the caps close copies (rebuilt when needed), while the sessions themselves end in
+ * Redis (idle expiry, the owner's cap across replicas, DELETE).
  */
-import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import type { McpServer, Server } from '@modelcontextprotocol/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { McpServer, Server, Transport } from '@modelcontextprotocol/server';
+
+/** A session's transport: the SDK's NodeStreamableHTTPServerTransport, or the shared one (shared-sessions/). */
+export interface SessionTransport extends Transport {
+  handleRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
+}
 
 export interface Session {
   readonly id: string;
   readonly owner: string;
   /** The scopes of the token that opened it (undefined: an API key, every scope). */
   readonly scopes: readonly string[] | undefined;
-  readonly transport: NodeStreamableHTTPServerTransport;
+  readonly transport: SessionTransport;
   readonly server: McpServer | Server;
   lastSeen: number;
 }
