@@ -83,8 +83,10 @@ async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
 export async function runDemo(argv: readonly string[]): Promise<void> {
   const opts = parseArgs(argv);
   mkdirSync(resolve(opts.dbPath, '..'), { recursive: true });
-  const { startSandbox } = await import('./sandbox/index.js');
-  const sandbox = await startSandbox({ port: opts.port, dbPath: opts.dbPath });
+  const { loadSandbox, sandboxEnvOptions } = await import('./sandbox-command.js');
+  const envOptions = sandboxEnvOptions(process.env);
+  const { startSandbox } = await loadSandbox();
+  const sandbox = await startSandbox({ port: opts.port, dbPath: opts.dbPath, ...envOptions });
   const check = await selfCheck(sandbox.url, sandbox.demoKey);
   const { startDemoRemote } = await import('./http/demo-remote.js');
   const remote = await startDemoRemote({

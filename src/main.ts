@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Dispatch: stdio (default) | sandbox | demo | migrate-state | --help | --version. Each branch imports only what
- * it needs, so a desktop client spawning the stdio server never loads the sandbox, SQLite or the
+ * it needs, so a desktop client spawning the stdio server never loads the sandbox (a separate package), SQLite or the
  * HTTP side.
  */
 import module from 'node:module';
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (first === 'sandbox') {
-    const { runSandboxCli } = await import('./sandbox/index.js');
+    const { runSandboxCli } = await import('./sandbox-command.js');
     await runSandboxCli(rest);
     return;
   }
@@ -64,6 +64,7 @@ const EXPECTED = new Set([
   'StartupError',
   'TracingConfigError',
   'UsageFailure',
+  'SandboxCommandError',
   'MigrateStateError',
   'EngineUnavailableError',
   'SecretError',

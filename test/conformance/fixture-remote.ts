@@ -19,11 +19,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSandbox } from 'g8-sandbox';
 import { catalogue } from '../../src/catalogue-loader.js';
 import { loadConfig } from '../../src/config.js';
 import { type RemoteOverrides, startRemoteServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { startSandbox } from '../../src/sandbox/index.js';
 import { startAuthProxy } from './auth-proxy.js';
 import { fixtureEventBus, fixtureServerFactory } from './fixture-server.js';
 

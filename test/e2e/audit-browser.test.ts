@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { allRecords, keyOf, orgIds } from '../helpers/audit.js';
 import { launchBrowser } from '../helpers/http-browser.js';
 import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';

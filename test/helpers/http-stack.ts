@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { catalogue } from '../../src/catalogue-loader.js';
 import { loadConfig } from '../../src/config.js';
 import { type RemoteOverrides, type RemoteServer, startRemoteServer } from '../../src/http/server.js';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
 import { type RecordingProxy, startRecordingProxy } from './http-proxy.js';
 
 export interface Stack {

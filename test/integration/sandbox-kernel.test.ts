@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response JSON is asserted field by field
 type Json = any;
@@ -501,7 +501,7 @@ describe('sandbox rate limits', () => {
     const otherOrg = sb.db.prepare("SELECT v FROM sandbox_meta WHERE k = 'other_org_id'").get() as {
       v: string;
     };
-    const { insertKey } = await import('../../src/sandbox/kernel/keys.js');
+    const { insertKey } = await import('../../packages/sandbox/src/kernel/keys.js');
     const { token } = insertKey(sb.db, {
       orgId: otherOrg.v,
       name: 'other org test key',
@@ -597,19 +597,21 @@ describe('sandbox scope soak mode', () => {
 
   afterAll(async () => {
     await sb?.close();
-    delete process.env.G8_SANDBOX_SCOPE_MODE;
   });
 
-  it('rejects an unknown G8_SANDBOX_SCOPE_MODE at start-up', async () => {
-    process.env.G8_SANDBOX_SCOPE_MODE = 'lenient';
-    await expect(startSandbox({ port: 0, dbPath: ':memory:', log: () => {} })).rejects.toThrow(
-      /G8_SANDBOX_SCOPE_MODE/,
+  it('rejects an unknown scope mode or a rate limit below 1 at start-up', async () => {
+    const scopeMode = 'lenient' as 'soak';
+    await expect(startSandbox({ port: 0, dbPath: ':memory:', scopeMode, log: () => {} })).rejects.toThrow(
+      /scopeMode must be enforce or soak/,
+    );
+    const rateLimit = { perSecond: 0, perMinute: 10 };
+    await expect(startSandbox({ port: 0, dbPath: ':memory:', rateLimit, log: () => {} })).rejects.toThrow(
+      /rateLimit.perSecond/,
     );
   });
 
   it('logs a missing scope instead of refusing, except campaigns:launch', async () => {
-    process.env.G8_SANDBOX_SCOPE_MODE = 'soak';
-    sb = await startSandbox({ port: 0, dbPath: ':memory:', log: (l) => logs.push(l) });
+    sb = await startSandbox({ port: 0, dbPath: ':memory:', scopeMode: 'soak', log: (l) => logs.push(l) });
     const minted = await call('POST', '/api/v1/api-keys', {
       body: { name: 'narrow', scopes: ['contacts:read'] },
     });

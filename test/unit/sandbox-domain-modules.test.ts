@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainModules } from '../../src/sandbox/modules/domain.js';
+import { domainModules } from '../../packages/sandbox/src/modules/domain.js';
 import { Harness, T0 } from './sandbox-domain-harness.js';
 
 /** Every route the catalogue calls in these areas, with the scope api-contract.md gives it. */
