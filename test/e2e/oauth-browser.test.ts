@@ -20,11 +20,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { toolsForMode } from '../../src/catalogue/select.js';
 import { catalogue } from '../../src/catalogue-loader.js';
-import { launchBrowser, signInWithApiKey, signInWithGraph8 } from '../helpers/http-browser.js';
+import {
+  launchBrowser,
+  signInWithApiKey,
+  signInWithGraph8,
+  skipWithoutBrowser,
+} from '../helpers/http-browser.js';
 import { initialize, tokenRequest } from '../helpers/http-consent.js';
 import { startCallbackServer, TestOAuthProvider } from '../helpers/http-oauth-client.js';
 import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
 import { type RecordingProxy, startRecordingProxy } from '../helpers/http-proxy.js';
+
+/** No Chromium here: the tests below are skipped, loudly (see test/helpers/http-browser.ts). */
+const SKIP = skipWithoutBrowser(import.meta.url);
 
 const SCREENSHOT = join(process.cwd(), 'test', 'artifacts', 'consent-page.png');
 const UPSTREAM_TTL_SEC = 4;
@@ -84,7 +92,7 @@ async function startFlow(
   return transport;
 }
 
-describe('remote mode: OAuth sign-in from an MCP client', () => {
+describe.skipIf(SKIP)('remote mode: OAuth sign-in from an MCP client', () => {
   it('Sign in with graph8: discover, register, consent in Chromium, call tools, refresh, revoke', async () => {
     const callback = await startCallbackServer();
     const provider = new TestOAuthProvider(callback.url, 'Claude Code (E2E)');
