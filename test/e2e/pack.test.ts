@@ -1,7 +1,7 @@
 /**
  * The artifact users run: `npm pack`, install the tarball into an empty folder with production
- * dependencies only (and without the optional SQLite addon, which stdio mode never loads), then
- * the installed bin must answer initialize and tools/list over stdio — what `npx -y` runs.
+ * dependencies only, then the installed bin must answer initialize and tools/list over stdio —
+ * what `npx -y` runs. `npm run release:check` does the same and more (remote mode, timings).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
