@@ -8,7 +8,7 @@
  * can move onto the settings table in one place.
  */
 import { resolve } from 'node:path';
-import type { RateLimitConfig, SandboxOptions, ScopeMode } from 'g8-sandbox';
+import type { OAuthOptions, RateLimitConfig, SandboxOptions, ScopeMode } from 'g8-sandbox';
 
 /** Bad flags; the entry point prints the message and exits 2 (matched by class name). */
 export class UsageFailure extends Error {}
@@ -59,14 +59,35 @@ function scopeModeFrom(env: Env): ScopeMode {
   );
 }
 
-/** G8_SANDBOX_RATE_PER_SECOND / _PER_MINUTE (default 50 / 1000) and G8_SANDBOX_SCOPE_MODE. */
-export function sandboxEnvOptions(env: Env): { rateLimit: RateLimitConfig; scopeMode: ScopeMode } {
+/**
+ * G8_SANDBOX_OAUTH_TOKEN_TTL (seconds; anything but a positive integer means the default 3600, as
+ * before the move) and G8_SANDBOX_OAUTH_REDIRECTS (comma-separated exact URIs).
+ */
+function oauthFrom(env: Env): OAuthOptions {
+  const text = env.G8_SANDBOX_OAUTH_TOKEN_TTL?.trim();
+  const ttl = Number(text);
+  return {
+    ...(text && Number.isInteger(ttl) && ttl >= 1 ? { accessTokenTtlSec: ttl } : {}),
+    extraRedirects: (env.G8_SANDBOX_OAUTH_REDIRECTS ?? '')
+      .split(',')
+      .map((uri) => uri.trim())
+      .filter(Boolean),
+  };
+}
+
+/** Everything startSandbox takes from the environment: G8_SANDBOX_RATE_*, _SCOPE_MODE, _OAUTH_*. */
+export function sandboxEnvOptions(env: Env): {
+  rateLimit: RateLimitConfig;
+  scopeMode: ScopeMode;
+  oauth: OAuthOptions;
+} {
   return {
     rateLimit: {
       perSecond: positiveInt(env, 'G8_SANDBOX_RATE_PER_SECOND', 50),
       perMinute: positiveInt(env, 'G8_SANDBOX_RATE_PER_MINUTE', 1000),
     },
     scopeMode: scopeModeFrom(env),
+    oauth: oauthFrom(env),
   };
 }
 

@@ -44,9 +44,13 @@ let server: RemoteProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  process.env.G8_SANDBOX_OAUTH_TOKEN_TTL = String(UPSTREAM_TTL_SEC);
   dir = mkdtempSync(join(tmpdir(), 'g8-oauth-e2e-'));
-  sandbox = await startSandbox({ port: 0, dbPath: join(dir, 'sandbox.db'), log: () => {} });
+  sandbox = await startSandbox({
+    port: 0,
+    dbPath: join(dir, 'sandbox.db'),
+    log: () => {},
+    oauth: { accessTokenTtlSec: UPSTREAM_TTL_SEC },
+  });
   proxy = await startRecordingProxy(sandbox.url);
   server = await spawnRemote({
     G8_API_URL: proxy.url,
@@ -64,7 +68,6 @@ afterAll(async () => {
   await server?.close();
   await proxy?.close();
   await sandbox?.close();
-  delete process.env.G8_SANDBOX_OAUTH_TOKEN_TTL;
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -60,18 +60,27 @@ describe('sandbox CLI', () => {
     expect(UsageFailure.name).toBe('UsageFailure');
   });
 
-  it('reads the rate limits and scope mode from G8_SANDBOX_*, with defaults, and rejects bad values', () => {
+  it('reads rate limits, scope mode and OAuth from G8_SANDBOX_*, with defaults, and rejects bad values', () => {
     expect(sandboxEnvOptions({})).toEqual({
       rateLimit: { perSecond: 50, perMinute: 1000 },
       scopeMode: 'enforce',
+      oauth: { extraRedirects: [] },
     });
+    expect(
+      sandboxEnvOptions({
+        G8_SANDBOX_OAUTH_TOKEN_TTL: '60',
+        G8_SANDBOX_OAUTH_REDIRECTS: 'https://a.example/cb, ,https://b.example/cb',
+      }).oauth,
+    ).toEqual({ accessTokenTtlSec: 60, extraRedirects: ['https://a.example/cb', 'https://b.example/cb'] });
+    // A TTL that is not a positive integer keeps the default, as it always did.
+    expect(sandboxEnvOptions({ G8_SANDBOX_OAUTH_TOKEN_TTL: 'soon' }).oauth).toEqual({ extraRedirects: [] });
     expect(
       sandboxEnvOptions({
         G8_SANDBOX_RATE_PER_SECOND: '7',
         G8_SANDBOX_RATE_PER_MINUTE: ' ',
         G8_SANDBOX_SCOPE_MODE: 'SOAK',
       }),
-    ).toEqual({ rateLimit: { perSecond: 7, perMinute: 1000 }, scopeMode: 'soak' });
+    ).toMatchObject({ rateLimit: { perSecond: 7, perMinute: 1000 }, scopeMode: 'soak' });
     expect(() => sandboxEnvOptions({ G8_SANDBOX_SCOPE_MODE: 'lenient' })).toThrow(
       /G8_SANDBOX_SCOPE_MODE must be enforce or soak \(got "lenient"\)/,
     );

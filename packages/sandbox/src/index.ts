@@ -1,7 +1,7 @@
 /**
  * The package's public surface: `startSandbox` (the server's `sandbox` and `demo` commands, tests,
  * benchmarks) and `readDemoKey` (`sandbox --print-key`). Everything a caller sets is an option:
- * nothing here reads argv, and the only environment read is the OAuth provider's (oauth/routes.ts).
+ * the package reads no argv and no environment.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +18,7 @@ import { coreModules } from './modules/core.js';
 import { domainModules } from './modules/domain.js';
 import { getMeta, mintDemoKey } from './modules/kernel.js';
 import { ensureLocalClient, type LocalClient } from './oauth/clients.js';
+import type { OAuthOptions } from './oauth/routes.js';
 import { seedIfEmpty } from './seed.js';
 
 export { StartupError } from './errors.js';
@@ -25,6 +26,7 @@ export type { ScopeMode } from './kernel/pipeline.js';
 export type { RateLimitConfig } from './kernel/rate-limit.js';
 export type { Db } from './module.js';
 export type { LocalClient } from './oauth/clients.js';
+export type { OAuthOptions } from './oauth/routes.js';
 
 export interface SandboxOptions {
   /** 0 = ephemeral; default 8808. */
@@ -37,6 +39,8 @@ export interface SandboxOptions {
   rateLimit?: RateLimitConfig;
   /** `enforce` (default) refuses a key without the route's scope; `soak` logs instead (not for campaigns:launch). */
   scopeMode?: ScopeMode;
+  /** The upstream OAuth provider ("Sign in with graph8"): token lifetime, extra redirect URIs. */
+  oauth?: OAuthOptions;
   /** Credits charged per successful lookup; default 1. */
   lookupCost?: number;
   /** Sandbox log lines (requests, warnings, stacks); defaults to stderr. Never receives tokens. */
@@ -171,6 +175,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     now: Date.now,
     version: '1.0.0',
     baseUrl: () => baseUrl,
+    oauth: opts.oauth ?? {},
   });
   const server = createServer(app);
   let boundPort: number;

@@ -6,13 +6,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { apiHandler, type KernelDeps } from '../kernel/pipeline.js';
 import { requestIdFor } from '../kernel/request-id.js';
-import { sandboxOAuthRouter } from '../oauth/routes.js';
+import { type OAuthOptions, sandboxOAuthRouter } from '../oauth/routes.js';
 import { openApiDocument } from './openapi.js';
 import { renderHome } from './ui.js';
 
 export interface AppDeps extends KernelDeps {
   readonly version: string;
   readonly baseUrl: () => string;
+  readonly oauth: OAuthOptions;
 }
 
 function requestId(res: Response): string {

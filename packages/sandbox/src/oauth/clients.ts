@@ -2,7 +2,7 @@
  * The sandbox's one OAuth client, for a locally run g8-mcp-server: created on first start, its
  * secret kept in sandbox_meta (like the demo key — local use only) and hashed in oauth_clients.
  * Its redirect URIs: any http(s) URL on a loopback host (any port: the MCP server may run on
- * port 0 in tests), plus exact URIs from G8_SANDBOX_OAUTH_REDIRECTS.
+ * port 0 in tests), plus the exact URIs of startSandbox's `oauth.extraRedirects`.
  */
 import type { Db } from '../module.js';
 import { getMeta, setMeta } from '../modules/kernel.js';

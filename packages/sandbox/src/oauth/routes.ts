@@ -6,8 +6,8 @@
  * localhost both work, and so does a recording proxy in tests); otherwise the sandbox's own URL.
  * Every step runs in the kernel's serial queue, each in one transaction, like /api/v1 handlers.
  *
- * Settings: G8_SANDBOX_OAUTH_TOKEN_TTL (access-token seconds, default 3600),
- * G8_SANDBOX_OAUTH_REDIRECTS (extra exact redirect URIs, comma-separated).
+ * Settings come from startSandbox's `oauth` option (OAuthOptions): the access-token lifetime and
+ * extra exact redirect URIs.
  */
 import express, { type Request, type Response } from 'express';
 import { scopeCatalogue } from '../kernel/scopes.js';
@@ -18,28 +18,35 @@ import { ensureLocalClient } from './clients.js';
 import { LOGIN_STYLE_HASH } from './page.js';
 import { revoke, type TokenContext, token } from './token.js';
 
+export interface OAuthOptions {
+  /**
+   * Seconds an access token lives (default 3600). A function is asked at every token issued, so a
+   * caller can shorten it while running (tests of expiry).
+   */
+  readonly accessTokenTtlSec?: number | (() => number);
+  /** Exact redirect URIs accepted beside any loopback one. */
+  readonly extraRedirects?: readonly string[];
+}
+
 export interface SandboxOAuthDeps {
   readonly db: Db;
   readonly serial: Serial;
   readonly now: () => number;
   readonly baseUrl: () => string;
   readonly log: (line: string) => void;
+  readonly oauth: OAuthOptions;
 }
 
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/;
 
-function ttlFromEnv(): number {
-  const text = process.env.G8_SANDBOX_OAUTH_TOKEN_TTL?.trim();
-  const n = Number(text);
-  return text && Number.isInteger(n) && n >= 1 ? n : 3600;
+function accessTtl(given: OAuthOptions['accessTokenTtlSec']): number {
+  const n = typeof given === 'function' ? given() : given;
+  return n !== undefined && Number.isInteger(n) && n >= 1 ? n : 3600;
 }
 
 export function sandboxOAuthRouter(deps: SandboxOAuthDeps): express.Router {
   ensureLocalClient(deps.db, deps.now());
-  const extraRedirects = (process.env.G8_SANDBOX_OAUTH_REDIRECTS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const extraRedirects = deps.oauth.extraRedirects ?? [];
   const issuer = (req: Request): string => {
     const host = req.headers.host ?? '';
     return LOOPBACK_HOST.test(host) ? `http://${host}` : deps.baseUrl();
@@ -60,7 +67,7 @@ export function sandboxOAuthRouter(deps: SandboxOAuthDeps): express.Router {
   const tokens: TokenContext = {
     db: deps.db,
     now: deps.now,
-    lifetimes: () => ({ accessSec: ttlFromEnv(), refreshSec: 30 * 86_400 }),
+    lifetimes: () => ({ accessSec: accessTtl(deps.oauth.accessTokenTtlSec), refreshSec: 30 * 86_400 }),
   };
   /** One step at a time, in one transaction; a crash answers JSON, never a stack. */
   const step =
