@@ -9,7 +9,8 @@
 //   4. both tarballs installed side by side: `g8-mcp-server sandbox --print-key` works;
 //   5. `npx -y file:<tarball>` with an empty npm cache and no compiler on PATH, timed from spawn to
 //      the answer to initialize over stdio (target ≤ 15 s; more fails the check).
-// Each step prints one line with its time; the first failure stops the run with exit code 1.
+// Each step prints one line with its time. A failed check is reported and the others still run
+// (exit code 1 at the end); a failure the rest depends on (packing, installing) stops the run.
 // Needs the npm registry (installs resolve the server's dependencies as a user's would).
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -39,11 +40,20 @@ function fail(message) {
   throw new CheckFailed(message);
 }
 
-async function step(name, fn) {
+const failed = [];
+
+/** One check; `fatal` for the ones every later step needs. */
+async function step(name, fn, { fatal = false } = {}) {
   const started = performance.now();
-  const detail = await fn();
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`ok   ${name} (${seconds} s)${detail ? `: ${detail}` : ''}\n`);
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  try {
+    const detail = await fn();
+    process.stdout.write(`ok   ${name} (${seconds()} s)${detail ? `: ${detail}` : ''}\n`);
+  } catch (error) {
+    if (fatal || !(error instanceof CheckFailed)) throw error;
+    process.stdout.write(`FAIL ${name} (${seconds()} s): ${error.message}\n`);
+    failed.push(name);
+  }
 }
 
 /** Runs a command to completion; its output is returned, and shown only when it fails. */
@@ -176,16 +186,22 @@ let app;
 async function main() {
   process.stdout.write(`release check of g8-mcp-server ${pkg.version} in ${work}\n`);
 
-  await step('npm pack (server and sandbox; builds both)', () => {
-    const packed = JSON.parse(run(NPM, ['pack', '--json', '--pack-destination', work], { cwd: ROOT }).stdout);
-    serverTarball = join(work, packed[0].filename);
-    const sandboxPacked = JSON.parse(
-      run(NPM, ['pack', '--json', '-w', 'g8-sandbox', '--pack-destination', work], { cwd: ROOT }).stdout,
-    );
-    sandboxTarball = join(work, sandboxPacked[0].filename);
-    const mb = (packed[0].size / 1e6).toFixed(2);
-    return `${packed[0].filename} ${mb} MB, ${packed[0].entryCount} files; ${sandboxPacked[0].filename}`;
-  });
+  await step(
+    'npm pack (server and sandbox; builds both)',
+    () => {
+      const packed = JSON.parse(
+        run(NPM, ['pack', '--json', '--pack-destination', work], { cwd: ROOT }).stdout,
+      );
+      serverTarball = join(work, packed[0].filename);
+      const sandboxPacked = JSON.parse(
+        run(NPM, ['pack', '--json', '-w', 'g8-sandbox', '--pack-destination', work], { cwd: ROOT }).stdout,
+      );
+      sandboxTarball = join(work, sandboxPacked[0].filename);
+      const mb = (packed[0].size / 1e6).toFixed(2);
+      return `${packed[0].filename} ${mb} MB, ${packed[0].entryCount} files; ${sandboxPacked[0].filename}`;
+    },
+    { fatal: true },
+  );
 
   await step('the tarball holds dist, README, server.json, and no sources, maps or tests', () => {
     const files = run('tar', ['-tzf', serverTarball]).stdout.trim().split('\n');
@@ -226,12 +242,20 @@ async function main() {
     return server.name;
   });
 
-  await step('install the tarball into an empty folder: no native module', () => {
-    app = emptyProject('app');
-    install(app, [serverTarball]);
+  await step(
+    'install the tarball into an empty folder (production dependencies only)',
+    () => {
+      app = emptyProject('app');
+      install(app, [serverTarball]);
+    },
+    { fatal: true },
+  );
+
+  await step('no native module and no g8-sandbox in that install', () => {
     const addons = nativeModules(join(app, 'node_modules'));
     if (addons.length) fail(`native modules installed: ${addons.join(', ')}`);
     if (existsSync(join(app, 'node_modules', 'g8-sandbox'))) fail('g8-sandbox came along with the server');
+    return `${readdirSync(join(app, 'node_modules')).length} top-level packages`;
   });
 
   const bin = (name) => join(app, 'node_modules', '.bin', name);
@@ -403,7 +427,12 @@ async function firstLaunch() {
 
 try {
   await main();
-  process.stdout.write('release check passed\n');
+  if (failed.length) {
+    process.stdout.write(`release check FAILED: ${failed.length} check(s): ${failed.join('; ')}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stdout.write('release check passed\n');
+  }
 } catch (error) {
   process.stdout.write(`FAIL ${error instanceof CheckFailed ? error.message : (error?.stack ?? error)}\n`);
   process.exitCode = 1;
