@@ -436,9 +436,9 @@ describe('sandbox kernel', () => {
       insert.run(org, 'newer <b>effect</b>', '2020-01-02T00:00:00.000Z');
       const res = await call('GET', '/', { key: null });
       expect(res.body).not.toContain('<img src=x');
-      expect(res.body).toContain('&#60;img src=x onerror=alert(1)&#62;');
-      expect(res.body).toContain('newer &#60;b&#62;effect&#60;/b&#62;');
-      expect(res.body.indexOf('newer &#60;b&#62;')).toBeLessThan(res.body.indexOf('older effect'));
+      expect(res.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+      expect(res.body).toContain('newer &lt;b&gt;effect&lt;/b&gt;');
+      expect(res.body.indexOf('newer &lt;b&gt;')).toBeLessThan(res.body.indexOf('older effect'));
     });
 
     it('GET /healthz answers ok', async () => {

@@ -6,10 +6,11 @@
 import { type ApiKeyRow, publicKey } from '../kernel/keys.js';
 import type { Db } from '../module.js';
 import { getMeta } from '../modules/kernel.js';
+import { escapeHtml } from '../util/text.js';
 
-export function esc(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Any cell value as escaped text; null and undefined are empty. */
+function esc(value: unknown): string {
+  return escapeHtml(value === null || value === undefined ? '' : String(value));
 }
 
 function epoch(value: number | null): string {

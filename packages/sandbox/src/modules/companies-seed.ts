@@ -1,8 +1,9 @@
 /** Fixture companies and lifecycle stages for both orgs (deterministic from the seed rng). */
 import type { Db, SeedContext } from '../module.js';
 import { Dice } from '../util/rng.js';
+import { asciiWords } from '../util/text.js';
 import { DAY_MS, iso } from '../util/time.js';
-import { COMPANY_NAMES, INDUSTRIES, LIFECYCLE_STAGES, PLACES, slugify } from './seed-data.js';
+import { COMPANY_NAMES, INDUSTRIES, LIFECYCLE_STAGES, PLACES } from './seed-data.js';
 
 const OTHER_ORG_COMPANIES = [
   'Initech',
@@ -83,8 +84,8 @@ function seedOrg(
       @owner_id, @created_at, @updated_at)`);
 
   for (const name of names) {
-    const slug = slugify(name, '-');
-    const domain = `${slugify(name)}.com`;
+    const slug = asciiWords(name, '-');
+    const domain = `${asciiWords(name)}.com`;
     const sector = sectorFor(name, dice);
     const place = dice.pick(PLACES);
     const employees = dice.pick([12, 35, 80, 150, 240, 480, 900, 1800, 4200, 12000]);
@@ -112,7 +113,7 @@ function seedOrg(
       linkedin_url: `https://www.linkedin.com/company/${slug}`,
       linkedin_followers: String(dice.int(80, 60000)),
       facebook_url: dice.chance(0.5) ? `https://www.facebook.com/${slug}` : null,
-      twitter_url: dice.chance(0.6) ? `https://x.com/${slugify(name)}` : null,
+      twitter_url: dice.chance(0.6) ? `https://x.com/${asciiWords(name)}` : null,
       crunchbase_url: dice.chance(0.5) ? `https://www.crunchbase.com/organization/${slug}` : null,
       logo_url: `https://www.${domain}/logo.png`,
       meta_data: JSON.stringify({ source: dice.pick(['import', 'crm_sync', 'website', 'manual']) }),

@@ -1,15 +1,9 @@
 /** Fixture contacts, lists, memberships and suppressions for both orgs (deterministic). */
 import type { Db, SeedContext } from '../module.js';
 import { Dice } from '../util/rng.js';
+import { asciiWords } from '../util/text.js';
 import { DAY_MS, iso } from '../util/time.js';
-import {
-  FIRST_NAMES,
-  LAST_NAMES,
-  PLACES,
-  SENIORITY_TITLES,
-  SENIORITY_WEIGHTS,
-  slugify,
-} from './seed-data.js';
+import { FIRST_NAMES, LAST_NAMES, PLACES, SENIORITY_TITLES, SENIORITY_WEIGHTS } from './seed-data.js';
 
 interface SeededContact {
   id: number;
@@ -68,7 +62,7 @@ function seedContacts(db: Db, orgId: string, count: number, dice: Dice, now: num
       ? { city: company.city, state: company.state, country: company.country }
       : dice.pick(PLACES);
     const dial = PLACES.find((p) => p.country === place.country)?.dial ?? '+1415';
-    let local = `${slugify(first)}.${slugify(last)}`;
+    let local = `${asciiWords(first)}.${asciiWords(last)}`;
     if (usedEmails.has(`${local}@${company.domain}`)) local = `${local}${i}`;
     const email = `${local}@${company.domain}`;
     usedEmails.add(email);
@@ -84,7 +78,7 @@ function seedContacts(db: Db, orgId: string, count: number, dice: Dice, now: num
       // Some fields are left empty on purpose so enrichment has something to fill.
       work_email: dice.chance(0.9) ? email : null,
       personal_emails: JSON.stringify(
-        dice.chance(0.2) ? [`${slugify(first)}${dice.int(10, 99)}@gmail.com`] : [],
+        dice.chance(0.2) ? [`${asciiWords(first)}${dice.int(10, 99)}@gmail.com`] : [],
       ),
       direct_phone: dice.chance(0.55) ? `${dial}555${String(dice.int(100, 199)).padStart(4, '0')}` : null,
       mobile_phone: dice.chance(0.45) ? `${dial}555${String(dice.int(200, 299)).padStart(4, '0')}` : null,
@@ -92,9 +86,9 @@ function seedContacts(db: Db, orgId: string, count: number, dice: Dice, now: num
       job_department: department,
       seniority_level: seniority,
       linkedin_url: dice.chance(0.85)
-        ? `https://www.linkedin.com/in/${slugify(first)}-${slugify(last)}-${dice.hex(6)}`
+        ? `https://www.linkedin.com/in/${asciiWords(first)}-${asciiWords(last)}-${dice.hex(6)}`
         : null,
-      twitter_url: dice.chance(0.15) ? `https://x.com/${slugify(first)}${slugify(last)}` : null,
+      twitter_url: dice.chance(0.15) ? `https://x.com/${asciiWords(first)}${asciiWords(last)}` : null,
       facebook_url: null,
       about: dice.chance(0.4)
         ? `${title} with ${dice.int(3, 25)} years in ${department.toLowerCase()}.`

@@ -297,15 +297,3 @@ export const LIFECYCLE_STAGES = [
   { slug: 'customer', name: 'Customer' },
   { slug: 'churned', name: 'Churned' },
 ] as const;
-
-/** ASCII slug for emails and URLs ("Chloé O'Brien" → "chloe", "obrien"). */
-export function slugify(text: string, sep = ''): string {
-  const words = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, 'and')
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w !== '');
-  return words.join(sep);
-}

@@ -3,6 +3,7 @@
  * sandbox). The authorization request travels in hidden fields and is validated again on POST.
  */
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../util/text.js';
 
 export interface LoginUser {
   readonly id: number;
@@ -29,12 +30,7 @@ label{display:block;padding:.35rem 0}button{font:inherit;font-weight:600;padding
 
 export const LOGIN_STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
 
-export function esc(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-}
+const esc = escapeHtml;
 
 export function renderLogin(view: LoginView): string {
   const hidden = Object.entries(view.params)

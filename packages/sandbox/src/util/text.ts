@@ -28,11 +28,26 @@ export function oneLine(text: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
-export function slugify(text: string): string {
-  const slug = text
+/** Lower case without accents ("Chloé" → "chloe"). */
+function plainLower(text: string): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+    .toLowerCase();
+}
+
+/** ASCII words joined by `sep`, for seeded emails and URLs ("Chloé O'Brien" → "chloe" + "obrien"). */
+export function asciiWords(text: string, sep = ''): string {
+  return plainLower(text)
+    .replace(/&/g, 'and')
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '')
+    .join(sep);
+}
+
+/** A URL slug of at most 80 characters; "untitled" when nothing is left. */
+export function slugify(text: string): string {
+  const slug = plainLower(text)
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80);
