@@ -6,7 +6,8 @@
 //   3. from there: `g8 --version`, the stdio handshake (initialize + tools/list), `sandbox` without
 //      g8-sandbox (one line saying how to get it), and the remote handshake (`--http` with an
 //      X-API-Key header against a sandbox: initialize, tools/list, one tools/call);
-//   4. both tarballs installed side by side: `g8-mcp-server sandbox --print-key` works;
+//   4. both tarballs installed side by side: `g8-mcp-server sandbox --print-key` works, and `demo`
+//      says in one line that it runs from a clone (its self-check needs a dev dependency);
 //   5. `npx -y file:<tarball>` with an empty npm cache and no compiler on PATH, timed from spawn to
 //      the answer to initialize over stdio (target ≤ 15 s; more fails the check).
 // Each step prints one line with its time. A failed check is reported and the others still run
@@ -362,18 +363,25 @@ async function main() {
     }
   });
 
-  await step('server and sandbox tarballs side by side: `g8-mcp-server sandbox --print-key`', () => {
-    const both = emptyProject('both');
-    install(both, [serverTarball, sandboxTarball]);
-    const key = run(
-      join(both, 'node_modules', '.bin', 'g8-mcp-server'),
-      ['sandbox', '--print-key', '--db', 'sb.db'],
-      {
+  await step(
+    'server and sandbox tarballs side by side: `sandbox --print-key`; `demo` says it needs a clone',
+    () => {
+      const both = emptyProject('both');
+      install(both, [serverTarball, sandboxTarball]);
+      const server = join(both, 'node_modules', '.bin', 'g8-mcp-server');
+      const key = run(server, ['sandbox', '--print-key', '--db', 'sb.db'], { cwd: both }).stdout.trim();
+      if (!/^g8_test_[A-Za-z0-9_-]{40}$/.test(key)) fail('sandbox --print-key printed no demo key');
+      const demo = run(server, ['demo', '--port', '0', '--db', join(both, 'demo', 'sb.db')], {
         cwd: both,
-      },
-    ).stdout.trim();
-    if (!/^g8_test_[A-Za-z0-9_-]{40}$/.test(key)) fail('sandbox --print-key printed no demo key');
-  });
+        allowFailure: true,
+        timeout: 60_000,
+      });
+      const lines = demo.stderr.trim().split('\n');
+      if (demo.status !== 1 || !lines.at(-1)?.includes('`demo` runs from a clone')) {
+        fail(`demo: exit ${demo.status}, stderr:\n${demo.stderr}`);
+      }
+    },
+  );
 
   await step(
     'npx -y file:<tarball>, empty npm cache, no compiler on PATH: first launch to stdio ready',

@@ -40,7 +40,15 @@ function parseArgs(argv: readonly string[]): DemoOptions {
  * is a dev dependency: the demo runs from a clone (it needs the sandbox's SQLite as well).
  */
 async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
-  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client').catch(
+    async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      const { SandboxCommandError } = await import('./sandbox-command.js');
+      throw new SandboxCommandError(
+        '`demo` runs from a clone of the repository (its self-check uses the MCP client, a dev dependency): npm install && npm start there; `g8-mcp-server sandbox` runs without it',
+      );
+    },
+  );
   const api = new ApiClient({ apiUrl, userAgent: USER_AGENT, timeoutMs: 10_000 });
   const tools = selectTools(catalogue, { mode: 'all' });
   const logger = { debug() {}, error() {} };
