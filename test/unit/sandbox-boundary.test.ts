@@ -1,8 +1,8 @@
 /**
  * The boundary between the server and the g8-sandbox workspace package (packages/sandbox), read
- * from the source: the package imports nothing of the server (only its own files, Node built-ins
- * and its declared dependencies), and the server reaches the package only by its name, from
- * src/sandbox-command.ts, never by a path into its files.
+ * from the source: the package and its tests import nothing of the server (only their own files,
+ * Node built-ins and the package's declared dependencies), and the server reaches the package only
+ * by its name, from src/sandbox-command.ts, never by a path into its files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -12,7 +12,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const sandboxSrc = join(root, 'packages/sandbox/src');
+const sandboxRoot = join(root, 'packages/sandbox');
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -36,8 +36,8 @@ describe('the sandbox package boundary', () => {
   const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies ?? {})]);
   const builtins = new Set(builtinModules);
 
-  it('imports only its own files, Node built-ins and its declared dependencies', () => {
-    const files = tsFiles(sandboxSrc);
+  it('imports only its own files, Node built-ins and its declared dependencies (sources and tests)', () => {
+    const files = [...tsFiles(join(sandboxRoot, 'src')), ...tsFiles(join(sandboxRoot, 'test'))];
     expect(files.length).toBeGreaterThan(50);
     const outside: string[] = [];
     for (const file of files) {
@@ -45,7 +45,7 @@ describe('the sandbox package boundary', () => {
         const where = relative(root, file);
         if (spec.startsWith('.')) {
           const target = resolve(dirname(file), spec);
-          if (!target.startsWith(`${sandboxSrc}/`)) outside.push(`${where} → ${spec}`);
+          if (!target.startsWith(`${sandboxRoot}/`)) outside.push(`${where} → ${spec}`);
         } else if (spec.startsWith('node:')) {
           if (!builtins.has(spec.slice(5))) outside.push(`${where} → ${spec}`);
         } else {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
+import { type SandboxHandle, startSandbox } from '../src/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response JSON is asserted field by field
 type Json = any;
@@ -501,7 +501,7 @@ describe('sandbox rate limits', () => {
     const otherOrg = sb.db.prepare("SELECT v FROM sandbox_meta WHERE k = 'other_org_id'").get() as {
       v: string;
     };
-    const { insertKey } = await import('../../packages/sandbox/src/kernel/keys.js');
+    const { insertKey } = await import('../src/kernel/keys.js');
     const { token } = insertKey(sb.db, {
       orgId: otherOrg.v,
       name: 'other org test key',

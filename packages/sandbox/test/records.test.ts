@@ -3,8 +3,8 @@
  * fields, suppression), companies, lifecycle-stage records and mailboxes; cross-org ids are 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
-import { insertKey } from '../../packages/sandbox/src/kernel/keys.js';
+import { type SandboxHandle, startSandbox } from '../src/index.js';
+import { insertKey } from '../src/kernel/keys.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response JSON is asserted field by field
 type Json = any;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { domainModules } from '../../packages/sandbox/src/modules/domain.js';
-import { Harness, T0 } from './sandbox-domain-harness.js';
+import { domainModules } from '../src/modules/domain.js';
+import { Harness, T0 } from './domain-harness.js';
 
 /** Every route the catalogue calls in these areas, with the scope api-contract.md gives it. */
 const CONTRACT: readonly string[] = [

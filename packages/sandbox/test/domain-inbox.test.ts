@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Harness, locs, OTHER } from './sandbox-domain-harness.js';
+import { Harness, locs, OTHER } from './domain-harness.js';
 
 let h: Harness;
 beforeEach(() => {

@@ -5,15 +5,9 @@
  * transaction, HttpError → status/body) with a fake clock, credits and outbox.
  */
 import Database from 'better-sqlite3';
-import {
-  type Ctx,
-  type Db,
-  HttpError,
-  type Route,
-  type SandboxModule,
-} from '../../packages/sandbox/src/module.js';
-import { domainModules } from '../../packages/sandbox/src/modules/domain.js';
-import { mulberry32 } from '../../packages/sandbox/src/util/rng.js';
+import { type Ctx, type Db, HttpError, type Route, type SandboxModule } from '../src/module.js';
+import { domainModules } from '../src/modules/domain.js';
+import { mulberry32 } from '../src/util/rng.js';
 
 export const ORG = 'org_demo';
 export const OTHER = 'org_other';
