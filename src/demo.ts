@@ -12,27 +12,8 @@ import { catalogue } from './catalogue-loader.js';
 import { Confirmations, processKey } from './mcp/confirmation.js';
 import { buildServer } from './mcp/server.js';
 import { toolHost } from './mcp/tool-host.js';
+import { loadSandbox, parseDemoArgs, SandboxCommandError, sandboxEnvOptions } from './sandbox-command.js';
 import { USER_AGENT, VERSION } from './version.js';
-
-interface DemoOptions {
-  port: number;
-  dbPath: string;
-}
-
-function parseArgs(argv: readonly string[]): DemoOptions {
-  const opts: DemoOptions = {
-    port: Number(process.env.G8_SANDBOX_PORT ?? 8808),
-    dbPath: process.env.G8_SANDBOX_DB ?? resolve('.data', 'sandbox.db'),
-  };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--port') opts.port = Number(argv[++i]);
-    else if (argv[i] === '--db') opts.dbPath = resolve(String(argv[++i]));
-    else throw new Error(`unknown option ${argv[i]} (demo takes --port N and --db PATH)`);
-  }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
-    throw new Error('--port must be 0-65535');
-  return opts;
-}
 
 /**
  * One real tool call through buildServer, served by the SDK's 2026-07-28 handler in-process and
@@ -43,7 +24,6 @@ async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
   const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client').catch(
     async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-      const { SandboxCommandError } = await import('./sandbox-command.js');
       throw new SandboxCommandError(
         '`demo` runs from a clone of the repository (its self-check uses the MCP client, a dev dependency): npm install && npm start there; `g8-mcp-server sandbox` runs without it',
       );
@@ -89,9 +69,8 @@ async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
 }
 
 export async function runDemo(argv: readonly string[]): Promise<void> {
-  const opts = parseArgs(argv);
+  const opts = parseDemoArgs(argv);
   mkdirSync(resolve(opts.dbPath, '..'), { recursive: true });
-  const { loadSandbox, sandboxEnvOptions } = await import('./sandbox-command.js');
   const envOptions = sandboxEnvOptions(process.env);
   const { startSandbox } = await loadSandbox();
   const sandbox = await startSandbox({ port: opts.port, dbPath: opts.dbPath, ...envOptions });

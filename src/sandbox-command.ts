@@ -1,11 +1,11 @@
 /**
  * The server's side of the sandbox: `g8-mcp-server sandbox [--port 8808] [--host H] [--db PATH]
- * [--print-key]`, the G8_SANDBOX_* environment the `sandbox` and `demo` commands read, and the
+ * [--print-key]`, the demo's `--port`/`--db`, the G8_SANDBOX_* environment both read, and the
  * dynamic load of the separate `g8-sandbox` package (packages/sandbox), which a published server
  * does not depend on: stdio and remote mode never load it.
  *
- * All argv and environment reading for the sandbox lives here and nowhere in the package, so it
- * can move onto the settings table in one place.
+ * All argv and environment reading for the sandbox and the demo lives here and nowhere in the
+ * package, so it can move onto the settings table in one place.
  */
 import { resolve } from 'node:path';
 import type { OAuthOptions, RateLimitConfig, SandboxOptions, ScopeMode } from 'g8-sandbox';
@@ -19,7 +19,7 @@ export class SandboxCommandError extends Error {}
 const PACKAGE = 'g8-sandbox';
 
 /** What to do when the package is missing, as one line. */
-export const MISSING_SANDBOX = `the sandbox is the separate package ${PACKAGE}, which is not installed: from a clone of the repository run \`npm install\` (it is a workspace), or install it next to the server (\`npm install -g ${PACKAGE}\` beside a global g8-mcp-server)`;
+export const MISSING_SANDBOX = `the sandbox is the separate package ${PACKAGE}, which is not installed: from a clone of the repository run \`npm install\` (it is a workspace), or, once it is published, install it next to the server (\`npm install -g ${PACKAGE}\` beside a global g8-mcp-server)`;
 
 type SandboxPackage = typeof import('g8-sandbox');
 
@@ -205,4 +205,25 @@ Press Ctrl+C to stop.
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+export interface DemoOptions {
+  port: number;
+  dbPath: string;
+}
+
+/** `g8-mcp-server demo [--port N] [--db PATH]`, with G8_SANDBOX_PORT and G8_SANDBOX_DB as defaults. */
+export function parseDemoArgs(argv: readonly string[]): DemoOptions {
+  const opts: DemoOptions = {
+    port: Number(process.env.G8_SANDBOX_PORT ?? 8808),
+    dbPath: process.env.G8_SANDBOX_DB ?? resolve('.data', 'sandbox.db'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--port') opts.port = Number(argv[++i]);
+    else if (argv[i] === '--db') opts.dbPath = resolve(String(argv[++i]));
+    else throw new Error(`unknown option ${argv[i]} (demo takes --port N and --db PATH)`);
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+    throw new Error('--port must be 0-65535');
+  return opts;
 }

@@ -12,6 +12,7 @@ import { startSandbox } from '../../packages/sandbox/src/index.js';
 import {
   MISSING_SANDBOX,
   parseCliArgs,
+  parseDemoArgs,
   runSandboxCli,
   SandboxCommandError,
   sandboxEnvOptions,
@@ -88,6 +89,23 @@ describe('sandbox CLI', () => {
     expect(() => sandboxEnvOptions({ G8_SANDBOX_RATE_PER_MINUTE: '1.5' })).toThrow(
       /G8_SANDBOX_RATE_PER_MINUTE/,
     );
+  });
+
+  it('parses the demo flags over G8_SANDBOX_PORT / G8_SANDBOX_DB', () => {
+    vi.stubEnv('G8_SANDBOX_PORT', '');
+    vi.stubEnv('G8_SANDBOX_DB', '');
+    delete process.env.G8_SANDBOX_PORT;
+    delete process.env.G8_SANDBOX_DB;
+    expect(parseDemoArgs([])).toEqual({ port: 8808, dbPath: join(process.cwd(), '.data', 'sandbox.db') });
+    vi.stubEnv('G8_SANDBOX_PORT', '9100');
+    expect(parseDemoArgs(['--db', 'x.db']).port).toBe(9100);
+    expect(parseDemoArgs(['--port', '0', '--db', 'x.db'])).toEqual({
+      port: 0,
+      dbPath: join(process.cwd(), 'x.db'),
+    });
+    expect(() => parseDemoArgs(['--port', '70000'])).toThrow(/--port must be 0-65535/);
+    expect(() => parseDemoArgs(['--host', 'x'])).toThrow(/unknown option --host/);
+    vi.unstubAllEnvs();
   });
 
   it('a server without the g8-sandbox package says in one line how to get it, and exits 1', () => {
