@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // After the run: a reminder when the browser tests were skipped for want of Chromium.
+    globalSetup: ['test/helpers/browser-notice.ts'],
   },
 });

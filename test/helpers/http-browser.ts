@@ -6,8 +6,9 @@
  * `npm install && npm test` is green on a fresh machine. G8_REQUIRE_BROWSER=1 (set by .ci/run)
  * turns that skip into a failure, so CI always runs them.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 
@@ -25,6 +26,11 @@ export const CHROMIUM_MISSING: string | undefined = (() => {
 
 const REQUIRED = process.env.G8_REQUIRE_BROWSER === '1';
 
+/** The file a skipping test leaves for test/helpers/browser-notice.ts, named after vitest's pid. */
+export function skipMarker(vitestPid: number): string {
+  return join(tmpdir(), `g8-browser-tests-skipped-${vitestPid}`);
+}
+
 /**
  * True when this test file must skip its browser tests (no Chromium, and not required), after
  * printing a notice that names the file and what to install. With G8_REQUIRE_BROWSER=1 it is
@@ -32,6 +38,7 @@ const REQUIRED = process.env.G8_REQUIRE_BROWSER === '1';
  */
 export function skipWithoutBrowser(fileUrl: string): boolean {
   if (CHROMIUM_MISSING === undefined || REQUIRED) return false;
+  writeFileSync(skipMarker(process.ppid), fileUrl);
   const line = '!'.repeat(100);
   console.warn(
     `\n${line}\n!! SKIPPED the browser tests of ${basename(fileURLToPath(fileUrl))}: ${CHROMIUM_MISSING}.\n!! CI sets G8_REQUIRE_BROWSER=1, which makes this a failure.\n${line}\n`,
