@@ -43,7 +43,7 @@ const CONTRACT_SCOPES = [
   'usage:read',
 ];
 
-/** These tests fire bursts; the default 50/s limit is tested on its own in sandbox-kernel.test.ts. */
+/** These tests fire bursts; the default 50/s limit is tested on its own in kernel.test.ts. */
 const ROOMY = { perSecond: 100_000, perMinute: 1_000_000 };
 
 describe('sandbox account routes', () => {

@@ -49,7 +49,7 @@ function caller(sb: () => SandboxHandle) {
 
 const REQ_ID = /^req_[0-9a-f]{24}$/;
 
-/** These tests fire bursts; the default 50/s limit is tested on its own in sandbox-kernel.test.ts. */
+/** These tests fire bursts; the default 50/s limit is tested on its own below. */
 const ROOMY = { perSecond: 100_000, perMinute: 1_000_000 };
 
 describe('sandbox kernel', () => {
