@@ -1,8 +1,9 @@
 // Bundles the g8-mcp-server bin with esbuild into dist/bundle/: one small entry chunk (dispatch)
 // plus chunks the entry loads lazily (the stdio server with the SDK, zod, undici and pino). One file per chunk instead of hundreds of modules saves module resolution
-// and reads at start-up. Remote mode, the sandbox and the demo are not bundled: the bundle imports
-// them from dist/src as built by tsc (express and the SQLite addon stay ordinary dependencies), and
-// so is migrate-state (pg and the SQLite addon).
+// and reads at start-up. Remote mode and the demo are not bundled: the bundle imports them from
+// dist/src as built by tsc (express and the SQLite addon stay ordinary dependencies), and so is
+// migrate-state (pg and the SQLite addon). The sandbox is the separate package g8-sandbox, which
+// the `sandbox` command's chunk imports by name at run time.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,6 @@ const root = new URL('..', import.meta.url);
 /** Branches of src/main.ts left to the tsc output, as seen from dist/bundle/. */
 const UNBUNDLED = {
   './http/entry.js': '../src/http/entry.js',
-  './sandbox/index.js': '../src/sandbox/index.js',
   './demo.js': '../src/demo.js',
   './stores/migrate-state.js': '../src/stores/migrate-state.js',
 };
@@ -22,7 +22,7 @@ const UNBUNDLED = {
 const unbundledBranches = {
   name: 'unbundled-branches',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(http\/entry|sandbox\/index|demo|stores\/migrate-state)\.js$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/(http\/entry|demo|stores\/migrate-state)\.js$/ }, (args) =>
       args.importer.endsWith('/src/main.ts') ? { path: UNBUNDLED[args.path], external: true } : undefined,
     );
   },
@@ -93,8 +93,9 @@ export async function bundle() {
     banner: {
       js: "import { createRequire as __g8CreateRequire } from 'node:module'; const require = __g8CreateRequire(import.meta.url);",
     },
-    // node-sqlite3-wasm finds its .wasm beside its own file, so it stays a package of its own.
-    external: ['better-sqlite3', 'node-sqlite3-wasm'],
+    // node-sqlite3-wasm finds its .wasm beside its own file, so it stays a package of its own;
+    // g8-sandbox is a separate package, loaded only by the sandbox and demo commands.
+    external: ['node-sqlite3-wasm', 'g8-sandbox'],
     plugins: [unbundledBranches, prebuilt],
     legalComments: 'none',
     // Less source to decode and parse when the real server loads (~2.5 MB → ~1.8 MB; the first

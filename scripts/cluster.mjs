@@ -89,7 +89,7 @@ function startReplica(env, n) {
   });
 }
 
-const { startSandbox } = await import(join(root, 'dist/src/sandbox/index.js'));
+const { startSandbox } = await import('g8-sandbox');
 const [databaseUrl] = await Promise.all([clusterDatabase(), checkRedis()]);
 const sandbox = await startSandbox({
   port: 0,

@@ -14,6 +14,7 @@ import { Confirmations, processKey } from './mcp/confirmation.js';
 import { buildServer } from './mcp/server.js';
 import { toolHost } from './mcp/tool-host.js';
 import { USER_AGENT, VERSION } from './platform/version.js';
+import { loadSandbox, sandboxOptions } from './sandbox-command.js';
 
 interface DemoOptions {
   port: number;
@@ -36,7 +37,14 @@ function parseArgs(argv: readonly string[]): DemoOptions {
  * is a dev dependency: the demo runs from a clone (it needs the sandbox's SQLite as well).
  */
 async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
-  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client').catch(
+    async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      throw new SandboxCommandError(
+        '`demo` runs from a clone of the repository (its self-check uses the MCP client, a dev dependency): npm install && npm start there; `g8-mcp-server sandbox` runs without it',
+      );
+    },
+  );
   const api = new ApiClient({ apiUrl, userAgent: USER_AGENT, timeoutMs: 10_000 });
   const tools = selectTools(catalogue, { mode: 'all' });
   const logger = { debug() {}, error() {} };
@@ -79,13 +87,14 @@ async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
 export async function runDemo(argv: readonly string[]): Promise<void> {
   const opts = parseArgs(argv);
   mkdirSync(resolve(opts.dbPath, '..'), { recursive: true });
-  const { startSandbox } = await import('./sandbox/index.js');
+  const { startSandbox } = await loadSandbox();
   // The sandbox logs a line per request: into a file, so the banner below stays on screen.
   const logPath = resolve(opts.dbPath, '..', 'sandbox.log');
   const logFile = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
   const sandbox = await startSandbox({
     port: opts.port,
     dbPath: opts.dbPath,
+    ...sandboxOptions(process.env),
     log: (line) => logFile.write(`${new Date().toISOString()} ${line}\n`),
   });
   const check = await selfCheck(sandbox.url, sandbox.demoKey);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Dispatch: stdio (default) | sandbox | demo | migrate-state | --help | --version. Each branch imports only what
- * it needs, so a desktop client spawning the stdio server never loads the sandbox, SQLite or the
- * HTTP side.
+ * it needs, so a desktop client spawning the stdio server never loads the sandbox (the separate g8-sandbox
+ * package), SQLite or the HTTP side.
  */
 import module from 'node:module';
 import { setV8Flags, YOUNG_GENERATION_FIXED } from './platform/v8-flags.js';
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (first === 'sandbox') {
-    const { runSandboxCli } = await import('./sandbox/index.js');
+    const { runSandboxCli } = await import('./sandbox-command.js');
     await runSandboxCli(rest);
     return;
   }

@@ -19,11 +19,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSandbox } from 'g8-sandbox';
+import { catalogue } from '../../tools/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { type RemoteOverrides, startRemoteServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/platform/log.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import { catalogue } from '../../tools/index.js';
 import { startAuthProxy } from './auth-proxy.js';
 import { fixtureEventBus, fixtureServerFactory } from './fixture-server.js';
 

@@ -10,10 +10,13 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectClient, type EraClient } from '../helpers/era-clients.js';
-import { launchBrowser, signInWithGraph8 } from '../helpers/http-browser.js';
+import { launchBrowser, signInWithGraph8, skipWithoutBrowser } from '../helpers/http-browser.js';
 import { startCallbackServer, TestOAuthProvider } from '../helpers/http-oauth-client.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 import { emailReply } from '../helpers/sandbox-picks.js';
+
+/** No Chromium here: the tests below are skipped, loudly (see test/helpers/http-browser.ts). */
+const SKIP = skipWithoutBrowser(import.meta.url);
 
 let stack: Stack;
 let browser: Browser;
@@ -70,84 +73,90 @@ async function answer(url: string, key: string, button: 'Approve' | 'Decline') {
   }
 }
 
-it('strict: preview with an approval URL only; the caller’s own key approves; the next call goes through once', async () => {
-  const args = emailReply(stack.sandbox.db, 'Approved in a browser');
-  const start = sends();
-  const preview = await model.callTool('g8_send_reply', args);
-  const p = preview.structuredContent as Record<string, unknown>;
-  expect(p).toMatchObject({ confirmation_required: true, tool: 'g8_send_reply' });
-  expect(p.confirmation_token).toBeUndefined();
-  const url = String(p.approval_url);
-  expect(url).toMatch(new RegExp(`^${new URL(stack.remote.url).origin}/approve/[\\w-]{32}$`));
+it.skipIf(SKIP)(
+  'strict: preview with an approval URL only; the caller’s own key approves; the next call goes through once',
+  async () => {
+    const args = emailReply(stack.sandbox.db, 'Approved in a browser');
+    const start = sends();
+    const preview = await model.callTool('g8_send_reply', args);
+    const p = preview.structuredContent as Record<string, unknown>;
+    expect(p).toMatchObject({ confirmation_required: true, tool: 'g8_send_reply' });
+    expect(p.confirmation_token).toBeUndefined();
+    const url = String(p.approval_url);
+    expect(url).toMatch(new RegExp(`^${new URL(stack.remote.url).origin}/approve/[\\w-]{32}$`));
 
-  // The model cannot approve by itself: confirm and a made-up token are just another preview.
-  const pushy = await model.callTool('g8_send_reply', { ...args, confirm: true, confirmation_token: 'x' });
-  expect(pushy.structuredContent).toMatchObject({ confirmation_required: true });
-  expect(sends()).toBe(start);
+    // The model cannot approve by itself: confirm and a made-up token are just another preview.
+    const pushy = await model.callTool('g8_send_reply', { ...args, confirm: true, confirmation_token: 'x' });
+    expect(pushy.structuredContent).toMatchObject({ confirmation_required: true });
+    expect(sends()).toBe(start);
 
-  // Another key of the same org is not the caller.
-  const wrong = await answer(url, otherKey, 'Approve');
-  expect(wrong.headers['x-frame-options']).toBe('DENY');
-  expect(wrong.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-  expect(wrong.headers['cache-control']).toBe('no-store');
-  expect(wrong.before).toEqual({
-    tool: 'g8_send_reply',
-    summary: expect.stringMatching(/^g8_send_reply: /),
-    args,
-  });
-  expect(wrong.text).toMatch(/asked for by another graph8 key or user/);
-  expect((await model.callTool('g8_send_reply', args)).structuredContent).toMatchObject({
-    confirmation_required: true,
-  });
-  expect(sends()).toBe(start);
+    // Another key of the same org is not the caller.
+    const wrong = await answer(url, otherKey, 'Approve');
+    expect(wrong.headers['x-frame-options']).toBe('DENY');
+    expect(wrong.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(wrong.headers['cache-control']).toBe('no-store');
+    expect(wrong.before).toEqual({
+      tool: 'g8_send_reply',
+      summary: expect.stringMatching(/^g8_send_reply: /),
+      args,
+    });
+    expect(wrong.text).toMatch(/asked for by another graph8 key or user/);
+    expect((await model.callTool('g8_send_reply', args)).structuredContent).toMatchObject({
+      confirmation_required: true,
+    });
+    expect(sends()).toBe(start);
 
-  // The caller's key: approved; the model's next identical call is sent, and only once.
-  const right = await answer(url, stack.sandbox.demoKey, 'Approve');
-  expect(right.heading).toBe('Approved');
-  expect(right.text).not.toContain(stack.sandbox.demoKey);
-  const changed = await model.callTool('g8_send_reply', { ...args, body: 'Something else' });
-  expect(changed.structuredContent).toMatchObject({ confirmation_required: true });
-  expect(sends()).toBe(start);
-  const done = await model.callTool('g8_send_reply', args);
-  expect(done.isError, JSON.stringify(done)).toBeFalsy();
-  expect(done.structuredContent).not.toHaveProperty('confirmation_required');
-  expect(sends()).toBe(start + 1);
-  const again = await model.callTool('g8_send_reply', args);
-  expect(again.structuredContent).toMatchObject({ confirmation_required: true });
-  expect(sends()).toBe(start + 1);
+    // The caller's key: approved; the model's next identical call is sent, and only once.
+    const right = await answer(url, stack.sandbox.demoKey, 'Approve');
+    expect(right.heading).toBe('Approved');
+    expect(right.text).not.toContain(stack.sandbox.demoKey);
+    const changed = await model.callTool('g8_send_reply', { ...args, body: 'Something else' });
+    expect(changed.structuredContent).toMatchObject({ confirmation_required: true });
+    expect(sends()).toBe(start);
+    const done = await model.callTool('g8_send_reply', args);
+    expect(done.isError, JSON.stringify(done)).toBeFalsy();
+    expect(done.structuredContent).not.toHaveProperty('confirmation_required');
+    expect(sends()).toBe(start + 1);
+    const again = await model.callTool('g8_send_reply', args);
+    expect(again.structuredContent).toMatchObject({ confirmation_required: true });
+    expect(sends()).toBe(start + 1);
 
-  // An answered approval's page is gone.
-  const reopened = await fetch(url);
-  expect(reopened.status).toBe(404);
-});
+    // An answered approval's page is gone.
+    const reopened = await fetch(url);
+    expect(reopened.status).toBe(404);
+  },
+);
 
-it('declining sends nothing; a form posted without the page’s cookie and CSRF token is refused', async () => {
-  const args = emailReply(stack.sandbox.db, 'Declined in a browser');
-  const start = sends();
-  const url = String((await model.callTool('g8_send_reply', args)).structuredContent?.approval_url);
-  const forged = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      action: 'approve',
-      api_key: stack.sandbox.demoKey,
-      csrf: 'guess',
-    }).toString(),
-  });
-  expect(forged.status).toBe(403);
-  const crossSite = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
-    body: new URLSearchParams({ action: 'approve', api_key: stack.sandbox.demoKey }).toString(),
-  });
-  expect(crossSite.status).toBe(403);
-  const declined = await answer(url, stack.sandbox.demoKey, 'Decline');
-  expect(declined.heading).toBe('Declined');
-  expect((await model.callTool('g8_send_reply', args)).structuredContent).toMatchObject({
-    confirmation_required: true,
-  });
-  expect(sends()).toBe(start);
-});
+it.skipIf(SKIP)(
+  'declining sends nothing; a form posted without the page’s cookie and CSRF token is refused',
+  async () => {
+    const args = emailReply(stack.sandbox.db, 'Declined in a browser');
+    const start = sends();
+    const url = String((await model.callTool('g8_send_reply', args)).structuredContent?.approval_url);
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        action: 'approve',
+        api_key: stack.sandbox.demoKey,
+        csrf: 'guess',
+      }).toString(),
+    });
+    expect(forged.status).toBe(403);
+    const crossSite = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: new URLSearchParams({ action: 'approve', api_key: stack.sandbox.demoKey }).toString(),
+    });
+    expect(crossSite.status).toBe(403);
+    const declined = await answer(url, stack.sandbox.demoKey, 'Decline');
+    expect(declined.heading).toBe('Declined');
+    expect((await model.callTool('g8_send_reply', args)).structuredContent).toMatchObject({
+      confirmation_required: true,
+    });
+    expect(sends()).toBe(start);
+  },
+);
 
 /** An MCP client signed in through the consent page with "Sign in with graph8" as Maya Chen. */
 async function oauthModel(): Promise<Client> {
@@ -193,28 +202,33 @@ async function approveAsGraph8User(url: string, user: RegExp): Promise<string> {
   }
 }
 
-it('an OAuth caller: only the graph8 user of the grant approves, by signing in with graph8', async () => {
-  const client = await oauthModel();
-  try {
-    const args = emailReply(stack.sandbox.db, 'Approved by the grant user');
-    const start = sends();
-    const call = async () =>
-      (await client.callTool({ name: 'g8_send_reply', arguments: args })) as {
-        isError?: boolean;
-        structuredContent?: Record<string, unknown>;
-      };
-    const url = String((await call()).structuredContent?.approval_url);
-    expect(url).toContain('/approve/');
-    // Another user of the same org is not the caller.
-    expect(await approveAsGraph8User(url, /Jordan Ellis/)).toMatch(/asked for by another graph8 key or user/);
-    expect((await call()).structuredContent).toMatchObject({ confirmation_required: true });
-    expect(sends()).toBe(start);
-    const url2 = String((await call()).structuredContent?.approval_url);
-    expect(await approveAsGraph8User(url2, /Maya Chen/)).toMatch(/^\s*Approved/);
-    const done = await call();
-    expect(done.isError, JSON.stringify(done)).toBeFalsy();
-    expect(sends()).toBe(start + 1);
-  } finally {
-    await client.close();
-  }
-});
+it.skipIf(SKIP)(
+  'an OAuth caller: only the graph8 user of the grant approves, by signing in with graph8',
+  async () => {
+    const client = await oauthModel();
+    try {
+      const args = emailReply(stack.sandbox.db, 'Approved by the grant user');
+      const start = sends();
+      const call = async () =>
+        (await client.callTool({ name: 'g8_send_reply', arguments: args })) as {
+          isError?: boolean;
+          structuredContent?: Record<string, unknown>;
+        };
+      const url = String((await call()).structuredContent?.approval_url);
+      expect(url).toContain('/approve/');
+      // Another user of the same org is not the caller.
+      expect(await approveAsGraph8User(url, /Jordan Ellis/)).toMatch(
+        /asked for by another graph8 key or user/,
+      );
+      expect((await call()).structuredContent).toMatchObject({ confirmation_required: true });
+      expect(sends()).toBe(start);
+      const url2 = String((await call()).structuredContent?.approval_url);
+      expect(await approveAsGraph8User(url2, /Maya Chen/)).toMatch(/^\s*Approved/);
+      const done = await call();
+      expect(done.isError, JSON.stringify(done)).toBeFalsy();
+      expect(sends()).toBe(start + 1);
+    } finally {
+      await client.close();
+    }
+  },
+);

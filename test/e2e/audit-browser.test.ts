@@ -11,11 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { allRecords, keyOf, orgIds } from '../helpers/audit.js';
-import { launchBrowser } from '../helpers/http-browser.js';
+import { launchBrowser, skipWithoutBrowser } from '../helpers/http-browser.js';
 import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
 import { httpRaw } from '../helpers/modern-raw.js';
+
+/** No Chromium here: the tests below are skipped, loudly (see test/helpers/http-browser.ts). */
+const SKIP = skipWithoutBrowser(import.meta.url);
 
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'audit-page.png');
@@ -98,7 +101,7 @@ async function rows(page: Page): Promise<string[][]> {
     .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 }
 
-describe('the /audit page', () => {
+describe.skipIf(SKIP)('the /audit page', () => {
   it('an admin signs in with graph8, filters by tool and outcome, pages through', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -17,14 +17,22 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { toolsForMode } from '../../src/catalogue/select.js';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
 import { catalogue } from '../../tools/index.js';
-import { launchBrowser, signInWithApiKey, signInWithGraph8 } from '../helpers/http-browser.js';
+import {
+  launchBrowser,
+  signInWithApiKey,
+  signInWithGraph8,
+  skipWithoutBrowser,
+} from '../helpers/http-browser.js';
 import { initialize, tokenRequest } from '../helpers/http-consent.js';
 import { startCallbackServer, TestOAuthProvider } from '../helpers/http-oauth-client.js';
 import { type RemoteProcess, spawnRemote } from '../helpers/http-process.js';
 import { type RecordingProxy, startRecordingProxy } from '../helpers/http-proxy.js';
+
+/** No Chromium here: the tests below are skipped, loudly (see test/helpers/http-browser.ts). */
+const SKIP = skipWithoutBrowser(import.meta.url);
 
 const SCREENSHOT = join(process.cwd(), 'test', 'artifacts', 'consent-page.png');
 const UPSTREAM_TTL_SEC = 4;
@@ -36,9 +44,13 @@ let server: RemoteProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  process.env.G8_SANDBOX_OAUTH_TOKEN_TTL = String(UPSTREAM_TTL_SEC);
   dir = mkdtempSync(join(tmpdir(), 'g8-oauth-e2e-'));
-  sandbox = await startSandbox({ port: 0, dbPath: join(dir, 'sandbox.db'), log: () => {} });
+  sandbox = await startSandbox({
+    port: 0,
+    dbPath: join(dir, 'sandbox.db'),
+    log: () => {},
+    oauth: { accessTokenTtlSec: UPSTREAM_TTL_SEC },
+  });
   proxy = await startRecordingProxy(sandbox.url);
   server = await spawnRemote({
     G8_API_URL: proxy.url,
@@ -56,7 +68,6 @@ afterAll(async () => {
   await server?.close();
   await proxy?.close();
   await sandbox?.close();
-  delete process.env.G8_SANDBOX_OAUTH_TOKEN_TTL;
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -84,7 +95,7 @@ async function startFlow(
   return transport;
 }
 
-describe('remote mode: OAuth sign-in from an MCP client', () => {
+describe.skipIf(SKIP)('remote mode: OAuth sign-in from an MCP client', () => {
   it('Sign in with graph8: discover, register, consent in Chromium, call tools, refresh, revoke', async () => {
     const callback = await startCallbackServer();
     const provider = new TestOAuthProvider(callback.url, 'Claude Code (E2E)');

@@ -3,7 +3,8 @@
  * dependencies only (and without the optional SQLite addon, which stdio mode never loads), then
  * the installed bin must answer initialize and tools/list over stdio — what `npx -y` runs — and
  * start remote mode with its embedded SQLite store, with no compiler on PATH and no native module
- * installed (the store is WebAssembly: src/stores/sqlite.ts).
+ * installed (the store is WebAssembly: src/stores/sqlite.ts). `npm run release:check` does the same and
+ * more (g8 --version, the sandbox package, timings).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

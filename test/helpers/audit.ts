@@ -1,6 +1,6 @@
 /** The audit trail seen from outside: its JSON endpoint, and keys of either sandbox org to read it with. */
-import type { Db } from '../../src/sandbox/index.js';
-import { insertKey } from '../../src/sandbox/kernel/keys.js';
+import type { Db } from '../../packages/sandbox/src/index.js';
+import { insertKey } from '../../packages/sandbox/src/kernel/keys.js';
 
 export function orgIds(db: Db): { demo: string; other: string } {
   const meta = (k: string) =>

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { type OAuthOptions, type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
+import { catalogue } from '../../tools/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { type RemoteOverrides, type RemoteServer, startRemoteServer } from '../../src/http/server.js';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
-import { catalogue } from '../../tools/index.js';
 import { type RecordingProxy, startRecordingProxy } from './http-proxy.js';
 
 export interface Stack {
@@ -31,11 +31,18 @@ export interface StackOptions {
   /** Leave "Sign in with graph8" unconfigured. */
   readonly noUpstream?: boolean;
   readonly overrides?: RemoteOverrides;
+  /** The sandbox's OAuth provider settings (e.g. a token lifetime a test shortens while running). */
+  readonly sandboxOAuth?: OAuthOptions;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'g8-http-'));
-  const sandbox = await startSandbox({ port: 0, dbPath: join(dataDir, 'sandbox.db'), log: () => {} });
+  const sandbox = await startSandbox({
+    port: 0,
+    dbPath: join(dataDir, 'sandbox.db'),
+    log: () => {},
+    oauth: opts.sandboxOAuth,
+  });
   const proxy = await startRecordingProxy(sandbox.url);
   let logText = '';
   // No redaction here, unlike src/log.ts: the leak checks prove no secret is even passed to a log call.

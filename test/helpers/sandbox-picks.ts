@@ -1,5 +1,5 @@
 /** Records of the seeded sandbox that tests act on: an enrichment job's input, a thread to answer. */
-import type { Db } from '../../src/sandbox/index.js';
+import type { Db } from '../../packages/sandbox/src/index.js';
 
 /** An enrichment job of `count` contacts of one list (~3 s: queued → running → completed). */
 export function enrichArgs(db: Db, count = 2): { contact_ids: number[]; list_id: number } {

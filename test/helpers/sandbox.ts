@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 
 export interface TestSandbox extends SandboxHandle {
   /** REST call with the demo key (or another); returns the parsed JSON body and status. */

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { orgIds } from '../helpers/audit.js';
 import { stdioRaw } from '../helpers/modern-raw.js';
 

@@ -4,7 +4,7 @@
  * for a call over a second, and the progress line of a polled job.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { type PtyResult, runG8, runG8InPty } from '../helpers/pty.js';
 import { type RecordingServer, startRecordingServer } from '../helpers/recording-server.js';
 

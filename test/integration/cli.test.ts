@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { MODES } from '../../src/catalogue/select.js';
 import { commandsFor, RESERVED_FLAGS, UTILITY_COMMANDS } from '../../src/cli/commands.js';
 import { VERSION } from '../../src/platform/version.js';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
 import { type PipeResult, runG8 } from '../helpers/pty.js';
 
 type Json = Record<string, unknown>;

@@ -8,22 +8,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHandle, startSandbox } from '../../src/sandbox/index.js';
+import { type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
 import { pkce } from '../helpers/http-consent.js';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
 
 let dir: string;
 let sandbox: SandboxHandle;
+/** The access-token lifetime, read at every token the sandbox issues. */
+let ttlSec = 3600;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'g8-sbx-oauth-'));
-  sandbox = await startSandbox({ port: 0, dbPath: join(dir, 'sandbox.db'), log: () => {} });
+  sandbox = await startSandbox({
+    port: 0,
+    dbPath: join(dir, 'sandbox.db'),
+    log: () => {},
+    oauth: { accessTokenTtlSec: () => ttlSec, extraRedirects: ['https://client.example/cb'] },
+  });
 });
 
 afterAll(async () => {
   await sandbox?.close();
-  delete process.env.G8_SANDBOX_OAUTH_TOKEN_TTL;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -112,6 +118,11 @@ describe('sandbox upstream OAuth', () => {
       `${sandbox.url}/oauth/authorize?${authorizeParams(pkce().challenge, { redirect_uri: 'https://evil.example/cb' })}`,
     );
     expect(foreign.status).toBe(400);
+    // An exact URI of the oauth.extraRedirects option is accepted beside the loopback ones.
+    const extra = await fetch(
+      `${sandbox.url}/oauth/authorize?${authorizeParams(pkce().challenge, { redirect_uri: 'https://client.example/cb' })}`,
+    );
+    expect(extra.status).toBe(200);
     const noPkce = await fetch(`${sandbox.url}/oauth/authorize?${authorizeParams('short')}`, {
       redirect: 'manual',
     });
@@ -178,9 +189,9 @@ describe('sandbox upstream OAuth', () => {
   });
 
   it('expired and revoked access tokens get 401', async () => {
-    process.env.G8_SANDBOX_OAUTH_TOKEN_TTL = '1';
+    ttlSec = 1;
     const t = await tokensFor('maya.chen@acmerobotics.com');
-    delete process.env.G8_SANDBOX_OAUTH_TOKEN_TTL;
+    ttlSec = 3600;
     expect(t.expires_in).toBe(1);
     await sleep(1100);
     const expired = await api('/me', t.access_token);

@@ -25,14 +25,15 @@ const REDIRECT = 'http://127.0.0.1:9/callback';
 
 let stack: Stack;
 let base: string;
+/** The sandbox's upstream access-token lifetime, read at every token it issues. */
+let upstreamTtlSec = 3600;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ sandboxOAuth: { accessTokenTtlSec: () => upstreamTtlSec } });
   base = stack.remote.publicUrl;
 });
 
 afterAll(async () => {
-  delete process.env.G8_SANDBOX_OAUTH_TOKEN_TTL;
   await stack?.close();
 });
 
@@ -154,9 +155,9 @@ describe('Sign in with graph8 (HTTP level)', () => {
   });
 
   it('an upstream refresh that graph8 refuses ends the grant: the call fails, then 401', async () => {
-    process.env.G8_SANDBOX_OAUTH_TOKEN_TTL = '1';
+    upstreamTtlSec = 1;
     const t = await signedInTokens();
-    delete process.env.G8_SANDBOX_OAUTH_TOKEN_TTL;
+    upstreamTtlSec = 3600;
     const c = await client(t.access_token);
     // graph8 revokes the sign-in (e.g. the user removed the app there); the token then expires.
     stack.sandbox.db.prepare('UPDATE oauth_tokens SET revoked_at = 1 WHERE revoked_at IS NULL').run();

@@ -1,13 +1,23 @@
 /**
- * `g8-mcp-server sandbox` as the entry point calls it: flag parsing, --print-key (only the key on
- * stdout, stable across runs), and serving until SIGTERM with a clean close.
+ * `g8-mcp-server sandbox` as the entry point calls it (src/sandbox-command.ts): flag and environment
+ * parsing, --print-key (only the key on stdout, stable across runs), serving until SIGTERM with a
+ * clean close, and the one line a server without the g8-sandbox package prints.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseCliArgs, UsageFailure } from '../../src/sandbox/cli.js';
-import { runSandboxCli, startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../packages/sandbox/src/index.js';
+import {
+  MISSING_SANDBOX,
+  parseCliArgs,
+  parseDemoArgs,
+  runSandboxCli,
+  SandboxCommandError,
+  sandboxEnvOptions,
+  UsageFailure,
+} from '../../src/sandbox-command.js';
 
 describe('sandbox CLI', () => {
   let dir: string;
@@ -49,6 +59,67 @@ describe('sandbox CLI', () => {
     expect(() => parseCliArgs(['--nope'])).toThrow(UsageFailure);
     // main.ts maps this class name to exit code 2.
     expect(UsageFailure.name).toBe('UsageFailure');
+  });
+
+  it('reads rate limits, scope mode and OAuth from G8_SANDBOX_*, with defaults, and rejects bad values', () => {
+    expect(sandboxEnvOptions({})).toEqual({
+      rateLimit: { perSecond: 50, perMinute: 1000 },
+      scopeMode: 'enforce',
+      oauth: { extraRedirects: [] },
+    });
+    expect(
+      sandboxEnvOptions({
+        G8_SANDBOX_OAUTH_TOKEN_TTL: '60',
+        G8_SANDBOX_OAUTH_REDIRECTS: 'https://a.example/cb, ,https://b.example/cb',
+      }).oauth,
+    ).toEqual({ accessTokenTtlSec: 60, extraRedirects: ['https://a.example/cb', 'https://b.example/cb'] });
+    // A TTL that is not a positive integer keeps the default, as it always did.
+    expect(sandboxEnvOptions({ G8_SANDBOX_OAUTH_TOKEN_TTL: 'soon' }).oauth).toEqual({ extraRedirects: [] });
+    expect(
+      sandboxEnvOptions({
+        G8_SANDBOX_RATE_PER_SECOND: '7',
+        G8_SANDBOX_RATE_PER_MINUTE: ' ',
+        G8_SANDBOX_SCOPE_MODE: 'SOAK',
+      }),
+    ).toMatchObject({ rateLimit: { perSecond: 7, perMinute: 1000 }, scopeMode: 'soak' });
+    expect(() => sandboxEnvOptions({ G8_SANDBOX_SCOPE_MODE: 'lenient' })).toThrow(
+      /G8_SANDBOX_SCOPE_MODE must be enforce or soak \(got "lenient"\)/,
+    );
+    expect(() => sandboxEnvOptions({ G8_SANDBOX_RATE_PER_SECOND: '0' })).toThrow(SandboxCommandError);
+    expect(() => sandboxEnvOptions({ G8_SANDBOX_RATE_PER_MINUTE: '1.5' })).toThrow(
+      /G8_SANDBOX_RATE_PER_MINUTE/,
+    );
+  });
+
+  it('parses the demo flags over G8_SANDBOX_PORT / G8_SANDBOX_DB', () => {
+    vi.stubEnv('G8_SANDBOX_PORT', '');
+    vi.stubEnv('G8_SANDBOX_DB', '');
+    delete process.env.G8_SANDBOX_PORT;
+    delete process.env.G8_SANDBOX_DB;
+    expect(parseDemoArgs([])).toEqual({ port: 8808, dbPath: join(process.cwd(), '.data', 'sandbox.db') });
+    vi.stubEnv('G8_SANDBOX_PORT', '9100');
+    expect(parseDemoArgs(['--db', 'x.db']).port).toBe(9100);
+    expect(parseDemoArgs(['--port', '0', '--db', 'x.db'])).toEqual({
+      port: 0,
+      dbPath: join(process.cwd(), 'x.db'),
+    });
+    expect(() => parseDemoArgs(['--port', '70000'])).toThrow(/--port must be 0-65535/);
+    expect(() => parseDemoArgs(['--host', 'x'])).toThrow(/unknown option --host/);
+    vi.unstubAllEnvs();
+  });
+
+  it('a server without the g8-sandbox package says in one line how to get it, and exits 1', () => {
+    // The bundled bin alone, where no node_modules can resolve g8-sandbox.
+    const lone = join(dir, 'lone');
+    cpSync(new URL('../../dist/bundle', import.meta.url), lone, { recursive: true });
+    const run = spawnSync(process.execPath, [join(lone, 'main.js'), 'sandbox', '--port', '0'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`g8-mcp-server: ${MISSING_SANDBOX}\n`);
+    expect(MISSING_SANDBOX).toContain('npm install -g g8-sandbox');
   });
 
   it('--print-key prints only the demo key, the same one on every run, and creates the directory', async () => {
