@@ -1,4 +1,4 @@
-// The HTTP half of the bench: remote mode (`node dist/src/main.js --http`) and the references
+// The HTTP half of the bench: remote mode (`node dist/src/entry/main.js --http`) and the references
 // against the bench backend, and a load generator of raw MCP requests over undici — 2026-07-28
 // (one POST per call, the per-request `_meta` envelope and the MCP-Protocol-Version / Mcp-Method /
 // Mcp-Name headers) or 2025-era sessions (initialize, then calls with Mcp-Session-Id) — or the same

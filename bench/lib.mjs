@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
-export const DIST_MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+export const DIST_MAIN = fileURLToPath(new URL('../dist/src/entry/main.js', import.meta.url));
 export const FLOOR = fileURLToPath(new URL('./floor.mjs', import.meta.url));
 export const REFERENCE_STDIO = fileURLToPath(new URL('./reference-stdio.mjs', import.meta.url));
 export const GC_PRELOAD = fileURLToPath(new URL('./gc-on-signal.cjs', import.meta.url));

@@ -12,18 +12,20 @@ import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
 
-/** Branches of src/main.ts left to the tsc output, as seen from dist/bundle/. */
+/** Branches of src/entry/main.ts left to the tsc output, as seen from dist/bundle/. */
 const UNBUNDLED = {
-  './http/entry.js': '../src/http/entry.js',
-  './demo.js': '../src/demo.js',
-  './stores/migrate-state.js': '../src/stores/migrate-state.js',
+  './http.js': '../src/entry/http.js',
+  './demo.js': '../src/entry/demo.js',
+  '../stores/migrate-state.js': '../src/stores/migrate-state.js',
 };
 
 const unbundledBranches = {
   name: 'unbundled-branches',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(http\/entry|demo|stores\/migrate-state)\.js$/ }, (args) =>
-      args.importer.endsWith('/src/main.ts') ? { path: UNBUNDLED[args.path], external: true } : undefined,
+    b.onResolve({ filter: /^\.{1,2}\/(http|demo|stores\/migrate-state)\.js$/ }, (args) =>
+      args.importer.endsWith('/src/entry/main.ts')
+        ? { path: UNBUNDLED[args.path], external: true }
+        : undefined,
     );
   },
 };
@@ -81,7 +83,7 @@ export async function bundle() {
   rmSync(new URL('dist/bundle', root), { recursive: true, force: true });
   await build({
     absWorkingDir: new URL('.', root).pathname,
-    entryPoints: { main: 'src/main.ts' },
+    entryPoints: { main: 'src/entry/main.ts' },
     outdir: 'dist/bundle',
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run cluster`: remote mode as N replicas on PostgreSQL and Redis, on one machine, to see it work.
 //
-// Starts the sandbox (the local graph8 backend), two replicas of the built server (`dist/src/main.js --http`)
+// Starts the sandbox (the local graph8 backend), two replicas of the built server (`dist/src/entry/main.js --http`)
 // sharing G8_DATABASE_URL (database `g8_cluster`, created if missing), G8_REDIS_URL (key prefix
 // `g8-cluster:`) and one G8_MCP_SECRET, and a plain round-robin proxy in front (no session affinity: each
 // request goes to the next replica). Prints the URL and the demo key; Ctrl-C stops everything.
@@ -74,7 +74,7 @@ async function checkRedis() {
 const children = [];
 function startReplica(env, n) {
   return new Promise((resolvePort, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/src/main.js'), '--http'], {
+    const child = spawn(process.execPath, [join(root, 'dist/src/entry/main.js'), '--http'], {
       env: { ...env, PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -6,7 +6,7 @@ import { bundle } from './bundle.mjs';
 
 await bundle();
 
-for (const bin of ['../dist/src/main.js', '../dist/src/cli/main.js', '../dist/bundle/main.js']) {
+for (const bin of ['../dist/src/entry/main.js', '../dist/src/entry/g8.js', '../dist/bundle/main.js']) {
   const url = new URL(bin, import.meta.url);
   if (existsSync(url)) chmodSync(url, 0o755);
 }

@@ -211,8 +211,8 @@ async function main() {
       'package/README.md',
       'package/server.json',
       'package/dist/bundle/main.js',
-      'package/dist/src/cli/main.js',
-      'package/dist/src/http/entry.js',
+      'package/dist/src/entry/g8.js',
+      'package/dist/src/entry/http.js',
     ]) {
       if (!files.includes(needed)) fail(`${needed} is missing from the tarball`);
     }

@@ -14,7 +14,7 @@ import { looksLikeApiKey } from '../auth/api-keys.js';
 import { pageHeaders } from '../auth/consent/page.js';
 import type { McpAuthenticator } from '../auth/mcp-auth.js';
 import { type UpstreamOAuth, UpstreamRefusedError, type UpstreamTokens } from '../auth/upstream.js';
-import { clientAddress } from '../http/client-address.js';
+import { clientAddress } from '../remote/client-address.js';
 import { checkReader, type Reader } from './access.js';
 import { chartHours, MAX_HOURS, renderChart } from './chart.js';
 import { AUDIT_STYLE_HASH, renderAuditMessage, renderSignIn, renderTrail } from './page.js';

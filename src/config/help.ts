@@ -5,8 +5,14 @@ import { rowsOf } from './parse.js';
 import type { Face } from './settings.js';
 
 function table(faces: readonly Face[]): string {
-  return rowsOf(faces)
-    .map(([, r]) => `  ${(r.env ?? '').padEnd(16)} ${(r.flag ?? '').padEnd(14)} ${r.help} [${r.shown}]`)
+  const rows = rowsOf(faces).map(([, r]) => r);
+  const envWidth = Math.max(...rows.map((r) => r.env?.length ?? 0));
+  const flagWidth = Math.max(...rows.map((r) => r.flag?.length ?? 0));
+  return rows
+    .map(
+      (r) =>
+        `  ${(r.env ?? '').padEnd(envWidth)}  ${(r.flag ?? '').padEnd(flagWidth)}  ${r.help} [${r.shown}]`,
+    )
     .join('\n');
 }
 

@@ -1,7 +1,7 @@
 /**
  * The approval page's side of a gated call (remote mode): a preview opens an approval and names
  * its page; a person signs in there as the caller and approves the exact call; the model's next
- * identical call claims it. The page itself lives in src/http/approval (the server factory knows
+ * identical call claims it. The page itself lives in src/remote/approval (the server factory knows
  * no HTTP); this is all the call path sees of it.
  */
 

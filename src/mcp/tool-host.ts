@@ -61,7 +61,7 @@ export interface HostContext {
   readonly limits?: PrincipalLimits;
   /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
   readonly audit?: CallAudit | undefined;
-  /** Remote mode: the approval page's desk (src/http/approval). */
+  /** Remote mode: the approval page's desk (src/remote/approval). */
   readonly approvals?: ApprovalDesk | undefined;
   /** Explains a call to a tool this connection does not expose (errors/unavailable.ts). */
   readonly unavailable?: UnavailableTool;

@@ -5,7 +5,7 @@
 //   node dist/conformance/test/conformance/fixture-remote.js --product    the product itself, unchanged
 //
 // Starts, in this process: the sandbox (the local graph8-compatible backend, in memory, port 0) → startRemoteServer
-// (src/http/server.ts) configured against it → the auth proxy (auth-proxy.ts), and prints
+// (src/remote/server.ts) configured against it → the auth proxy (auth-proxy.ts), and prints
 // `listening on http://127.0.0.1:PORT/mcp` (the proxy) on stdout, which is what `run.mjs --serve` waits for.
 //
 // Without --product, `overrides.serve` swaps the product's server factory for fixtureServerFactory: the same
@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSandbox } from 'g8-sandbox';
-import { catalogue } from '../../tools/index.js';
 import { loadConfig } from '../../src/config/load.js';
-import { type RemoteOverrides, startRemoteServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/platform/log.js';
+import { type RemoteOverrides, startRemoteServer } from '../../src/remote/server.js';
+import { catalogue } from '../../tools/index.js';
 import { startAuthProxy } from './auth-proxy.js';
 import { fixtureEventBus, fixtureServerFactory } from './fixture-server.js';
 

@@ -1,5 +1,5 @@
 /**
- * The built entry in remote mode (`node dist/src/main.js --http`) as a child process on an
+ * The built entry in remote mode (`node dist/src/entry/main.js --http`) as a child process on an
  * ephemeral port; its URL is read from the start-up log line on stderr.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

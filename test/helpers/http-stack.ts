@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { type OAuthOptions, type SandboxHandle, startSandbox } from '../../packages/sandbox/src/index.js';
-import { catalogue } from '../../tools/index.js';
 import { loadConfig } from '../../src/config/load.js';
-import { type RemoteOverrides, type RemoteServer, startRemoteServer } from '../../src/http/server.js';
+import { type RemoteOverrides, type RemoteServer, startRemoteServer } from '../../src/remote/server.js';
+import { catalogue } from '../../tools/index.js';
 import { type RecordingProxy, startRecordingProxy } from './http-proxy.js';
 
 export interface Stack {
@@ -45,7 +45,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const proxy = await startRecordingProxy(sandbox.url);
   let logText = '';
-  // No redaction here, unlike src/log.ts: the leak checks prove no secret is even passed to a log call.
+  // No redaction here, unlike src/platform/log.ts: the leak checks prove no secret is even passed to a log call.
   const logger = pino(
     { level: 'debug' },
     {

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const G8_BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+export const G8_BIN = fileURLToPath(new URL('../../dist/src/entry/g8.js', import.meta.url));
 
 export interface PipeResult {
   readonly code: number | null;

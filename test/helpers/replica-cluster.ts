@@ -1,5 +1,5 @@
 /**
- * Replicas of the built server (`dist/src/main.js --http`) on the real PostgreSQL and Redis, behind a
+ * Replicas of the built server (`dist/src/entry/main.js --http`) on the real PostgreSQL and Redis, behind a
  * round-robin proxy without affinity, as `npm run cluster` runs them, for tests that must kill one
  * (SIGKILL) or choose where a request lands. The proxy records every request (method, body, the
  * replica it went to); a test's `route` may pick the replica for a request, or leave it to the

@@ -3,7 +3,7 @@
  * one public URL (as behind a balancer), in front of the sandbox: for tests of shared state that
  * drive each replica directly.
  */
-import type { RemoteServer } from '../../src/http/server.js';
+import type { RemoteServer } from '../../src/remote/server.js';
 import { type Engines, freshEngines } from './engines.js';
 import { type Stack, startStack } from './http-stack.js';
 

@@ -29,11 +29,11 @@ import { Sealer } from '../../src/auth/crypto.js';
 import { loadServerSecret } from '../../src/auth/secret.js';
 import { AUTH_MIGRATIONS, openSqliteAuthStore } from '../../src/auth/sqlite-store.js';
 import { TokenService } from '../../src/auth/tokens.js';
-import { catalogue } from '../../tools/index.js';
 import { loadConfig } from '../../src/config/load.js';
-import { startRemoteServer } from '../../src/http/server.js';
 import { openSqliteTaskStore, TASK_MIGRATIONS } from '../../src/mcp/tasks/sqlite-store.js';
+import { startRemoteServer } from '../../src/remote/server.js';
 import { openSqlite } from '../../src/stores/sqlite.js';
+import { catalogue } from '../../tools/index.js';
 import { initialize } from '../helpers/http-consent.js';
 
 const FIXTURE = new URL('../fixtures/data-dir-v0.1.0/', import.meta.url).pathname;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { startRemoteServer } from '../../src/http/server.js';
+import { startRemoteServer } from '../../src/remote/server.js';
 import { catalogue } from '../../tools/index.js';
 import { MAIN } from '../helpers/stdio.js';
 

@@ -1,6 +1,6 @@
 /**
  * Streamable HTTP for 2025-era clients, as remote mode serves it: sessions on the SDK's sessionful
- * transport behind our guard (src/http/legacy.ts). The status codes and JSON-RPC errors of every
+ * transport behind our guard (src/remote/legacy.ts). The status codes and JSON-RPC errors of every
  * refusal, notifications, batches, the GET stream, DELETE — and, through the SDK's own client,
  * progress notifications, cancellation and elicitation.
  */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RemoteServer } from '../../src/http/server.js';
+import type { RemoteServer } from '../../src/remote/server.js';
 import { initialize, tokenRequest, tokensViaApiKey } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 

@@ -11,7 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Selection, selectTools, toolsForMode } from '../../src/catalogue/select.js';
-import type { RemoteServer } from '../../src/http/server.js';
+import type { RemoteServer } from '../../src/remote/server.js';
 import { catalogue } from '../../tools/index.js';
 import { initialize } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';

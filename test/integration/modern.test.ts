@@ -5,7 +5,7 @@
  * or misplaced requestState sends nothing. Every graph8 request goes through a recording proxy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODERN_VERSIONS } from '../../src/stdio-version-guard.js';
+import { MODERN_VERSIONS } from '../../src/entry/stdio-version-guard.js';
 import { errorOf } from '../helpers/error-body.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 import { httpRaw, type RawClient, stdioRaw } from '../helpers/modern-raw.js';

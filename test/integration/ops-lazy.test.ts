@@ -55,7 +55,7 @@ describe('what a process loads', () => {
     const { file, env } = logged();
     await stdioCall(env);
     const loaded = modules(file);
-    expect(loaded.some((m) => m.includes('/dist/src/stdio.js'))).toBe(true);
+    expect(loaded.some((m) => m.includes('/dist/src/entry/stdio.js'))).toBe(true);
     expect(loaded.filter((m) => m.includes('@opentelemetry') || m.includes('prom-client'))).toEqual([]);
   });
 
@@ -104,7 +104,7 @@ describe('what a process loads', () => {
       await remote.close();
     }
     const loaded = modules(file);
-    expect(loaded.some((m) => m.includes('/dist/src/http/server.js'))).toBe(true);
+    expect(loaded.some((m) => m.includes('/dist/src/remote/server.js'))).toBe(true);
     expect(loaded.filter((m) => m.includes('@opentelemetry') || m.includes('prom-client'))).toEqual([]);
   });
 

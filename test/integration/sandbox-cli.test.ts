@@ -1,5 +1,5 @@
 /**
- * `g8-mcp-server sandbox` as the entry point calls it (src/sandbox-command.ts): flag and environment
+ * `g8-mcp-server sandbox` as the entry point calls it (src/entry/sandbox.ts): flag and environment
  * parsing, --print-key (only the key on stdout, stable across runs), serving until SIGTERM with a
  * clean close, and the one line a server without the g8-sandbox package prints.
  */
@@ -10,14 +10,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox } from '../../packages/sandbox/src/index.js';
 import {
+  dbPathOf,
   MISSING_SANDBOX,
-  parseCliArgs,
-  parseDemoArgs,
   runSandboxCli,
-  SandboxCommandError,
-  sandboxEnvOptions,
-  UsageFailure,
-} from '../../src/sandbox-command.js';
+  sandboxOptions,
+  sandboxSettings,
+} from '../../src/entry/sandbox.js';
+import { ConfigError, UsageError } from '../../src/platform/errors.js';
 
 describe('sandbox CLI', () => {
   let dir: string;
@@ -43,69 +42,66 @@ describe('sandbox CLI', () => {
     return out;
   }
 
-  it('parses flags with defaults, both spellings, and rejects bad input', () => {
-    const defaults = parseCliArgs([]);
-    expect(defaults).toMatchObject({ port: 8808, host: '127.0.0.1', printKey: false });
-    expect(defaults.db).toBe(join(process.cwd(), '.data', 'sandbox.db'));
-    expect(parseCliArgs(['--port', '0', '--host=0.0.0.0', '--db', ':memory:', '--print-key'])).toMatchObject({
-      port: 0,
-      host: '0.0.0.0',
-      db: ':memory:',
-      printKey: true,
-    });
-    expect(() => parseCliArgs(['--port', '70000'])).toThrow(/--port/);
-    expect(() => parseCliArgs(['--port'])).toThrow(/needs a value/);
-    expect(() => parseCliArgs(['--verbose'])).toThrow(/unknown sandbox option --verbose/);
-    expect(() => parseCliArgs(['--nope'])).toThrow(UsageFailure);
-    // main.ts maps this class name to exit code 2.
-    expect(UsageFailure.name).toBe('UsageFailure');
+  it('reads its flags over G8_SANDBOX_*, from the settings table, and refuses bad input naming it', () => {
+    const { settings } = sandboxSettings({}, []);
+    expect(settings).toMatchObject({ sandboxPort: 8808, sandboxHost: '127.0.0.1' });
+    expect(settings.sandboxPrintKey).toBeFalsy();
+    expect(dbPathOf(settings.sandboxDb)).toBe(join(process.cwd(), '.data', 'sandbox.db'));
+    expect(
+      sandboxSettings({ G8_SANDBOX_PORT: '9100' }, [
+        '--port',
+        '0',
+        '--host=0.0.0.0',
+        '--db',
+        ':memory:',
+        '--print-key',
+      ]).settings,
+    ).toMatchObject({ sandboxPort: 0, sandboxHost: '0.0.0.0', sandboxDb: ':memory:', sandboxPrintKey: true });
+    expect(dbPathOf(':memory:')).toBe(':memory:');
+    expect(() => sandboxSettings({}, ['--port', '70000'])).toThrow(/^Invalid --port: /);
+    expect(() => sandboxSettings({}, ['--port'])).toThrow(/--port needs a value/);
+    expect(() => sandboxSettings({}, ['--verbose'])).toThrow(
+      'Unknown option --verbose. Run g8-mcp-server sandbox --help for the options.',
+    );
+    expect(() => sandboxSettings({}, ['--nope'])).toThrow(UsageError);
   });
 
-  it('reads rate limits, scope mode and OAuth from G8_SANDBOX_*, with defaults, and rejects bad values', () => {
-    expect(sandboxEnvOptions({})).toEqual({
+  it('turns rate limits, scope mode and OAuth settings into startSandbox options', () => {
+    expect(sandboxOptions(sandboxSettings({}, []).settings)).toEqual({
       rateLimit: { perSecond: 50, perMinute: 1000 },
       scopeMode: 'enforce',
-      oauth: { extraRedirects: [] },
+      oauth: { accessTokenTtlSec: 3600, extraRedirects: [] },
     });
-    expect(
-      sandboxEnvOptions({
-        G8_SANDBOX_OAUTH_TOKEN_TTL: '60',
-        G8_SANDBOX_OAUTH_REDIRECTS: 'https://a.example/cb, ,https://b.example/cb',
-      }).oauth,
-    ).toEqual({ accessTokenTtlSec: 60, extraRedirects: ['https://a.example/cb', 'https://b.example/cb'] });
-    // A TTL that is not a positive integer keeps the default, as it always did.
-    expect(sandboxEnvOptions({ G8_SANDBOX_OAUTH_TOKEN_TTL: 'soon' }).oauth).toEqual({ extraRedirects: [] });
-    expect(
-      sandboxEnvOptions({
-        G8_SANDBOX_RATE_PER_SECOND: '7',
-        G8_SANDBOX_RATE_PER_MINUTE: ' ',
-        G8_SANDBOX_SCOPE_MODE: 'SOAK',
-      }),
-    ).toMatchObject({ rateLimit: { perSecond: 7, perMinute: 1000 }, scopeMode: 'soak' });
-    expect(() => sandboxEnvOptions({ G8_SANDBOX_SCOPE_MODE: 'lenient' })).toThrow(
-      /G8_SANDBOX_SCOPE_MODE must be enforce or soak \(got "lenient"\)/,
+    const env = {
+      G8_SANDBOX_OAUTH_TOKEN_TTL: '60',
+      G8_SANDBOX_OAUTH_REDIRECTS: 'https://a.example/cb, ,https://b.example/cb',
+      G8_SANDBOX_RATE_PER_SECOND: '7',
+      G8_SANDBOX_SCOPE_MODE: 'soak',
+    };
+    expect(sandboxOptions(sandboxSettings(env, []).settings)).toEqual({
+      rateLimit: { perSecond: 7, perMinute: 1000 },
+      scopeMode: 'soak',
+      oauth: { accessTokenTtlSec: 60, extraRedirects: ['https://a.example/cb', 'https://b.example/cb'] },
+    });
+    expect(() => sandboxSettings({ G8_SANDBOX_SCOPE_MODE: 'lenient' }, [])).toThrow(
+      /^Invalid G8_SANDBOX_SCOPE_MODE: expected one of enforce, soak/,
     );
-    expect(() => sandboxEnvOptions({ G8_SANDBOX_RATE_PER_SECOND: '0' })).toThrow(SandboxCommandError);
-    expect(() => sandboxEnvOptions({ G8_SANDBOX_RATE_PER_MINUTE: '1.5' })).toThrow(
+    expect(() => sandboxSettings({ G8_SANDBOX_RATE_PER_SECOND: '0' }, [])).toThrow(ConfigError);
+    expect(() => sandboxSettings({ G8_SANDBOX_RATE_PER_MINUTE: '1.5' }, [])).toThrow(
       /G8_SANDBOX_RATE_PER_MINUTE/,
+    );
+    expect(() => sandboxSettings({ G8_SANDBOX_OAUTH_TOKEN_TTL: 'soon' }, [])).toThrow(
+      /G8_SANDBOX_OAUTH_TOKEN_TTL/,
     );
   });
 
-  it('parses the demo flags over G8_SANDBOX_PORT / G8_SANDBOX_DB', () => {
-    vi.stubEnv('G8_SANDBOX_PORT', '');
-    vi.stubEnv('G8_SANDBOX_DB', '');
-    delete process.env.G8_SANDBOX_PORT;
-    delete process.env.G8_SANDBOX_DB;
-    expect(parseDemoArgs([])).toEqual({ port: 8808, dbPath: join(process.cwd(), '.data', 'sandbox.db') });
-    vi.stubEnv('G8_SANDBOX_PORT', '9100');
-    expect(parseDemoArgs(['--db', 'x.db']).port).toBe(9100);
-    expect(parseDemoArgs(['--port', '0', '--db', 'x.db'])).toEqual({
-      port: 0,
-      dbPath: join(process.cwd(), 'x.db'),
+  it('the demo takes --port and --db of the sandbox settings, and nothing else', () => {
+    const only = ['sandboxPort', 'sandboxDb'] as const;
+    expect(sandboxSettings({ G8_SANDBOX_PORT: '9100' }, ['--db', 'x.db'], only).settings).toEqual({
+      sandboxPort: 9100,
+      sandboxDb: 'x.db',
     });
-    expect(() => parseDemoArgs(['--port', '70000'])).toThrow(/--port must be 0-65535/);
-    expect(() => parseDemoArgs(['--host', 'x'])).toThrow(/unknown option --host/);
-    vi.unstubAllEnvs();
+    expect(() => sandboxSettings({}, ['--host', 'x'], only)).toThrow(/Unknown option --host/);
   });
 
   it('a server without the g8-sandbox package says in one line how to get it, and exits 1', () => {

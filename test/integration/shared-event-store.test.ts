@@ -1,5 +1,5 @@
 /**
- * The Redis event store of shared 2025-era sessions (src/http/shared-sessions/event-store.ts) on the
+ * The Redis event store of shared 2025-era sessions (src/remote/shared-sessions/event-store.ts) on the
  * real Redis, two stores on two connections standing for two replicas: an event kept by one is
  * replayed by the other, exactly the events after the one named, in order; ids of one session are
  * useless to another; nothing is kept while muted; and with Redis cut, events go to the replica's
@@ -8,7 +8,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisEventStore } from '../../src/http/shared-sessions/event-store.js';
+import { RedisEventStore } from '../../src/remote/shared-sessions/event-store.js';
 import { type Engines, freshEngines } from '../helpers/engines.js';
 import { type TcpCut, tcpCut } from '../helpers/tcp-cut.js';
 

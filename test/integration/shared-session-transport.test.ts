@@ -1,5 +1,5 @@
 /**
- * The shared session transport (src/http/shared-sessions/) between two copies of one session on the
+ * The shared session transport (src/remote/shared-sessions/) between two copies of one session on the
  * real Redis, each with a Server of its own, as two replicas hold them: a message the server sends
  * with no request to ride on, from the copy without the client's GET stream, reaches that stream on
  * the other copy (with an event id kept in Redis, so it can be resumed anywhere); a rebuilt copy
@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedSessions } from '../../src/http/shared-sessions/sessions.js';
-import type { SharedSessionTransport } from '../../src/http/shared-sessions/transport.js';
+import { SharedSessions } from '../../src/remote/shared-sessions/sessions.js';
+import type { SharedSessionTransport } from '../../src/remote/shared-sessions/transport.js';
 import { type Engines, freshEngines } from '../helpers/engines.js';
 
 let engines: Engines;

@@ -5,7 +5,7 @@
  * the call on the first replica acts once; with no GET stream open anywhere, it fails at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RemoteServer } from '../../src/http/server.js';
+import type { RemoteServer } from '../../src/remote/server.js';
 import type { Stack } from '../helpers/http-stack.js';
 import { emailReply } from '../helpers/sandbox-picks.js';
 import { startTwoReplicas, type TwoReplicas } from '../helpers/two-replicas.js';

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RemoteServer } from '../../src/http/server.js';
+import type { RemoteServer } from '../../src/remote/server.js';
 import type { Engines } from '../helpers/engines.js';
 import type { Stack } from '../helpers/http-stack.js';
 import { mintSandboxKey } from '../helpers/sandbox.js';

@@ -1,7 +1,7 @@
-/** Our era routing (src/http/era.ts) decides exactly as the SDK's isLegacyRequest does. */
+/** Our era routing (src/remote/era.ts) decides exactly as the SDK's isLegacyRequest does. */
 import { isLegacyRequest } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
-import { isLegacy } from '../../src/http/era.js';
+import { isLegacy } from '../../src/remote/era.js';
 
 const ENVELOPE = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',

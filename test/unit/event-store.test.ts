@@ -1,7 +1,7 @@
 /** The 2025 sessions' SSE event store: replay after an id, bounded, ids never reused. */
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
-import { MemoryEventStore } from '../../src/http/event-store.js';
+import { MemoryEventStore } from '../../src/remote/event-store.js';
 
 const note = (n: number, pad = 0): JSONRPCMessage =>
   ({

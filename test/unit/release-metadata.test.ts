@@ -42,7 +42,7 @@ describe('release metadata', () => {
     expect(pkg.files).toEqual(expect.arrayContaining(['server.json', 'README.md']));
     expect(pkg.files.every((f: string) => !f.includes('.map') && !f.startsWith('src'))).toBe(true);
     expect(Object.keys(pkg.bin).map((name) => pkg.bin[name])).toEqual(
-      expect.arrayContaining(['dist/bundle/main.js', 'dist/src/cli/main.js']),
+      expect.arrayContaining(['dist/bundle/main.js', 'dist/src/entry/g8.js']),
     );
     expect(pkg.exports).toEqual({ './package.json': './package.json' });
     expect({ ...pkg.dependencies, ...pkg.optionalDependencies }).not.toHaveProperty('better-sqlite3');

@@ -2,7 +2,7 @@
  * The boundary between the server and the g8-sandbox workspace package (packages/sandbox), read
  * from the source: the package and its tests import nothing of the server (only their own files,
  * Node built-ins and the package's declared dependencies), and the server reaches the package only
- * by its name, from src/sandbox-command.ts, never by a path into its files.
+ * by its name, from src/entry/sandbox.ts, never by a path into its files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -70,13 +70,13 @@ describe('the sandbox package boundary', () => {
     expect(server.optionalDependencies?.['better-sqlite3']).toBeUndefined();
   });
 
-  it('is reached from the server only by its package name, and only from src/sandbox-command.ts', () => {
+  it('is reached from the server only by its package name, and only from src/entry/sandbox.ts', () => {
     const users: string[] = [];
     for (const file of tsFiles(join(root, 'src'))) {
       for (const spec of specifiers(file)) {
         const where = relative(root, file);
         if (spec.includes('packages/sandbox') || spec.includes('/sandbox/')) users.push(`${where} → ${spec}`);
-        if (spec === 'g8-sandbox' && where !== 'src/sandbox-command.ts') users.push(`${where} → ${spec}`);
+        if (spec === 'g8-sandbox' && where !== 'src/entry/sandbox.ts') users.push(`${where} → ${spec}`);
       }
     }
     expect(users).toEqual([]);

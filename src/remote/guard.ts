@@ -2,7 +2,7 @@
  * DNS-rebinding protection and CORS. Every request must name an allowed Host (a page on an
  * attacker's domain that re-points its DNS at this server still sends its own Host). Browser
  * requests to /mcp must come from an allowed Origin; those get CORS headers, others a 403.
- * Written on node:http types: /mcp is served without express (src/http/app.ts).
+ * Written on node:http types: /mcp is served without express (src/remote/app.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 

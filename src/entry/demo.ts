@@ -6,29 +6,28 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMcpHandler } from '@modelcontextprotocol/server';
-import { catalogue } from '../tools/index.js';
-import { ApiClient } from './api/client.js';
-import { selectTools } from './catalogue/select.js';
-import { readSettings } from './config/parse.js';
-import { Confirmations, processKey } from './mcp/confirmation.js';
-import { buildServer } from './mcp/server.js';
-import { toolHost } from './mcp/tool-host.js';
-import { USER_AGENT, VERSION } from './platform/version.js';
-import { loadSandbox, sandboxOptions } from './sandbox-command.js';
+import { catalogue } from '../../tools/index.js';
+import { ApiClient } from '../api/client.js';
+import { selectTools } from '../catalogue/select.js';
+import { Confirmations, processKey } from '../mcp/confirmation.js';
+import { buildServer } from '../mcp/server.js';
+import { toolHost } from '../mcp/tool-host.js';
+import { StartupError } from '../platform/errors.js';
+import { USER_AGENT, VERSION } from '../platform/version.js';
+import { dbPathOf, loadSandbox, sandboxOptions, sandboxSettings } from './sandbox.js';
 
-interface DemoOptions {
-  port: number;
-  dbPath: string;
-}
-
-/** The sandbox settings the demo takes (`--port`, `--db` and their G8_SANDBOX_* variables). */
-function parseArgs(argv: readonly string[]): DemoOptions {
-  const { settings } = readSettings(
-    { faces: ['sandbox'], helpWith: 'g8-mcp-server --help', only: ['sandboxPort', 'sandboxDb'] },
-    process.env,
-    argv,
-  );
-  return { port: settings.sandboxPort, dbPath: resolve(settings.sandboxDb) };
+/** The demo takes the sandbox's `--port` and `--db` (and their G8_SANDBOX_* variables). */
+function parseArgs(argv: readonly string[]) {
+  const { settings } = sandboxSettings(process.env, argv, [
+    'sandboxPort',
+    'sandboxDb',
+    'sandboxScopeMode',
+    'sandboxRatePerSecond',
+    'sandboxRatePerMinute',
+    'sandboxOauthTokenTtl',
+    'sandboxOauthRedirects',
+  ]);
+  return { port: settings.sandboxPort, dbPath: dbPathOf(settings.sandboxDb), settings };
 }
 
 /**
@@ -40,7 +39,7 @@ async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
   const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client').catch(
     async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-      throw new SandboxCommandError(
+      throw new StartupError(
         '`demo` runs from a clone of the repository (its self-check uses the MCP client, a dev dependency): npm install && npm start there; `g8-mcp-server sandbox` runs without it',
       );
     },
@@ -94,11 +93,11 @@ export async function runDemo(argv: readonly string[]): Promise<void> {
   const sandbox = await startSandbox({
     port: opts.port,
     dbPath: opts.dbPath,
-    ...sandboxOptions(process.env),
+    ...sandboxOptions(opts.settings),
     log: (line) => logFile.write(`${new Date().toISOString()} ${line}\n`),
   });
   const check = await selfCheck(sandbox.url, sandbox.demoKey);
-  const { startDemoRemote } = await import('./http/demo-remote.js');
+  const { startDemoRemote } = await import('../remote/demo-remote.js');
   const remote = await startDemoRemote({
     sandboxUrl: sandbox.url,
     oauthClient: sandbox.oauthClient,

@@ -5,7 +5,7 @@
  * package), SQLite or the HTTP side.
  */
 import module from 'node:module';
-import { setV8Flags, YOUNG_GENERATION_FIXED } from './platform/v8-flags.js';
+import { setV8Flags, YOUNG_GENERATION_FIXED } from '../platform/v8-flags.js';
 
 // Node ≥ 22.1 keeps V8's compiled code of what loads next between starts (in os.tmpdir()), which
 // spares every later stdio start the compilation of the SDK and zod. Node 20 has no such cache.
@@ -19,17 +19,17 @@ function fail(message: string, code: number): never {
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
-    const { helpText } = await import('./config/help.js');
+    const { helpText } = await import('../config/help.js');
     process.stdout.write(helpText());
     return;
   }
   if (first === '--version' || first === '-v') {
-    const { VERSION } = await import('./platform/version.js');
+    const { VERSION } = await import('../platform/version.js');
     process.stdout.write(`${VERSION}\n`);
     return;
   }
   if (first === 'sandbox') {
-    const { runSandboxCli } = await import('./sandbox-command.js');
+    const { runSandboxCli } = await import('./sandbox.js');
     await runSandboxCli(rest);
     return;
   }
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (first === 'migrate-state') {
-    const { runMigrateState } = await import('./stores/migrate-state.js');
+    const { runMigrateState } = await import('../stores/migrate-state.js');
     await runMigrateState(rest);
     return;
   }
@@ -47,21 +47,21 @@ async function main(argv: string[]): Promise<void> {
     // Remote mode's modules load with the young generation held at its initial size (idle RSS
     // ~80 MB instead of ~92–96); runHttp lets it grow again once listening, for load.
     await setV8Flags(YOUNG_GENERATION_FIXED);
-    const { runHttp } = await import('./http/entry.js');
+    const { runHttp } = await import('./http.js');
     await runHttp(argv);
     return;
   }
   // A stdio server serves one client, one request at a time: see src/v8-flags.ts for why these two.
   await setV8Flags(YOUNG_GENERATION_FIXED, '--liftoff-only');
   const [{ loadConfig }, { runStdio }] = await Promise.all([
-    import('./config/load.js'),
+    import('../config/load.js'),
     import('./stdio.js'),
   ]);
   await runStdio(loadConfig(process.env, argv));
 }
 
 main(process.argv.slice(2)).catch(async (error: unknown) => {
-  const { G8Error, internalRequestId } = await import('./platform/errors.js');
+  const { G8Error, internalRequestId } = await import('../platform/errors.js');
   // What this code expects (a bad setting, an unreachable engine, a wrong flag): its one line.
   if (error instanceof G8Error) fail(error.message, error.exitCode);
   // A bug: the stack goes to stderr (the log) under an id the user can report.

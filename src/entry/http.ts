@@ -8,7 +8,7 @@ import { startTracing, stopTracing } from '../ops/trace.js';
 import { createLogger } from '../platform/log.js';
 import { setV8Flags, YOUNG_GENERATION_GROWS } from '../platform/v8-flags.js';
 import { VERSION } from '../platform/version.js';
-import { startRemoteServer } from './server.js';
+import { startRemoteServer } from '../remote/server.js';
 
 export async function runHttp(argv: readonly string[]): Promise<void> {
   // `--http` selects this entry; it is not a setting.
@@ -19,7 +19,7 @@ export async function runHttp(argv: readonly string[]): Promise<void> {
   const logger = createLogger(config.logLevel);
   const tracing = await startTracing(process.env, { name: 'g8-mcp-server', version: VERSION });
   const remote = await startRemoteServer(config, catalogue, logger);
-  // Loaded (src/main.ts kept the young generation small for it): under 32 concurrent clients a
+  // Loaded (src/entry/main.ts kept the young generation small for it): under 32 concurrent clients a
   // young generation held at 2 × 1 MB costs ~17% of throughput in scavenges (bench, measured).
   await setV8Flags(YOUNG_GENERATION_GROWS);
   logger.info(

@@ -5,22 +5,22 @@
  */
 import { createHash } from 'node:crypto';
 import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
-import { catalogue } from '../tools/index.js';
-import { coreForMode, selectTools } from './catalogue/select.js';
-import { checkApiKey } from './config/api-key.js';
-import type { Config } from './config/load.js';
-import { Confirmations, processKey } from './mcp/confirmation.js';
-import { apiClientFor, hostSettings, toolTasksFor } from './mcp/from-config.js';
-import { buildServer } from './mcp/server.js';
-import { MemoryTaskStore } from './mcp/tasks/store.js';
-import { toolHost } from './mcp/tool-host.js';
-import { unavailableTools } from './mcp/unavailable.js';
-import { startTracing, stopTracing } from './ops/trace.js';
-import { createLogger } from './platform/log.js';
-import { VERSION } from './platform/version.js';
+import { catalogue } from '../../tools/index.js';
+import { coreForMode, selectTools } from '../catalogue/select.js';
+import { checkApiKey } from '../config/api-key.js';
+import type { Config } from '../config/load.js';
+import { Confirmations, processKey } from '../mcp/confirmation.js';
+import { apiClientFor, hostSettings, toolTasksFor } from '../mcp/from-config.js';
+import { buildServer } from '../mcp/server.js';
+import { MemoryTaskStore } from '../mcp/tasks/store.js';
+import { toolHost } from '../mcp/tool-host.js';
+import { unavailableTools } from '../mcp/unavailable.js';
+import { startTracing, stopTracing } from '../ops/trace.js';
+import { createLogger } from '../platform/log.js';
+import { VERSION } from '../platform/version.js';
 import { withVersionGuard } from './stdio-version-guard.js';
 
-export { checkApiKey } from './config/api-key.js';
+export { checkApiKey } from '../config/api-key.js';
 
 export async function runStdio(config: Config): Promise<void> {
   const apiKey = checkApiKey(config.apiKey);
@@ -32,7 +32,7 @@ export async function runStdio(config: Config): Promise<void> {
   const credential = () => apiKey;
   // Loaded only when asked for: the default stdio start pays nothing for the audit trail.
   const trail = config.auditFile
-    ? (await import('./audit/trail.js')).openStdioTrail(config, logger, api, apiKey)
+    ? (await import('../audit/trail.js')).openStdioTrail(config, logger, api, apiKey)
     : undefined;
   // One process serves one user: its confirmations need no key any other process knows.
   const confirmations = new Confirmations({ key: processKey() });
