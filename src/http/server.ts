@@ -12,7 +12,12 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { McpServer, Server, ServerEventBus } from '@modelcontextprotocol/server';
+import {
+  InMemoryServerEventBus,
+  type McpServer,
+  type Server,
+  type ServerEventBus,
+} from '@modelcontextprotocol/server';
 import { auditRouter } from '../audit/routes.js';
 import { AuditCookies } from '../audit/session.js';
 import type { AuditStore } from '../audit/store.js';
@@ -86,6 +91,11 @@ export interface RemoteServer {
   readonly sessions: SessionRegistry;
   readonly store: AuthStore;
   readonly audit: RemoteTrail;
+  /**
+   * Where list changes are published for subscriptions/listen streams: this replica's, and with
+   * G8_REDIS_URL every replica's (src/stores/redis-event-bus.ts).
+   */
+  readonly events: ServerEventBus;
   /** `http://host:port/metrics` when G8_METRICS_PORT is set. */
   readonly metricsUrl?: string;
   close(): Promise<void>;
@@ -283,6 +293,12 @@ export async function startRemoteServer(
       owner: principal.owner,
     });
   };
+  const events =
+    overrides.serve?.bus ??
+    engines.redis?.bus ??
+    new InMemoryServerEventBus((error) =>
+      logger.warn({ err: error.message }, 'a subscriptions/listen stream failed to take an event'),
+    );
   const app = createRemoteApp({
     settings,
     canonicalResource: canonical,
@@ -314,7 +330,7 @@ export async function startRemoteServer(
       jsonResponse: Boolean(config.httpJsonResponse),
       logger,
       buildServer: overrides.serve?.buildServer ?? serverFor,
-      ...(overrides.serve?.bus ? { bus: overrides.serve.bus } : {}),
+      bus: events,
     },
   });
   handler = app;
@@ -336,6 +352,7 @@ export async function startRemoteServer(
     sessions,
     store,
     audit: trail,
+    events,
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async close() {
       if (closed) return;
