@@ -50,6 +50,7 @@ import { PrincipalLimits } from '../ops/limits.js';
 import { metrics } from '../ops/metrics.js';
 import type { MetricsServer } from '../ops/metrics-server.js';
 import { apiClientFor, hostSettings, toolTasksFor } from '../serve.js';
+import { RedisApprovals } from '../stores/redis-approvals.js';
 import {
   EngineUnavailableError,
   openSharedState,
@@ -60,7 +61,7 @@ import { StoreUnavailableError } from '../stores/sqlite.js';
 import { sharedHooks } from '../stores/wiring.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
-import { Approvals } from './approval/desk.js';
+import { type ApprovalBook, Approvals } from './approval/desk.js';
 import { approvalRouter } from './approval/routes.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
 import { type Selected, SelectionCache } from './selection.js';
@@ -222,10 +223,12 @@ export async function startRemoteServer(
   });
   sessions.start();
   metrics.sessions(() => sessions.size);
-  const limits = new PrincipalLimits({
+  // The rate is shared by every replica with G8_REDIS_URL; the in-flight cap is always this one's.
+  const limitSettings = {
     callsPerMinute: config.callsPerMinPerPrincipal,
     maxInflight: config.maxInflightPerPrincipal,
-  });
+  };
+  const limits = hooks.callLimits?.(limitSettings) ?? new PrincipalLimits(limitSettings);
 
   const auth = new McpAuthenticator({
     tokens,
@@ -254,7 +257,10 @@ export async function startRemoteServer(
         : sealer.open(record.sealedCredential ?? '', `task:${record.owner}`),
   });
   // The approval page: a person signed in as the caller approves one exact gated call.
-  const approvals = new Approvals(settings.publicUrl, confirmations.ttlSeconds);
+  // In Redis when it is set, so the page and the approved call may reach any replica.
+  const approvals: ApprovalBook = engines.redis
+    ? new RedisApprovals(engines.redis.client, settings.publicUrl, confirmations.ttlSeconds, sealer, logger)
+    : new Approvals(settings.publicUrl, confirmations.ttlSeconds);
   const shared: ServerShared = {
     name: 'g8-mcp-server',
     version: VERSION,

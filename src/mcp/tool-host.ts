@@ -17,7 +17,7 @@ import {
 import type { ApiClient } from '../api/client.js';
 import { cleanText } from '../api/errors.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import type { PrincipalLimits } from '../ops/limits.js';
+import type { CallAdmission } from '../ops/limits.js';
 import { type CallSeen, countRefused, observeCall } from '../ops/observe-call.js';
 import type { ApprovalDesk } from './approvals.js';
 import { type CallContext, type CallLogger, callTool } from './call.js';
@@ -58,7 +58,7 @@ export interface HostContext {
   /** Where calls of job-starting tools become tasks, for clients that take them. */
   readonly tasks?: ToolTasks | undefined;
   /** Per-principal call limits (remote mode), keyed by `who`. */
-  readonly limits?: PrincipalLimits;
+  readonly limits?: CallAdmission;
   /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
   readonly audit?: CallAudit | undefined;
   /** Remote mode: the approval page's desk (src/http/approval). */
@@ -185,7 +185,7 @@ export function toolHost(ctx: HostContext): ToolHost {
     const audit = { tool: subject, args, client: call.client, signal: call.signal };
     return audited(ctx.audit, audit, async (note) => {
       const era = call.era ?? '2025';
-      const admission = ctx.limits?.admit(ctx.who);
+      const admission = await ctx.limits?.admit(ctx.who);
       if (admission && !admission.ok) {
         countRefused(tool.name, era);
         mark(note, { outcome: 'refused' });

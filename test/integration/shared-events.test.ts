@@ -8,13 +8,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteServer } from '../../src/http/server.js';
-import { type Engines, freshEngines } from '../helpers/engines.js';
-import { type Stack, startStack } from '../helpers/http-stack.js';
-
-let engines: Engines;
-let stack: Stack;
-let a: RemoteServer;
-let b: RemoteServer;
+import { type Replicas, startReplicas } from '../helpers/replicas.js';
 
 const fixture = () =>
   new McpServer(
@@ -22,21 +16,17 @@ const fixture = () =>
     { capabilities: { resources: { listChanged: true }, tools: { listChanged: true } } },
   );
 
+let replicas: Replicas;
+/** The two replicas; list changes are published on them directly (RemoteServer.events). */
+let a: RemoteServer;
+let b: RemoteServer;
+
 beforeAll(async () => {
-  engines = await freshEngines();
-  stack = await startStack({
-    env: { ...engines.env, G8_DISCOVERY: 'off' },
-    noUpstream: true,
-    overrides: { serve: { buildServer: fixture } },
-  });
-  a = stack.remote;
-  b = await stack.restart({ G8_PUBLIC_URL: a.publicUrl });
+  replicas = await startReplicas({}, { serve: { buildServer: fixture } });
+  ({ a, b } = replicas);
 });
 
-afterAll(async () => {
-  await stack?.close();
-  await engines?.drop();
-});
+afterAll(() => replicas?.close());
 
 /** A v2 client listening on one replica; `heard` collects the list-change methods it receives. */
 async function listenOn(server: RemoteServer) {
@@ -47,7 +37,7 @@ async function listenOn(server: RemoteServer) {
   const url = new URL(`/mcp`, `http://127.0.0.1:${server.port}`);
   await client.connect(
     new StreamableHTTPClientTransport(url, {
-      requestInit: { headers: { 'x-api-key': stack.sandbox.demoKey } },
+      requestInit: { headers: { 'x-api-key': replicas.stack.sandbox.demoKey } },
     }),
   );
   const heard: string[] = [];
@@ -93,14 +83,14 @@ describe('subscriptions/listen on Redis pub/sub', () => {
   it('ignores what is not a change event on the channel', async () => {
     const onB = await listenOn(b);
     try {
-      const raw = engines.redis();
-      await raw.publish(`${engines.redisPrefix}events`, 'not json');
+      const raw = replicas.engines.redis();
+      await raw.publish(`${replicas.engines.redisPrefix}events`, 'not json');
       await raw.publish(
-        `${engines.redisPrefix}events`,
+        `${replicas.engines.redisPrefix}events`,
         JSON.stringify({ origin: 'x', event: { kind: 'drop_tables' } }),
       );
       await raw.publish(
-        `${engines.redisPrefix}events`,
+        `${replicas.engines.redisPrefix}events`,
         JSON.stringify({ origin: 'x', event: { kind: 'resources_list_changed' } }),
       );
       await until(() => onB.heard.length > 0);

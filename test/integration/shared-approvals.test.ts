@@ -1,0 +1,137 @@
+/**
+ * The approval page across replicas: two servers on one Redis prefix and one public URL (as two
+ * replicas behind a balancer), G8_CONFIRM=strict, the real sandbox behind the recording proxy. A
+ * preview made on A is approved through B's page; the approved call is claimed on either replica
+ * and sent once, even when both get it at the same moment. And the same on one server without
+ * Redis (the in-memory desk). The page is driven with plain HTTP (the browser test,
+ * test/e2e/approval-browser.test.ts, covers how a person sees it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RemoteServer } from '../../src/http/server.js';
+import type { Engines } from '../helpers/engines.js';
+import { type Stack, startStack } from '../helpers/http-stack.js';
+import { httpRaw } from '../helpers/modern-raw.js';
+import { type Replicas, startReplicas } from '../helpers/replicas.js';
+import { emailReply } from '../helpers/sandbox-picks.js';
+
+let replicas: Replicas;
+let engines: Engines;
+let stack: Stack;
+let a: RemoteServer;
+let b: RemoteServer;
+
+beforeAll(async () => {
+  replicas = await startReplicas({ G8_CONFIRM: 'strict' });
+  ({ engines, stack, a, b } = replicas);
+});
+
+afterAll(() => replicas?.close());
+
+const origin = (server: RemoteServer) => `http://127.0.0.1:${server.port}`;
+const sends = () => stack.proxy.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/send')).length;
+
+async function call(server: RemoteServer, args: Record<string, unknown>) {
+  const answer = await httpRaw(`${origin(server)}/mcp`, stack.sandbox.demoKey).request('tools/call', {
+    name: 'g8_send_reply',
+    arguments: args,
+  });
+  return answer.response.result as { isError?: boolean; structuredContent?: Record<string, unknown> };
+}
+
+/** Opens the page on `server` and posts its form with `action`: what a browser would do. */
+async function answerOn(server: RemoteServer, approvalUrl: string, action: 'approve' | 'decline') {
+  const path = new URL(approvalUrl).pathname;
+  const page = await fetch(`${origin(server)}${path}`);
+  expect(page.status).toBe(200);
+  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] as string;
+  const posted = await fetch(`${origin(server)}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie,
+      origin: new URL(a.publicUrl).origin,
+    },
+    body: new URLSearchParams({ action, csrf, api_key: stack.sandbox.demoKey }).toString(),
+  });
+  return { status: posted.status, text: await posted.text() };
+}
+
+describe('approvals in memory (no G8_REDIS_URL): the same page on one server', () => {
+  let single: Stack;
+  beforeAll(async () => {
+    single = await startStack({ env: { G8_CONFIRM: 'strict', G8_DISCOVERY: 'off' }, noUpstream: true });
+  });
+  afterAll(() => single?.close());
+
+  it('approved once, the next call is sent once; declined, nothing is sent', async () => {
+    const saved = { stack, a };
+    stack = single;
+    a = single.remote;
+    try {
+      const sent = () =>
+        single.proxy.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/send')).length;
+      const args = emailReply(single.sandbox.db, 'Approved in memory');
+      const url = String((await call(a, args)).structuredContent?.approval_url);
+      expect((await answerOn(a, url, 'approve')).text).toContain('Approved');
+      expect((await fetch(`${origin(a)}${new URL(url).pathname}`)).status).toBe(404);
+      const [first, second] = await Promise.all([call(a, args), call(a, args)]);
+      expect([first, second].filter((r) => !r.structuredContent?.confirmation_required)).toHaveLength(1);
+      expect(sent()).toBe(1);
+      const other = emailReply(single.sandbox.db, 'Declined in memory');
+      const declined = String((await call(a, other)).structuredContent?.approval_url);
+      expect((await answerOn(a, declined, 'decline')).text).toContain('Declined');
+      expect((await call(a, other)).structuredContent).toMatchObject({ confirmation_required: true });
+      expect(sent()).toBe(1);
+    } finally {
+      ({ stack, a } = saved);
+    }
+  });
+});
+
+describe('approvals on Redis', () => {
+  it('a preview made on A is approved on B; the next call, on A and B at once, is sent once', async () => {
+    const args = emailReply(stack.sandbox.db, 'Approved across replicas');
+    const start = sends();
+    const preview = await call(a, args);
+    expect(preview.structuredContent).toMatchObject({ confirmation_required: true });
+    const url = String(preview.structuredContent?.approval_url);
+    expect(url.startsWith(`${new URL(a.publicUrl).origin}/approve/`)).toBe(true);
+
+    const approved = await answerOn(b, url, 'approve');
+    expect(approved.status).toBe(200);
+    expect(approved.text).toContain('Approved');
+    // Answered on B, the page is gone on A too.
+    expect((await fetch(`${origin(a)}${new URL(url).pathname}`)).status).toBe(404);
+
+    const [onA, onB] = await Promise.all([call(a, args), call(b, args)]);
+    const acted = [onA, onB].filter((r) => !r.structuredContent?.confirmation_required);
+    expect(acted).toHaveLength(1);
+    expect(acted[0]?.isError, JSON.stringify(acted[0])).toBeFalsy();
+    expect(sends()).toBe(start + 1);
+    const again = await call(b, args);
+    expect(again.structuredContent).toMatchObject({ confirmation_required: true });
+    expect(sends()).toBe(start + 1);
+  });
+
+  it('declined on A, nothing is sent from B, and the page cannot be approved afterwards', async () => {
+    const args = emailReply(stack.sandbox.db, 'Declined across replicas');
+    const start = sends();
+    const url = String((await call(b, args)).structuredContent?.approval_url);
+    expect((await answerOn(a, url, 'decline')).text).toContain('Declined');
+    expect((await fetch(`${origin(b)}${new URL(url).pathname}`)).status).toBe(404);
+    expect((await call(b, args)).structuredContent).toMatchObject({ confirmation_required: true });
+    expect(sends()).toBe(start);
+  });
+
+  it('keeps no key, argument or call in Redis in the clear beyond the approval itself', async () => {
+    const keys = await engines.redis().keys(`${engines.redisPrefix}appr*`);
+    expect(keys.length).toBeGreaterThan(0);
+    const names = keys.join(' ');
+    expect(names).not.toContain(stack.sandbox.demoKey);
+    for (const key of keys.filter((k) => k.includes('appr:'))) {
+      const held = await engines.redis().hgetall(key);
+      expect(JSON.stringify(held)).not.toContain(stack.sandbox.demoKey);
+    }
+  });
+});
