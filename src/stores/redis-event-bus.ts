@@ -11,7 +11,6 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryServerEventBus, type ServerEvent, type ServerEventBus } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
-import type { Fallbacks } from './redis.js';
 
 const KINDS = new Set([
   'tools_list_changed',
@@ -34,12 +33,14 @@ function eventOf(value: unknown): ServerEvent | undefined {
 export class RedisEventBus implements ServerEventBus {
   readonly #local: InMemoryServerEventBus;
   readonly #origin = randomUUID();
+  /** Logged once per outage, not once per event. */
+  #failing = false;
 
   private constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly channel: string,
-    private readonly fallbacks: Fallbacks,
+    private readonly logger: { warn(obj: object, msg: string): void },
     onerror: (error: Error) => void,
   ) {
     this.#local = new InMemoryServerEventBus(onerror);
@@ -52,12 +53,12 @@ export class RedisEventBus implements ServerEventBus {
   static async open(
     client: Redis,
     prefix: string,
-    fallbacks: Fallbacks,
+    logger: { warn(obj: object, msg: string): void },
     onerror: (error: Error) => void,
   ): Promise<RedisEventBus> {
     const subscriber = client.duplicate();
     subscriber.on('error', () => {});
-    const bus = new RedisEventBus(client, subscriber, `${prefix}events`, fallbacks, onerror);
+    const bus = new RedisEventBus(client, subscriber, `${prefix}events`, logger, onerror);
     subscriber.on('message', (channel: string, message: string) => bus.#heard(channel, message));
     try {
       if (subscriber.status === 'wait') await subscriber.connect();
@@ -72,9 +73,19 @@ export class RedisEventBus implements ServerEventBus {
 
   publish(event: ServerEvent): void {
     this.#local.publish(event);
-    this.publisher
-      .publish(this.channel, JSON.stringify({ origin: this.#origin, event }))
-      .catch((error: unknown) => this.fallbacks.note('list-change events to the other replicas', error));
+    this.publisher.publish(this.channel, JSON.stringify({ origin: this.#origin, event })).then(
+      () => {
+        this.#failing = false;
+      },
+      (error: unknown) => {
+        if (this.#failing) return;
+        this.#failing = true;
+        this.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'Redis did not answer: list changes reach only this replica’s listen streams until it does',
+        );
+      },
+    );
   }
 
   subscribe(listener: (event: ServerEvent) => void): () => void {

@@ -57,7 +57,7 @@ export async function openSharedState(config: Config, logger: SharedLogger): Pro
           const client = await m.openRedis({ url: redisUrl, prefix: config.redisPrefix, logger });
           const fallbacks = new m.Fallbacks(logger, client);
           const { RedisEventBus } = await import('./redis-event-bus.js');
-          const bus = await RedisEventBus.open(client, config.redisPrefix, fallbacks, (error) =>
+          const bus = await RedisEventBus.open(client, config.redisPrefix, logger, (error) =>
             logger.warn({ err: error.message }, 'a subscriptions/listen stream failed to take an event'),
           ).catch((error: unknown) => {
             client.disconnect();

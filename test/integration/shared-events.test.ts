@@ -8,6 +8,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteServer } from '../../src/http/server.js';
+import { openRedis } from '../../src/stores/redis.js';
+import { RedisEventBus } from '../../src/stores/redis-event-bus.js';
 import { type Replicas, startReplicas } from '../helpers/replicas.js';
 
 const fixture = () =>
@@ -78,6 +80,24 @@ describe('subscriptions/listen on Redis pub/sub', () => {
       await onA.client.close();
       await onB.client.close();
     }
+  });
+
+  it('with Redis gone, an event still reaches this replica’s streams, and that is logged once', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_o: object, msg: string) => warnings.push(msg), info: () => {} };
+    const { engines } = replicas;
+    const client = await openRedis({ url: engines.redisUrl, prefix: engines.redisPrefix, logger });
+    const bus = await RedisEventBus.open(client, engines.redisPrefix, logger, () => {});
+    const heard: string[] = [];
+    bus.subscribe((event) => heard.push(event.kind));
+    client.disconnect();
+    bus.publish({ kind: 'resources_list_changed' });
+    bus.publish({ kind: 'tools_list_changed' });
+    await until(() => warnings.length > 0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual(['resources_list_changed', 'tools_list_changed']);
+    expect(warnings.filter((w) => w.includes('list changes reach only'))).toHaveLength(1);
+    await bus.close();
   });
 
   it('ignores what is not a change event on the channel', async () => {
