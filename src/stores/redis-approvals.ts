@@ -1,8 +1,9 @@
 /**
  * The approval page's open approvals in Redis (G8_REDIS_URL), so a preview made on one replica is
  * approved on any other, and the approved call claimed on any replica acts once. Each approval is
- * a hash that expires with it: the call (JSON, never changed), its status, and the last view's
- * browser and form hashes. Every status change is one Lua step from the expected status, so two
+ * a hash that expires with it: the call (JSON, never changed, sealed with G8_MCP_SECRET: its
+ * arguments may be a message's text, which has no business in Redis in the clear), its status, and
+ * the last view's browser and form hashes. Every status change is one Lua step from the expected status, so two
  * replicas approving, declining or claiming at once change it once. A "Sign in with graph8" from the
  * page keeps its state under its hash, taken once (GETDEL), and its PKCE verifier sealed.
  *
@@ -73,7 +74,7 @@ export class RedisApprovals implements ApprovalBook {
     try {
       const done = await this.redis
         .multi()
-        .hset(`appr:${approval.id}`, 'call', JSON.stringify(call), 'status', status)
+        .hset(`appr:${approval.id}`, 'call', this.#seal(approval.id, call), 'status', status)
         .pexpire(`appr:${approval.id}`, ttlMs)
         .sadd(index, approval.id)
         .pexpire(index, ttlMs)
@@ -113,6 +114,19 @@ export class RedisApprovals implements ApprovalBook {
     }
   }
 
+  #seal(id: string, call: Omit<Approval, 'status'>): string {
+    return this.sealer.seal(JSON.stringify(call), `approval:${id}`);
+  }
+
+  /** The call, or undefined if it does not open (another secret, or altered). */
+  #open(id: string, sealed: string): Omit<Approval, 'status'> | undefined {
+    try {
+      return JSON.parse(this.sealer.open(sealed, `approval:${id}`)) as Omit<Approval, 'status'>;
+    } catch {
+      return undefined;
+    }
+  }
+
   #failed(error: unknown): void {
     if (this.#failing) return;
     this.#failing = true;
@@ -125,9 +139,10 @@ export class RedisApprovals implements ApprovalBook {
   async get(id: string): Promise<Approval | undefined> {
     if (!/^[\w-]{1,64}$/.test(id)) return undefined;
     const held = await this.redis.hgetall(`appr:${id}`);
-    if (!held.call) return undefined;
+    const call = held.call ? this.#open(id, held.call) : undefined;
+    if (!call) return undefined;
     const approval: Approval = {
-      ...(JSON.parse(held.call) as Omit<Approval, 'status'>),
+      ...call,
       status: held.status as ApprovalStatus,
       browserHash: held.browserHash,
       csrfHash: held.csrfHash,
