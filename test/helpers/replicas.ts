@@ -15,14 +15,16 @@ export interface Replicas {
   close(): Promise<void>;
 }
 
+/** `upstream`: with "Sign in with graph8" (the sandbox's OAuth, through the proxy). */
 export async function startReplicas(
   env: Record<string, string>,
   overrides?: RemoteOverrides,
+  { upstream = false } = {},
 ): Promise<Replicas> {
   const engines = await freshEngines();
   const stack = await startStack({
     env: { ...engines.env, G8_DISCOVERY: 'off', ...env },
-    noUpstream: true,
+    noUpstream: !upstream,
     ...(overrides ? { overrides } : {}),
   });
   const a = stack.remote;

@@ -8,9 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteServer } from '../../src/http/server.js';
+import { insertKey, tokenHash } from '../../src/sandbox/kernel/keys.js';
 import type { Engines } from '../helpers/engines.js';
+import { tokensViaApiKey } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
-import { httpRaw } from '../helpers/modern-raw.js';
+import { envelope, httpRaw } from '../helpers/modern-raw.js';
 import { type Replicas, startReplicas } from '../helpers/replicas.js';
 import { emailReply } from '../helpers/sandbox-picks.js';
 
@@ -135,5 +137,110 @@ describe('approvals on Redis', () => {
       // The call's arguments (a message's text here) are sealed.
       expect(JSON.stringify(held)).not.toContain('across replicas');
     }
+  });
+});
+
+/** The HTML-escaped value of a form field, as a browser would send it. */
+const unescape = (v: string) =>
+  v
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+describe('"Sign in with graph8" on the page: started on A, back on B', () => {
+  let r: Replicas;
+  beforeAll(async () => {
+    r = await startReplicas({ G8_CONFIRM: 'strict' }, undefined, { upstream: true });
+  });
+  afterAll(() => r?.close());
+
+  it('the graph8 user of the caller’s grant approves; the call is then sent once', async () => {
+    // A personal key of a user of the demo org: the grant made with it is that user's.
+    const { db } = r.stack.sandbox;
+    const org = db
+      .prepare('SELECT org_id FROM api_keys WHERE token_hash = ?')
+      .get(tokenHash(r.stack.sandbox.demoKey)) as { org_id: string };
+    const user = db.prepare('SELECT id, email FROM users WHERE org_id = ? LIMIT 1').get(org.org_id) as {
+      id: number;
+      email: string;
+    };
+    const { token: personalKey } = insertKey(db, {
+      orgId: org.org_id,
+      name: 'personal',
+      mode: 'test',
+      scopes: [],
+      isAgency: false,
+      createdBy: user.email,
+      userEmail: user.email,
+      createdAt: Math.floor(Date.now() / 1000),
+      expiresAt: null,
+    });
+    const sent = () =>
+      r.stack.proxy.requests.filter((q) => q.method === 'POST' && q.url.endsWith('/send')).length;
+    const tokens = await tokensViaApiKey(r.a.publicUrl, personalKey);
+    const args = emailReply(r.stack.sandbox.db, 'Approved by signing in');
+    const callAs = async (server: RemoteServer) => {
+      const res = await fetch(`${origin(server)}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${tokens.access_token}`,
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/call',
+          'mcp-name': 'g8_send_reply',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'g8_send_reply', arguments: args, _meta: envelope() },
+        }),
+      });
+      const text = await res.text();
+      const line = text.split('\n').find((l) => l.startsWith('data: ')) ?? `data: ${text}`;
+      return (JSON.parse(line.slice(6)) as { result: { structuredContent?: Record<string, unknown> } })
+        .result;
+    };
+    const start = sent();
+    const url = new URL(String((await callAs(r.a)).structuredContent?.approval_url));
+    const page = await fetch(`${origin(r.b)}${url.pathname}`);
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] as string;
+    const toGraph8 = await fetch(`${origin(r.b)}${url.pathname}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: url.origin },
+      body: new URLSearchParams({ action: 'graph8', csrf }).toString(),
+    });
+    expect(toGraph8.status, await toGraph8.clone().text()).toBe(303);
+    // graph8's (the sandbox's) sign-in page: sign in as the user the grant was made for.
+    const login = new URL(toGraph8.headers.get('location') as string);
+    const loginHtml = await (await fetch(login)).text();
+    const userId = String(user.id);
+    const form = new URLSearchParams({ action: 'login', user_id: userId });
+    for (const [, name, value] of loginHtml.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+      form.set(name as string, unescape(value as string));
+    const signedIn = await fetch(new URL('/oauth/authorize', login), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    const back = new URL(signedIn.headers.get('location') as string);
+    expect(back.pathname).toBe('/oauth/callback');
+    // Back on A (the balancer's choice), with the browser's cookie from B's page.
+    const approved = await fetch(`${origin(r.a)}${back.pathname}${back.search}`, { headers: { cookie } });
+    expect(await approved.text()).toContain('Approved');
+    expect(approved.status).toBe(200);
+    // The same sign-in's answer replayed does nothing: its state was taken.
+    const replay = await fetch(`${origin(r.b)}${back.pathname}${back.search}`, { headers: { cookie } });
+    expect(await replay.text()).not.toContain('Approved:');
+    expect(sent()).toBe(start);
+    const [first, second] = await Promise.all([callAs(r.b), callAs(r.a)]);
+    expect([first, second].filter((x) => !x.structuredContent?.confirmation_required)).toHaveLength(1);
+    expect(sent()).toBe(start + 1);
   });
 });
