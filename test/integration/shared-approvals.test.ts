@@ -141,7 +141,7 @@ describe('approvals on Redis', () => {
 });
 
 /** The HTML-escaped value of a form field, as a browser would send it. */
-const unescape = (v: string) =>
+const htmlUnescape = (v: string) =>
   v
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -222,7 +222,7 @@ describe('"Sign in with graph8" on the page: started on A, back on B', () => {
     const userId = String(user.id);
     const form = new URLSearchParams({ action: 'login', user_id: userId });
     for (const [, name, value] of loginHtml.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
-      form.set(name as string, unescape(value as string));
+      form.set(name as string, htmlUnescape(value as string));
     const signedIn = await fetch(new URL('/oauth/authorize', login), {
       method: 'POST',
       redirect: 'manual',
