@@ -8,8 +8,8 @@
  * page keeps its state under its hash, taken once (GETDEL), and its PKCE verifier sealed.
  *
  * Unlike the shared budgets there is no local fallback: an approval must be seen by the replica
- * that gets the next call. While Redis cannot answer, the page cannot be shown, a gated call gets
- * its preview without an approval link, and nothing is claimed (logged once).
+ * that gets the next call. While Redis cannot answer, the page answers 503 (try again shortly), a
+ * gated call gets its preview without an approval link, and nothing is claimed (logged once).
  */
 import type { Redis } from 'ioredis';
 import type { Sealer } from '../auth/crypto.js';
@@ -18,6 +18,7 @@ import {
   type Approval,
   type ApprovalBook,
   type ApprovalStatus,
+  ApprovalsUnavailableError,
   type ApprovalView,
   MAX_PER_OWNER,
   newApproval,
@@ -127,18 +128,30 @@ export class RedisApprovals implements ApprovalBook {
     }
   }
 
+  /** A page's question to Redis: unanswered, the page says to try again (ApprovalsUnavailableError). */
+  async #ask<T>(question: () => Promise<T>): Promise<T> {
+    try {
+      const answer = await question();
+      this.#failing = false;
+      return answer;
+    } catch (error) {
+      this.#failed(error);
+      throw new ApprovalsUnavailableError('the open approvals cannot be read right now');
+    }
+  }
+
   #failed(error: unknown): void {
     if (this.#failing) return;
     this.#failing = true;
     this.logger.warn(
       { err: error instanceof Error ? error.message : String(error) },
-      'Redis did not answer: gated calls get previews without an approval link until it does',
+      'Redis did not answer: gated calls get previews without an approval link, and approval pages ask to try again, until it does',
     );
   }
 
   async get(id: string): Promise<Approval | undefined> {
     if (!/^[\w-]{1,64}$/.test(id)) return undefined;
-    const held = await this.redis.hgetall(`appr:${id}`);
+    const held = await this.#ask(() => this.redis.hgetall(`appr:${id}`));
     const call = held.call ? this.#open(id, held.call) : undefined;
     if (!call) return undefined;
     const approval: Approval = {
@@ -151,25 +164,29 @@ export class RedisApprovals implements ApprovalBook {
   }
 
   async view(id: string, view: ApprovalView): Promise<void> {
-    await this.#update(`appr:${id}`, 'browserHash', view.browserHash, 'csrfHash', view.csrfHash);
+    await this.#ask(() =>
+      this.#update(`appr:${id}`, 'browserHash', view.browserHash, 'csrfHash', view.csrfHash),
+    );
   }
 
   async settle(id: string, status: 'approved' | 'declined'): Promise<boolean> {
-    return Number(await this.#step(`appr:${id}`, 'pending', status)) === 1;
+    return Number(await this.#ask(() => this.#step(`appr:${id}`, 'pending', status))) === 1;
   }
 
   async startSignIn(id: string, signIn: UpstreamSignIn): Promise<void> {
     const sealed = this.sealer.seal(signIn.verifier, `approval-signin:${id}`);
-    await this.redis.set(
-      `appr-signin:${signIn.stateHash}`,
-      JSON.stringify({ id, sealed }),
-      'PX',
-      this.ttlSeconds * 1000,
+    await this.#ask(() =>
+      this.redis.set(
+        `appr-signin:${signIn.stateHash}`,
+        JSON.stringify({ id, sealed }),
+        'PX',
+        this.ttlSeconds * 1000,
+      ),
     );
   }
 
   async takeSignIn(stateHash: string): Promise<{ approval: Approval; verifier: string } | undefined> {
-    const held = await this.redis.getdel(`appr-signin:${stateHash}`);
+    const held = await this.#ask(() => this.redis.getdel(`appr-signin:${stateHash}`));
     if (!held) return undefined;
     const { id, sealed } = JSON.parse(held) as { id: string; sealed: string };
     const approval = await this.get(id);

@@ -9,12 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteServer } from '../../src/http/server.js';
 import { insertKey, tokenHash } from '../../src/sandbox/kernel/keys.js';
-import type { Engines } from '../helpers/engines.js';
+import { type Engines, freshEngines } from '../helpers/engines.js';
 import { tokensViaApiKey } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
 import { envelope, httpRaw } from '../helpers/modern-raw.js';
 import { type Replicas, startReplicas } from '../helpers/replicas.js';
 import { emailReply } from '../helpers/sandbox-picks.js';
+import { type TcpCut, tcpCut } from '../helpers/tcp-cut.js';
 
 let replicas: Replicas;
 let engines: Engines;
@@ -242,5 +243,59 @@ describe('"Sign in with graph8" on the page: started on A, back on B', () => {
     const [first, second] = await Promise.all([callAs(r.b), callAs(r.a)]);
     expect([first, second].filter((x) => !x.structuredContent?.confirmation_required)).toHaveLength(1);
     expect(sent()).toBe(start + 1);
+  });
+});
+
+describe('approvals while Redis cannot answer', () => {
+  let faults: { engines: Engines; redis: TcpCut; stack: Stack } | undefined;
+  beforeAll(async () => {
+    const engines = await freshEngines();
+    const redis = await tcpCut(6379);
+    const stack = await startStack({
+      env: {
+        ...engines.env,
+        G8_REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+        G8_CONFIRM: 'strict',
+        G8_DISCOVERY: 'off',
+      },
+      noUpstream: true,
+    });
+    faults = { engines, redis, stack };
+  });
+  afterAll(async () => {
+    await faults?.stack.close();
+    await faults?.redis.close();
+    await faults?.engines.drop();
+  });
+
+  it('the page answers 503 with Retry-After, a preview comes without a link, nothing is sent; all back after', async () => {
+    const { stack: s, redis } = faults as NonNullable<typeof faults>;
+    const saved = { stack, a };
+    stack = s;
+    a = s.remote;
+    try {
+      const args = emailReply(s.sandbox.db, 'Approved after an outage');
+      const url = new URL(String((await call(a, args)).structuredContent?.approval_url));
+      redis.cut();
+      const page = await fetch(`${origin(a)}${url.pathname}`);
+      expect(page.status).toBe(503);
+      expect(page.headers.get('retry-after')).toBe('5');
+      expect(await page.text()).toContain('Try again shortly');
+      const preview = await call(a, args);
+      expect(preview.structuredContent).toMatchObject({ confirmation_required: true });
+      expect(preview.structuredContent?.approval_url).toBeUndefined();
+      expect(s.logs().match(/approval pages ask to try again/g)).toHaveLength(1);
+      redis.restore();
+      let again = 0;
+      for (let i = 0; i < 50 && again !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        again = (await fetch(`${origin(a)}${url.pathname}`)).status;
+      }
+      expect(again).toBe(200);
+      expect((await answerOn(a, url.href, 'approve')).text).toContain('Approved');
+      expect((await call(a, args)).structuredContent).not.toHaveProperty('confirmation_required');
+    } finally {
+      ({ stack, a } = saved);
+    }
   });
 });

@@ -55,6 +55,9 @@ export interface ApprovalBook extends ApprovalDesk {
   takeSignIn(stateHash: string): Promise<{ approval: Approval; verifier: string } | undefined>;
 }
 
+/** The shared book (Redis) did not answer: the page says to try again shortly. */
+export class ApprovalsUnavailableError extends Error {}
+
 /** Bounds on what one caller opens: its previews cannot crowd out another caller's approvals. */
 export const MAX_PER_OWNER = 20;
 /** Bounds this process's memory (the Redis book is bounded per owner and by expiry). */

@@ -12,7 +12,7 @@ import { pageHeaders, renderMessage } from '../../auth/consent/page.js';
 import { randomToken, safeEqual, sha256Hex } from '../../auth/crypto.js';
 import type { AuthStore } from '../../auth/store.js';
 import type { UpstreamOAuth } from '../../auth/upstream.js';
-import type { Approval, ApprovalBook } from './desk.js';
+import { type Approval, type ApprovalBook, ApprovalsUnavailableError } from './desk.js';
 import { renderApproval } from './page.js';
 
 const APPROVAL_COOKIE = 'g8_mcp_approval';
@@ -158,7 +158,14 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
   /** graph8's sign-in came back: an approval's, or (next) the consent flow's. */
   const callback = async (req: Request, res: Response, next: NextFunction) => {
     const state = text(req.query.state);
-    const signIn = state && deps.upstream ? await deps.approvals.takeSignIn(sha256Hex(state)) : undefined;
+    // Unreadable (Redis down), it may be the consent flow's sign-in, which needs no Redis: it goes on.
+    const signIn =
+      state && deps.upstream
+        ? await deps.approvals.takeSignIn(sha256Hex(state)).catch((error: unknown) => {
+            if (error instanceof ApprovalsUnavailableError) return undefined;
+            throw error;
+          })
+        : undefined;
     if (!signIn || !deps.upstream) return next();
     const { approval, verifier } = signIn;
     const browser = readCookie(req.headers.cookie, APPROVAL_COOKIE);
@@ -208,5 +215,16 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
       submit(req, res).catch(next);
     },
   );
+  // The shared book (Redis) did not answer: nothing was changed; the person may simply retry.
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(error instanceof ApprovalsUnavailableError)) return next(error);
+    res.setHeader('Retry-After', '5');
+    message(
+      res,
+      503,
+      'Try again shortly',
+      'This approval cannot be read right now. Reload the page in a few seconds.',
+    );
+  });
   return router;
 }
