@@ -50,6 +50,7 @@ import { PrincipalLimits } from '../ops/limits.js';
 import { metrics } from '../ops/metrics.js';
 import type { MetricsServer } from '../ops/metrics-server.js';
 import { apiClientFor, hostSettings, toolTasksFor } from '../serve.js';
+import { type ApprovalBook, Approvals } from '../stores/approvals.js';
 import { RedisApprovals } from '../stores/redis-approvals.js';
 import {
   EngineUnavailableError,
@@ -61,7 +62,6 @@ import { StoreUnavailableError } from '../stores/sqlite.js';
 import { sharedHooks } from '../stores/wiring.js';
 import { VERSION } from '../version.js';
 import { createRemoteApp, type RateLimits } from './app.js';
-import { type ApprovalBook, Approvals } from './approval/desk.js';
 import { approvalRouter } from './approval/routes.js';
 import { type RemoteSettings, resolveSettings, StartupError } from './options.js';
 import { type Selected, SelectionCache } from './selection.js';

@@ -14,6 +14,8 @@
 import type { Redis } from 'ioredis';
 import type { Sealer } from '../auth/crypto.js';
 import { sha256Hex } from '../auth/crypto.js';
+import type { ApprovalRequest } from '../mcp/approvals.js';
+import { callKey } from '../mcp/confirmation.js';
 import {
   type Approval,
   type ApprovalBook,
@@ -23,9 +25,7 @@ import {
   MAX_PER_OWNER,
   newApproval,
   type UpstreamSignIn,
-} from '../http/approval/desk.js';
-import type { ApprovalRequest } from '../mcp/approvals.js';
-import { callKey } from '../mcp/confirmation.js';
+} from './approvals.js';
 
 /** KEYS[1] the approval's hash. ARGV: from, to → 1 when changed, 0 when it was not `from`. */
 const STEP = `

@@ -1,6 +1,6 @@
 /** The approval desk: one exact call per approval, claimed once, only after a person approved it. */
 import { describe, expect, it } from 'vitest';
-import { Approvals } from '../../src/http/approval/desk.js';
+import { Approvals } from '../../src/stores/approvals.js';
 
 const BASE = new URL('https://mcp.example.test');
 const ARGS = { reply_id: 't1', body: 'Hi' };

@@ -12,7 +12,7 @@ import { pageHeaders, renderMessage } from '../../auth/consent/page.js';
 import { randomToken, safeEqual, sha256Hex } from '../../auth/crypto.js';
 import type { AuthStore } from '../../auth/store.js';
 import type { UpstreamOAuth } from '../../auth/upstream.js';
-import { type Approval, type ApprovalBook, ApprovalsUnavailableError } from './desk.js';
+import { type Approval, type ApprovalBook, ApprovalsUnavailableError } from '../../stores/approvals.js';
 import { renderApproval } from './page.js';
 
 const APPROVAL_COOKIE = 'g8_mcp_approval';

@@ -1,13 +1,14 @@
 /**
- * The open approvals: each one exact call, its caller, and whether a person has approved it. What
- * the page (routes.ts) and the call path need of them is `ApprovalBook`; this file keeps them in
- * the memory of this process (one replica, or no G8_REDIS_URL). With G8_REDIS_URL they are in
- * Redis (src/stores/redis-approvals.ts), so a preview made on one replica is approved on another.
+ * The approval page's open approvals: each one exact call, its caller, and whether a person has
+ * approved it. What the page (src/http/approval/routes.ts) and the call path need of them is
+ * `ApprovalBook`; this file keeps them in the memory of this process (one replica, or no
+ * G8_REDIS_URL). With G8_REDIS_URL they are in Redis (redis-approvals.ts), so a preview made on
+ * one replica is approved on another.
  * Every change of status is a step from `pending` that succeeds once, so an approval acts once.
  */
 import { randomBytes } from 'node:crypto';
-import type { ApprovalDesk, ApprovalRequest } from '../../mcp/approvals.js';
-import { callKey } from '../../mcp/confirmation.js';
+import type { ApprovalDesk, ApprovalRequest } from '../mcp/approvals.js';
+import { callKey } from '../mcp/confirmation.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'declined' | 'claimed';
 
