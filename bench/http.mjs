@@ -154,15 +154,18 @@ export class McpHttpClient {
   #path;
   #apiKey;
   #era;
+  #stateless;
   #next = 1;
   sessionId;
 
-  constructor(pool, url, { era, apiKey = KEY }) {
+  /** `stateless`: a 2025-era server without sessions (G8_HTTP_STATELESS): no Mcp-Session-Id to keep. */
+  constructor(pool, url, { era, apiKey = KEY, stateless = false }) {
     const u = new URL(url);
     this.#pool = pool;
     this.#path = `${u.pathname}${u.search}`;
     this.#apiKey = apiKey;
     this.#era = era;
+    this.#stateless = stateless;
   }
 
   async #post(message, extraHeaders = {}) {
@@ -199,6 +202,7 @@ export class McpHttpClient {
     });
     if (res.status !== 200) throw new Error(`initialize: HTTP ${res.status} ${res.text.slice(0, 200)}`);
     this.sessionId = res.headers['mcp-session-id'];
+    if (this.#stateless) return;
     if (!this.sessionId) throw new Error('initialize: no Mcp-Session-Id');
     const note = await this.#post({ jsonrpc: '2.0', method: 'notifications/initialized' });
     if (note.status !== 202) throw new Error(`notifications/initialized: HTTP ${note.status}`);
@@ -278,11 +282,11 @@ async function drive(concurrency, warmupMs, durationMs, makeWorker) {
 }
 
 /** tools/call over Streamable HTTP, `concurrency` loops: one 2025 session per loop, or 2026 requests. */
-export async function mcpThroughput(url, { concurrency, warmupMs, durationMs, era, apiKey }) {
+export async function mcpThroughput(url, { concurrency, warmupMs, durationMs, era, apiKey, stateless }) {
   const pool = new Pool(new URL(url).origin, { connections: concurrency, pipelining: 1 });
   try {
     return await drive(concurrency, warmupMs, durationMs, async () => {
-      const client = new McpHttpClient(pool, url, { era, apiKey });
+      const client = new McpHttpClient(pool, url, { era, apiKey, stateless });
       await client.open();
       await client.call(true);
       return () => client.call();

@@ -3,7 +3,7 @@
 // PASS/FAIL per target row and written to bench/results.json.
 //
 //   node bench/run.mjs [--repeat N] [--duration-ms N] [--warmup-ms N] [--runs N] [--sessions N]
-//                      [--only stdio,size,http,memory] [--out FILE]
+//                      [--only stdio,size,http,memory,cluster] [--out FILE]
 //
 // - HTTP, 2026-07-28: tools/call (g8_search_contacts, limit 1) over remote mode — API-key auth with
 //   a scoped key (the scope filter hides tools), URL tool selection — against bench/reference-sdk2.mjs
@@ -12,11 +12,16 @@
 // - stdio cold start of dist/bundle/main.js in both eras against bench/floor.mjs (canned answers).
 // - Idle RSS: stdio and remote mode against bare SDK v2 reference processes; RSS per idle session.
 // - tools/list size in tokens (characters / 4).
+// - Cluster (bench/cluster.mjs): tools/call through the round-robin proxy of `npm run cluster`, both
+//   eras: one embedded replica, one replica on PostgreSQL and Redis, two replicas on them.
+//
+// A run with --only keeps the other sections of the results file as they were (each with its date).
 //
 // G8_PACE=off: the client-side pacer (50 requests/s per key by default) would otherwise measure
 // itself. Loopback only; every loop has a deadline. HTTP rounds alternate which server goes first.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { benchCluster } from './cluster.mjs';
 import {
   directThroughput,
   LEGACY,
@@ -55,7 +60,8 @@ const COLD_RUNS = Number(opt('runs', 9));
 const SESSIONS = Number(opt('sessions', 500));
 const WARMUP_MS = Number(opt('warmup-ms', 1000));
 const CONCURRENCY = 32;
-const ONLY = new Set(String(opt('only', 'stdio,size,http,memory')).split(','));
+const SECTIONS = ['stdio', 'size', 'http', 'memory', 'cluster'];
+const ONLY = new Set(String(opt('only', SECTIONS.join(','))).split(','));
 const OUT = opt('out', new URL('./results.json', import.meta.url).pathname);
 /** The product's URL in the HTTP figures: tool selection by URL (two toolsets of the gtm mode). */
 const PRODUCT_QUERY = '?mode=gtm&toolsets=contacts,companies';
@@ -71,6 +77,10 @@ const TARGETS = {
   idleRssOverReferenceMb: 15,
   perSessionKb: 40,
   tokens: { all: 9500, dev: 8500, gtm: 8000, discoveryDefault: 4000 },
+  /** One replica on PostgreSQL + Redis carries ≥ this × one embedded replica (shared state ≤ 25%). */
+  sharedStateRatio: 0.75,
+  /** Two replicas on the same engines carry ≥ this × one (they share the machine's cores). */
+  twoReplicaRatio: 0.9,
 };
 
 const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
@@ -444,6 +454,39 @@ function table(res) {
       `${h.proxy.perSecond}/s, p50 ${h.proxy.p50Ms} ms (+${h.proxy.addedP50Ms}), ${h.proxy.cpuMsPerCall} ms CPU`,
     );
   }
+  const k = res.cluster;
+  if (k) {
+    const fig = (f) => `${f.perSecond}/s, +${f.addedP50Ms} ms p50, ${f.cpuMsPerCall} ms CPU`;
+    for (const era of [MODERN, LEGACY]) {
+      const e = k[era];
+      const short = era === LEGACY ? '2025 (stateless)' : '2026';
+      add(
+        `cluster ${short}: 1 replica on PostgreSQL+Redis, via proxy`,
+        `${fig(e.shared1)} (${e.sharedRatio}×)`,
+        `embedded 1 replica ${fig(e.embedded)}`,
+        `≥ ${T.sharedStateRatio}× embedded`,
+        e.sharedRatio >= T.sharedStateRatio,
+      );
+      add('  ratio per round', e.sharedRatios.join(', '));
+      add(
+        `cluster ${short}: 2 replicas on PostgreSQL+Redis, via proxy`,
+        `${fig(e.shared2)} (${e.scaleRatio}×)`,
+        `1 replica ${e.shared1.perSecond}/s`,
+        `≥ ${T.twoReplicaRatio}× 1 replica`,
+        e.scaleRatio >= T.twoReplicaRatio,
+      );
+      add('  ratio per round', e.scaleRatios.join(', '));
+    }
+    const ss = k.sessions2025;
+    add(
+      'cluster 2025 sessions: 1 replica on PostgreSQL+Redis, via proxy',
+      `${fig(ss.shared1)} (${ss.sharedRatio}×)`,
+      `embedded 1 replica ${fig(ss.embedded)}`,
+      `≥ ${T.sharedStateRatio}× embedded`,
+      ss.sharedRatio >= T.sharedStateRatio,
+    );
+    add('  ratio per round', ss.sharedRatios.join(', '));
+  }
   const c = res.coldStart;
   if (c) {
     for (const [era, firstName] of [
@@ -557,6 +600,37 @@ function table(res) {
 
 // ---------------------------------------------------------------------------------------------
 
+const SECTION_KEYS = {
+  stdio: ['coldStart', 'stdioMemory', 'stdioCalls'],
+  size: ['sizes'],
+  http: ['http'],
+  memory: ['remoteIdle', 'sessions'],
+  cluster: ['cluster'],
+};
+
+/**
+ * A run of some sections only (--only) keeps the others' figures from the results file, each
+ * section stamped with the date and machine of the run that measured it.
+ */
+function merged(results) {
+  const measured = {};
+  for (const name of SECTIONS)
+    if (ONLY.has(name)) measured[name] = { date: results.date, machine: results.machine };
+  if (SECTIONS.every((name) => ONLY.has(name)) || !existsSync(OUT)) return { ...results, sections: measured };
+  const previous = JSON.parse(readFileSync(OUT, 'utf8'));
+  const out = { ...previous, sections: { ...previous.sections } };
+  for (const name of SECTIONS) {
+    if (!ONLY.has(name)) {
+      out.sections[name] ??= { date: previous.date, machine: previous.machine };
+      continue;
+    }
+    for (const key of SECTION_KEYS[name]) out[key] = results[key];
+    out.sections[name] = measured[name];
+  }
+  out.targets = results.targets;
+  return out;
+}
+
 async function main() {
   const started = Date.now();
   const results = {
@@ -598,6 +672,17 @@ async function main() {
       section('http');
       results.http = await benchHttp(backend);
     }
+    if (ONLY.has('cluster')) {
+      section('cluster (round-robin proxy: embedded, PostgreSQL+Redis ×1, ×2)');
+      const load = { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
+      results.cluster = await benchCluster(backend, {
+        rounds: REPEAT,
+        load,
+        query: PRODUCT_QUERY,
+        direct: () => directThroughput(backend.url, load),
+        log,
+      });
+    }
     if (ONLY.has('memory')) {
       section('remote idle RSS (3 runs)');
       results.remoteIdle = await benchRemoteIdle(backend);
@@ -610,7 +695,7 @@ async function main() {
   results.machine.loadAverageAfter = loadAverage();
   results.machine.loadAverageBySection = loads;
   results.seconds = round((Date.now() - started) / 1000);
-  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(OUT, `${JSON.stringify(merged(results), null, 2)}\n`);
   const m = results.machine;
   process.stdout.write(
     `\ng8-mcp-server bench — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}\n` +

@@ -10,17 +10,17 @@
 // `bash .ci/services.sh` starts them; other ones with G8_CLUSTER_DATABASE_URL / G8_CLUSTER_REDIS_URL.
 // Options: --replicas N (default 2), --port P (the proxy's, default 8090).
 //
-// 2025-era clients are served statelessly here (G8_HTTP_STATELESS): their sessions are not shared across
-// replicas yet (README "Deployment"). 2026-07-28 clients need nothing: any replica answers any request, and
-// tasks, confirmations, OAuth sign-ins and budgets are shared.
+// Any replica answers any request of either era: 2026-07-28 requests are stateless, 2025-era sessions
+// are records in Redis that any replica rebuilds, and tasks, confirmations, approvals, OAuth sign-ins
+// and budgets are shared (README "Deployment").
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startRoundRobin } from './round-robin.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { values: opt } = parseArgs({
@@ -98,33 +98,10 @@ const sandbox = await startSandbox({
 });
 
 // The proxy listens first: its origin is every replica's public URL (tokens are bound to it). Round robin,
-// no affinity; a replica that refuses the connection (down) is skipped for the next, as a balancer's
-// health check would (the request body is kept for that: MCP requests are small).
-const ports = [];
-let next = 0;
-function forward(req, res, body, tries) {
-  const i = next++ % ports.length;
-  const out = request(
-    { host: '127.0.0.1', port: ports[i], method: req.method, path: req.url, headers: req.headers },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-g8-replica': String(i + 1) });
-      answer.pipe(res);
-    },
-  );
-  out.on('error', () => {
-    if (res.headersSent) return res.destroy();
-    if (tries > 1) return forward(req, res, body, tries - 1);
-    res.writeHead(502, { 'content-type': 'text/plain' }).end('no replica answers\n');
-  });
-  out.end(body);
-}
-const proxy = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => forward(req, res, Buffer.concat(chunks), ports.length));
-});
-await new Promise((ready) => proxy.listen(port, '127.0.0.1', ready));
-const origin = `http://127.0.0.1:${proxy.address().port}`;
+// no affinity (scripts/round-robin.mjs, the same proxy the bench's cluster rows go through).
+const proxy = await startRoundRobin({ port });
+const ports = proxy.targets;
+const { origin } = proxy;
 
 const secret = randomBytes(32).toString('base64url');
 const common = {
@@ -134,14 +111,13 @@ const common = {
   G8_REDIS_PREFIX: 'g8-cluster:',
   G8_MCP_SECRET: secret,
   G8_PUBLIC_URL: origin,
-  G8_HTTP_STATELESS: 'true',
   G8_HTTP_PORT: '0',
   G8_LOG_LEVEL: 'info',
 };
 try {
   for (let n = 1; n <= replicas; n++) {
     ports.push(
-      await startReplica({ ...common, G8_DATA_DIR: mkdtempSync(join(tmpdir(), `g8-replica${n}-`)) }, n),
+      `127.0.0.1:${await startReplica({ ...common, G8_DATA_DIR: mkdtempSync(join(tmpdir(), `g8-replica${n}-`)) }, n)}`,
     );
   }
 } catch (error) {
@@ -153,7 +129,7 @@ process.stdout.write(`g8-mcp-server cluster (pids ${children.map((c) => c.pid).j
 
   MCP URL   ${origin}/mcp      (each answer names its replica in X-G8-Replica)
   API key   ${sandbox.demoKey}   (the sandbox's demo org; or sign in with OAuth)
-  replicas  ${ports.map((p) => `127.0.0.1:${p}`).join(', ')}
+  replicas  ${ports.join(', ')}
   sandbox   ${sandbox.url}
 
 Try: claude mcp add --transport http g8-cluster ${origin}/mcp --header "X-API-Key: ${sandbox.demoKey}"
@@ -166,7 +142,6 @@ async function stop(code = 0) {
   for (const child of live) child.kill('SIGTERM');
   await Promise.all(live.map((c) => new Promise((r) => c.once('exit', r))));
   proxy.close();
-  proxy.closeAllConnections();
   await sandbox.close();
   process.exit(code);
 }

@@ -16,8 +16,8 @@ export interface ApprovalRequest {
 }
 
 export interface ApprovalDesk {
-  /** Opens an approval for exactly this call; returns the URL of its page. */
-  open(request: ApprovalRequest): string;
+  /** Opens an approval for exactly this call; returns the URL of its page (none if it cannot). */
+  open(request: ApprovalRequest): Promise<string | undefined>;
   /** The id of an approved, unclaimed approval of exactly this call, now claimed (single use). */
-  claim(who: string, binding: string, args: unknown): string | undefined;
+  claim(who: string, binding: string, args: unknown): Promise<string | undefined>;
 }

@@ -163,7 +163,7 @@ export async function callTool(
     return call.confirmations.ask(call.who, binding, data, summary);
   }
   // A person approved this exact call on the approval page (remote mode): it goes through, once.
-  const approved = call.approvals?.claim(call.who, binding, data);
+  const approved = await call.approvals?.claim(call.who, binding, data);
   if (approved) {
     mark(call.note, { approval: 'approval_page' });
     return call.confirmations.once(approved, () =>
@@ -194,7 +194,13 @@ export async function callTool(
   }
   mark(call.note, { outcome: 'asked' });
   const fresh = strict ? undefined : await call.confirmations.token(call.who, binding, data);
-  const approvalUrl = call.approvals?.open({ who: call.who, binding, tool: tool.name, args: data, summary });
+  const approvalUrl = await call.approvals?.open({
+    who: call.who,
+    binding,
+    tool: tool.name,
+    args: data,
+    summary,
+  });
   return structuredResult(
     previewStructured(tool.name, summary, data, {
       token: fresh,

@@ -20,7 +20,7 @@ import { inputJsonSchema, type ToolDefinition, toolDefinition } from '../catalog
 import { scopeAllows } from '../catalogue/scopes.js';
 import { rankTools } from '../catalogue/search.js';
 import type { ExposedTool } from '../catalogue/select.js';
-import type { PrincipalLimits } from '../ops/limits.js';
+import type { CallAdmission } from '../ops/limits.js';
 import { type CallSeen, countRefused, observeCall } from '../ops/observe-call.js';
 import type { ConfirmMode } from '../runtime/confirm.js';
 import { type Identity, type IdentityResult, identityReader } from '../runtime/identity.js';
@@ -58,7 +58,7 @@ export interface HostContext {
   /** Where calls of job-starting tools become tasks, for clients that take them. */
   readonly tasks?: ToolTasks | undefined;
   /** Per-principal call limits (remote mode), keyed by `who`. */
-  readonly limits?: PrincipalLimits;
+  readonly limits?: CallAdmission;
   /** Where every catalogue tool call of this caller is recorded (src/audit); none: not audited. */
   readonly audit?: CallAudit | undefined;
   /** Remote mode: the approval page's desk (src/remote/approval). */
@@ -185,7 +185,7 @@ export function toolHost(ctx: HostContext): ToolHost {
     const audit = { tool: subject, args, client: call.client, signal: call.signal };
     return audited(ctx.audit, audit, async (note) => {
       const era = call.era ?? '2025';
-      const admission = ctx.limits?.admit(ctx.who);
+      const admission = await ctx.limits?.admit(ctx.who);
       if (admission && !admission.ok) {
         countRefused(tool.name, era);
         mark(note, { outcome: 'refused' });

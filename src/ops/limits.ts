@@ -12,6 +12,11 @@ export interface PrincipalLimitSettings {
   readonly maxInflight: number;
 }
 
+/** What the tool host asks before a call: this process's limits, or the shared ones (src/stores). */
+export interface CallAdmission {
+  admit(principal: string): Admission | Promise<Admission>;
+}
+
 export type Admission =
   | { readonly ok: true; release(): void }
   | { readonly ok: false; readonly reason: 'rate' | 'inflight'; readonly retryAfterSeconds: number };
@@ -27,17 +32,18 @@ const MAX_PRINCIPALS = 10_000;
 
 const NOOP = () => {};
 
-export class PrincipalLimits {
+export class PrincipalLimits implements CallAdmission {
   readonly #settings: PrincipalLimitSettings;
-  readonly #burst: number;
-  readonly #perMs: number;
+  /** The bucket's size and refill, which the shared limits (src/stores) use as well. */
+  readonly burst: number;
+  readonly perMs: number;
   readonly #now: () => number;
   readonly #states = new Map<string, State>();
 
   constructor(settings: PrincipalLimitSettings, now: () => number = Date.now) {
     this.#settings = settings;
-    this.#burst = Math.max(1, Math.ceil(settings.callsPerMinute / 10));
-    this.#perMs = settings.callsPerMinute / 60_000;
+    this.burst = Math.max(1, Math.ceil(settings.callsPerMinute / 10));
+    this.perMs = settings.callsPerMinute / 60_000;
     this.#now = now;
   }
 
@@ -51,13 +57,13 @@ export class PrincipalLimits {
       return { ok: false, reason: 'inflight', retryAfterSeconds: 1 };
     }
     if (callsPerMinute) {
-      s.tokens = Math.min(this.#burst, s.tokens + (now - s.at) * this.#perMs);
+      s.tokens = Math.min(this.burst, s.tokens + (now - s.at) * this.perMs);
       s.at = now;
       if (s.tokens < 1) {
         return {
           ok: false,
           reason: 'rate',
-          retryAfterSeconds: Math.ceil((1 - s.tokens) / this.#perMs / 1000),
+          retryAfterSeconds: Math.ceil((1 - s.tokens) / this.perMs / 1000),
         };
       }
       s.tokens -= 1;
@@ -80,7 +86,7 @@ export class PrincipalLimits {
       // Re-inserted: the map's order is the order of last use.
       this.#states.delete(principal);
     } else {
-      s = { tokens: this.#burst, at: now, inflight: 0 };
+      s = { tokens: this.burst, at: now, inflight: 0 };
       if (this.#states.size >= MAX_PRINCIPALS) this.#forgetOne();
     }
     this.#states.set(principal, s);

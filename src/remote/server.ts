@@ -12,7 +12,12 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { McpServer, Server, ServerEventBus } from '@modelcontextprotocol/server';
+import {
+  InMemoryServerEventBus,
+  type McpServer,
+  type Server,
+  type ServerEventBus,
+} from '@modelcontextprotocol/server';
 import { auditRouter } from '../audit/routes.js';
 import { AuditCookies } from '../audit/session.js';
 import type { AuditStore } from '../audit/store.js';
@@ -47,6 +52,8 @@ import type { MetricsServer } from '../ops/metrics-server.js';
 import { StartupError } from '../platform/errors.js';
 import type { Logger } from '../platform/log.js';
 import { VERSION } from '../platform/version.js';
+import { type ApprovalBook, Approvals } from '../stores/approvals.js';
+import { RedisApprovals } from '../stores/redis-approvals.js';
 import {
   EngineUnavailableError,
   openSharedState,
@@ -56,7 +63,6 @@ import {
 import { StoreUnavailableError } from '../stores/sqlite.js';
 import { sharedHooks } from '../stores/wiring.js';
 import { createRemoteApp, type RateLimits } from './app.js';
-import { Approvals } from './approval/desk.js';
 import { approvalRouter } from './approval/routes.js';
 import { type RemoteSettings, resolveSettings } from './options.js';
 import { type Selected, SelectionCache } from './selection.js';
@@ -88,6 +94,11 @@ export interface RemoteServer {
   readonly sessions: SessionRegistry;
   readonly store: AuthStore;
   readonly audit: RemoteTrail;
+  /**
+   * Where list changes are published for subscriptions/listen streams: this replica's, and with
+   * G8_REDIS_URL every replica's (src/stores/redis-event-bus.ts).
+   */
+  readonly events: ServerEventBus;
   /** `http://host:port/metrics` when G8_METRICS_PORT is set. */
   readonly metricsUrl?: string;
   close(): Promise<void>;
@@ -230,10 +241,12 @@ export async function startRemoteServer(
         logger,
       })
     : undefined;
-  const limits = new PrincipalLimits({
+  // The rate is shared by every replica with G8_REDIS_URL; the in-flight cap is always this one's.
+  const limitSettings = {
     callsPerMinute: config.callsPerMinPerPrincipal,
     maxInflight: config.maxInflightPerPrincipal,
-  });
+  };
+  const limits = hooks.callLimits?.(limitSettings) ?? new PrincipalLimits(limitSettings);
 
   const auth = new McpAuthenticator({
     tokens,
@@ -263,7 +276,10 @@ export async function startRemoteServer(
         : sealer.open(record.sealedCredential ?? '', `task:${record.owner}`),
   });
   // The approval page: a person signed in as the caller approves one exact gated call.
-  const approvals = new Approvals(settings.publicUrl, confirmations.ttlSeconds);
+  // In Redis when it is set, so the page and the approved call may reach any replica.
+  const approvals: ApprovalBook = engines.redis
+    ? new RedisApprovals(engines.redis.client, settings.publicUrl, confirmations.ttlSeconds, sealer, logger)
+    : new Approvals(settings.publicUrl, confirmations.ttlSeconds);
   const shared: ServerShared = {
     name: 'g8-mcp-server',
     version: VERSION,
@@ -302,6 +318,12 @@ export async function startRemoteServer(
       owner: principal.owner,
     });
   };
+  const events =
+    overrides.serve?.bus ??
+    engines.redis?.bus ??
+    new InMemoryServerEventBus((error) =>
+      logger.warn({ err: error.message }, 'a subscriptions/listen stream failed to take an event'),
+    );
   const app = createRemoteApp({
     settings,
     canonicalResource: canonical,
@@ -334,7 +356,7 @@ export async function startRemoteServer(
       jsonResponse: Boolean(config.httpJsonResponse),
       logger,
       buildServer: overrides.serve?.buildServer ?? serverFor,
-      ...(overrides.serve?.bus ? { bus: overrides.serve.bus } : {}),
+      bus: events,
     },
   });
   handler = app;
@@ -356,6 +378,7 @@ export async function startRemoteServer(
     sessions,
     store,
     audit: trail,
+    events,
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async close() {
       if (closed) return;

@@ -46,6 +46,24 @@ redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
 redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[3]), ARGV[1])
 return 1`;
 
+/**
+ * The per-principal token bucket (src/ops/limits.ts), shared: KEYS[1] a hash {tokens, at}. ARGV:
+ * burst, tokens per ms, key lifetime ms → 0 when a call is admitted (a token taken), else ms until
+ * one is back. A refusal changes nothing, as in the local bucket.
+ */
+const BUCKET_TAKE = `
+${NOW}
+local burst = tonumber(ARGV[1])
+local per = tonumber(ARGV[2])
+local held = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(held[1]) or burst
+local at = tonumber(held[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * per)
+if tokens < 1 then return math.max(1, math.ceil((1 - tokens) / per)) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'at', now)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 0`;
+
 /** Deletes a lock only if this holder still has it. KEYS[1] lock, ARGV[1] holder's token. */
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -63,6 +81,7 @@ export interface Scripts {
   ): Promise<number>;
   paceRelease(second: string, minute: string, id: string, secondMs: number, minuteMs: number): Promise<void>;
   unlock(key: string, token: string): Promise<void>;
+  bucketTake(key: string, burst: number, perMs: number, lifetimeMs: number): Promise<number>;
 }
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;
@@ -77,6 +96,7 @@ export function scripts(redis: Redis): Scripts {
   const paceTake = define('g8PaceTake', 2, PACE_TAKE);
   const paceRelease = define('g8PaceRelease', 2, PACE_RELEASE);
   const unlock = define('g8Unlock', 1, UNLOCK);
+  const bucketTake = define('g8BucketTake', 1, BUCKET_TAKE);
   return {
     windowAdd: async (key, windowMs, amount) => (await windowAdd(key, windowMs, amount)) as [number, number],
     paceTake: async (s, m, perSecond, perMinute, holdMs, id) =>
@@ -87,5 +107,7 @@ export function scripts(redis: Redis): Scripts {
     unlock: async (key, token) => {
       await unlock(key, token);
     },
+    bucketTake: async (key, burst, perMs, lifetimeMs) =>
+      Number(await bucketTake(key, burst, String(perMs), Math.ceil(lifetimeMs))),
   };
 }

@@ -18,6 +18,7 @@ import { PostgresAuditStore } from './pg-audit-store.js';
 import { PostgresAuthStore } from './pg-auth-store.js';
 import { PostgresTaskStore } from './pg-task-store.js';
 import type { Fallbacks } from './redis.js';
+import type { RedisEventBus } from './redis-event-bus.js';
 
 export interface SharedState {
   /** The OAuth store on PostgreSQL, when G8_DATABASE_URL is set. */
@@ -25,7 +26,8 @@ export interface SharedState {
   /** The tasks and the audit trail on PostgreSQL (same pool), when G8_DATABASE_URL is set. */
   readonly taskStore?: TaskStore;
   readonly auditStore?: AuditStore;
-  readonly redis?: { readonly client: Redis; readonly fallbacks: Fallbacks };
+  /** `bus`: where list changes reach every replica's subscriptions/listen streams. */
+  readonly redis?: { readonly client: Redis; readonly fallbacks: Fallbacks; readonly bus: RedisEventBus };
   /** Each engine in use and whether it answers now (for /readyz). */
   engines(): Promise<Record<string, 'ok' | 'unavailable'>>;
   close(): Promise<void>;
@@ -46,7 +48,7 @@ export async function openSharedState(config: Config, logger: SharedLogger): Pro
       `${databaseUrl ? 'G8_DATABASE_URL' : 'G8_REDIS_URL'} is set, so G8_MCP_SECRET must be too (32+ characters, the same on every replica): it seals upstream credentials and confirmation states that any replica must open.`,
     );
   }
-  if (!databaseUrl && !redisUrl) return assemble(undefined, undefined, undefined);
+  if (!databaseUrl && !redisUrl) return assemble(undefined, undefined);
   const [pool, redis] = await Promise.allSettled([
     databaseUrl
       ? import('./postgres.js').then((m) => m.openPostgres({ url: databaseUrl, logger }))
@@ -54,24 +56,34 @@ export async function openSharedState(config: Config, logger: SharedLogger): Pro
     redisUrl
       ? import('./redis.js').then(async (m) => {
           const client = await m.openRedis({ url: redisUrl, prefix: config.redisPrefix, logger });
-          return { client, fallbacks: new m.Fallbacks(logger, client) };
+          const fallbacks = new m.Fallbacks(logger, client);
+          const { RedisEventBus } = await import('./redis-event-bus.js');
+          const bus = await RedisEventBus.open(client, config.redisPrefix, logger, (error) =>
+            logger.warn({ err: error.message }, 'a subscriptions/listen stream failed to take an event'),
+          ).catch((error: unknown) => {
+            client.disconnect();
+            throw new EngineUnavailableError(
+              `Redis answers but its pub/sub cannot be used (${error instanceof Error ? error.message : String(error)}); check G8_REDIS_URL.`,
+            );
+          });
+          return { client, fallbacks, bus };
         })
       : undefined,
   ]);
   if (pool.status === 'rejected' || redis.status === 'rejected') {
     // One engine failed: close the other if it opened, and say what failed.
     if (pool.status === 'fulfilled') await pool.value?.end().catch(() => {});
-    if (redis.status === 'fulfilled') redis.value?.client.disconnect();
+    if (redis.status === 'fulfilled' && redis.value) {
+      await redis.value.bus.close();
+      redis.value.client.disconnect();
+    }
     throw pool.status === 'rejected' ? pool.reason : (redis as PromiseRejectedResult).reason;
   }
-  return assemble(pool.value, redis.value?.client, redis.value?.fallbacks);
+  return assemble(pool.value, redis.value);
 }
 
-function assemble(
-  pool: pg.Pool | undefined,
-  redis: Redis | undefined,
-  fallbacks: Fallbacks | undefined,
-): SharedState {
+function assemble(pool: pg.Pool | undefined, shared: SharedState['redis']): SharedState {
+  const redis = shared?.client;
   const store = pool ? new PostgresAuthStore(pool) : undefined;
   const taskStore = pool ? new PostgresTaskStore(pool) : undefined;
   const auditStore = pool ? new PostgresAuditStore(pool) : undefined;
@@ -84,7 +96,7 @@ function assemble(
     ...(store ? { store } : {}),
     ...(taskStore ? { taskStore } : {}),
     ...(auditStore ? { auditStore } : {}),
-    ...(redis && fallbacks ? { redis: { client: redis, fallbacks } } : {}),
+    ...(shared ? { redis: shared } : {}),
     async engines() {
       const [postgres, r] = await Promise.all([
         store ? probe(() => store.ping()) : undefined,
@@ -94,6 +106,7 @@ function assemble(
     },
     async close() {
       // The store (and its pool) is closed by the server with the other store users.
+      await shared?.bus.close();
       await redis?.quit().catch(() => redis.disconnect());
     },
   };

@@ -8,6 +8,8 @@ import type { GrantLocks } from '../auth/credentials.js';
 import type { RateLimitOption } from '../auth/endpoints/index.js';
 import type { FailureCounter } from '../auth/throttle.js';
 import type { UsedStates } from '../mcp/used-states.js';
+import type { CallAdmission, PrincipalLimitSettings } from '../ops/limits.js';
+import { SharedCallLimits } from './redis-call-limits.js';
 import { keyCacheInRedis } from './redis-key-cache.js';
 import { RedisFailureThrottle, RedisRateLimitStore } from './redis-limits.js';
 import { locksInRedis } from './redis-lock.js';
@@ -22,6 +24,7 @@ export interface SharedHooks {
   readonly throttle?: (limit: number, windowMs: number) => FailureCounter;
   readonly usedStates?: UsedStates;
   readonly rateLimit?: Exclude<RateLimitOption, false | undefined>;
+  readonly callLimits?: (settings: PrincipalLimitSettings) => CallAdmission;
 }
 
 /** `timeoutMs`: one upstream request's timeout, which bounds how long a permit or a lock is held. */
@@ -36,5 +39,6 @@ export function sharedHooks(shared: SharedState, timeoutMs: number): SharedHooks
     throttle: (limit, windowMs) => new RedisFailureThrottle(client, fallbacks, { limit, windowMs }),
     usedStates: usedStatesInRedis(client),
     rateLimit: { store: (name) => new RedisRateLimitStore(client, fallbacks, name) },
+    callLimits: (settings) => new SharedCallLimits(client, fallbacks, settings),
   };
 }

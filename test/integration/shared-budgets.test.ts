@@ -11,7 +11,9 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pacer, type Pacing } from '../../src/api/pacer.js';
+import type { Admission } from '../../src/ops/limits.js';
 import { Fallbacks, openRedis } from '../../src/stores/redis.js';
+import { SharedCallLimits } from '../../src/stores/redis-call-limits.js';
 import { RedisFailureThrottle } from '../../src/stores/redis-limits.js';
 import { SharedPacer } from '../../src/stores/redis-pacer.js';
 import { usedStatesInRedis } from '../../src/stores/redis-used-states.js';
@@ -139,6 +141,63 @@ describe('the failed-credential throttle on Redis', () => {
     expect(wait).toBeGreaterThan(55);
     expect(wait).toBeLessThanOrEqual(60);
     expect(await tb.retryAfter(['ip:198.51.100.1'])).toBe(0);
+  });
+});
+
+describe('per-principal call limits on Redis', () => {
+  // 30 calls a minute: a burst of 3, then one call every 2 s.
+  const settings = { callsPerMinute: 30, maxInflight: 2 };
+  const admitted = (answers: Admission[]) => answers.filter((a) => a.ok).length;
+
+  it('two replicas, one principal, 4x the burst at once: the burst is admitted once, not once per replica', async () => {
+    const [a, b] = [await replica(), await replica()];
+    const limits = [
+      new SharedCallLimits(a.redis, a.fallbacks, settings),
+      new SharedCallLimits(b.redis, b.fallbacks, settings),
+    ];
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const answer = await (limits[i % 2] as SharedCallLimits).admit('key:one-principal');
+        if (answer.ok) answer.release();
+        return answer;
+      }),
+    );
+    expect(admitted(answers)).toBe(3);
+    expect(answers.find((x) => !x.ok)).toEqual({ ok: false, reason: 'rate', retryAfterSeconds: 2 });
+    // Another principal has its own bucket; the first one's comes back one call per 2 s.
+    expect((await (limits[1] as SharedCallLimits).admit('grant:another')).ok).toBe(true);
+    await sleep(2100);
+    expect((await (limits[1] as SharedCallLimits).admit('key:one-principal')).ok).toBe(true);
+    expect((await (limits[0] as SharedCallLimits).admit('key:one-principal')).ok).toBe(false);
+  });
+
+  it('keeps the in-flight cap per replica: each replica admits its own two', async () => {
+    const [a, b] = [await replica(), await replica()];
+    const wide = { callsPerMinute: 6000, maxInflight: 2 };
+    const [la, lb] = [
+      new SharedCallLimits(a.redis, a.fallbacks, wide),
+      new SharedCallLimits(b.redis, b.fallbacks, wide),
+    ];
+    const held = await Promise.all([la.admit('k'), la.admit('k'), lb.admit('k'), lb.admit('k')]);
+    expect(admitted(held)).toBe(4);
+    expect(await la.admit('k')).toEqual({ ok: false, reason: 'inflight', retryAfterSeconds: 1 });
+    for (const h of held) if (h.ok) h.release();
+    expect((await la.admit('k')).ok).toBe(true);
+  });
+
+  it('falls back to this replica’s own bucket when Redis is gone, and says so once', async () => {
+    const r = await replica();
+    const limits = new SharedCallLimits(r.redis, r.fallbacks, settings);
+    r.redis.disconnect();
+    warnings.length = 0;
+    const answers: Admission[] = [];
+    for (let i = 0; i < 6; i++) {
+      const answer = await limits.admit('key:fallback');
+      if (answer.ok) answer.release();
+      answers.push(answer);
+    }
+    expect(admitted(answers)).toBe(3);
+    expect(warnings.filter((w) => w.includes('per-principal call limits'))).toHaveLength(1);
   });
 });
 

@@ -4,7 +4,7 @@
  * script, no framing, no caching, forms only to this server.
  */
 import { escapeHtml, layout } from '../../auth/consent/page.js';
-import type { Approval } from './desk.js';
+import type { Approval } from '../../stores/approvals.js';
 
 export interface ApprovalView {
   readonly approval: Approval;

@@ -12,13 +12,13 @@ import { pageHeaders, renderMessage } from '../../auth/consent/page.js';
 import { randomToken, safeEqual, sha256Hex } from '../../auth/crypto.js';
 import type { AuthStore } from '../../auth/store.js';
 import type { UpstreamOAuth } from '../../auth/upstream.js';
-import type { Approval, Approvals } from './desk.js';
+import { type Approval, type ApprovalBook, ApprovalsUnavailableError } from '../../stores/approvals.js';
 import { renderApproval } from './page.js';
 
 const APPROVAL_COOKIE = 'g8_mcp_approval';
 
 export interface ApprovalDeps {
-  readonly approvals: Approvals;
+  readonly approvals: ApprovalBook;
   readonly apiKeys: ApiKeyVerifier;
   readonly store: AuthStore;
   readonly publicUrl: URL;
@@ -50,8 +50,7 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
   const show = async (req: Request, res: Response, approval: Approval, status = 200, error?: string) => {
     const browser = readCookie(req.headers.cookie, APPROVAL_COOKIE) ?? randomToken();
     const csrf = randomToken();
-    approval.browserHash = sha256Hex(browser);
-    approval.csrfHash = sha256Hex(csrf);
+    await deps.approvals.view(approval.id, { browserHash: sha256Hex(browser), csrfHash: sha256Hex(csrf) });
     const maxAge = Math.max(1, Math.ceil((approval.expiresAt - Date.now()) / 1000));
     // Lax, as the consent cookie: it must come back on the top-level redirect from graph8's sign-in.
     res.setHeader(
@@ -90,7 +89,7 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
     if (origin !== undefined && origin !== deps.publicUrl.origin) {
       return message(res, 403, 'Request refused', 'This form can only be sent from this server’s own page.');
     }
-    const approval = deps.approvals.get(text(req.params.id));
+    const approval = await deps.approvals.get(text(req.params.id));
     if (approval?.status !== 'pending') return gone(res);
     const form = (req.body ?? {}) as Record<string, unknown>;
     const browser = readCookie(req.headers.cookie, APPROVAL_COOKIE);
@@ -109,7 +108,7 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
       );
     }
     if (text(form.action) === 'decline') {
-      approval.status = 'declined';
+      if (!(await deps.approvals.settle(approval.id, 'declined'))) return gone(res);
       return message(res, 200, 'Declined', `Nothing will be done. ${approval.tool} was not approved.`);
     }
     if (text(form.action) === 'graph8') return toUpstream(res, approval);
@@ -132,8 +131,9 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
     return approve(res, approval);
   };
 
-  const approve = (res: Response, approval: Approval) => {
-    approval.status = 'approved';
+  /** Approves once: answered meanwhile (on this replica or another), it is gone. */
+  const approve = async (res: Response, approval: Approval) => {
+    if (!(await deps.approvals.settle(approval.id, 'approved'))) return gone(res);
     message(
       res,
       200,
@@ -150,8 +150,7 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
       return message(res, 400, 'Not available', 'Sign in with graph8 is not set up on this server.');
     const state = oauth.generateRandomState();
     const verifier = oauth.generateRandomCodeVerifier();
-    approval.upstreamStateHash = sha256Hex(state);
-    approval.upstreamVerifier = verifier;
+    await deps.approvals.startSignIn(approval.id, { stateHash: sha256Hex(state), verifier });
     const target = await deps.upstream.authorizationUrl(state, verifier);
     res.redirect(303, target.href);
   };
@@ -159,8 +158,16 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
   /** graph8's sign-in came back: an approval's, or (next) the consent flow's. */
   const callback = async (req: Request, res: Response, next: NextFunction) => {
     const state = text(req.query.state);
-    const approval = state ? deps.approvals.byUpstreamState(sha256Hex(state)) : undefined;
-    if (!approval || !deps.upstream || !approval.upstreamVerifier) return next();
+    // Unreadable (Redis down), it may be the consent flow's sign-in, which needs no Redis: it goes on.
+    const signIn =
+      state && deps.upstream
+        ? await deps.approvals.takeSignIn(sha256Hex(state)).catch((error: unknown) => {
+            if (error instanceof ApprovalsUnavailableError) return undefined;
+            throw error;
+          })
+        : undefined;
+    if (!signIn || !deps.upstream) return next();
+    const { approval, verifier } = signIn;
     const browser = readCookie(req.headers.cookie, APPROVAL_COOKIE);
     if (
       browser === undefined ||
@@ -169,9 +176,6 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
     ) {
       return message(res, 403, 'Request refused', 'This sign-in was started in another browser.');
     }
-    const verifier = approval.upstreamVerifier;
-    approval.upstreamStateHash = undefined;
-    approval.upstreamVerifier = undefined;
     let accessToken: string;
     try {
       accessToken = (await deps.upstream.exchange(new URL(req.originalUrl, deps.publicUrl), state, verifier))
@@ -196,9 +200,10 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
   };
 
   router.get('/approve/:id', (req, res, next: NextFunction) => {
-    const approval = deps.approvals.get(text(req.params.id));
-    if (approval?.status !== 'pending') return gone(res);
-    show(req, res, approval).catch(next);
+    deps.approvals
+      .get(text(req.params.id))
+      .then((approval) => (approval?.status === 'pending' ? show(req, res, approval) : gone(res)))
+      .catch(next);
   });
   router.get('/oauth/callback', (req, res, next: NextFunction) => {
     callback(req, res, next).catch(next);
@@ -210,5 +215,16 @@ export function approvalRouter(deps: ApprovalDeps): express.Router {
       submit(req, res).catch(next);
     },
   );
+  // The shared book (Redis) did not answer: nothing was changed; the person may simply retry.
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(error instanceof ApprovalsUnavailableError)) return next(error);
+    res.setHeader('Retry-After', '5');
+    message(
+      res,
+      503,
+      'Try again shortly',
+      'This approval cannot be read right now. Reload the page in a few seconds.',
+    );
+  });
   return router;
 }
