@@ -6,11 +6,10 @@
 // - shared ×2: two replicas on the same PostgreSQL and Redis, requests alternating between them.
 //
 // Shared ×1 and ×2 are the same two replica processes (×1 is a proxy over the first only), so they
-// differ only in how many replicas serve. Every replica runs with G8_HTTP_STATELESS=true, as the
-// cluster does: 2025-era sessions are not shared across replicas in this branch, so the 2025 rows
-// measure the stateless 2025 path in all three set-ups (2025 sessions on one replica are the HTTP
-// rows' figures). PostgreSQL and Redis are the local ones (bash .ci/services.sh); the run gets its own
-// database and key prefix and drops them afterwards.
+// differ only in how many replicas serve. The 2025 rows are 2025-era sessions: with Redis, any
+// replica serves any session (requests alternate between replicas in ×2, each rebuilding its copy of
+// a session once). PostgreSQL and Redis are the local ones (bash .ci/services.sh); the run gets its
+// own database and key prefix and drops them afterwards.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -124,28 +123,20 @@ export async function benchCluster(backend, { rounds, load, query, direct, log }
   const started = [];
   const proxies = {};
   try {
-    const common = { G8_HTTP_STATELESS: 'true' };
-    const embedded = await startRemote(backend.url, { env: common });
+    const embedded = await startRemote(backend.url);
     started.push(embedded);
     const secret = { G8_MCP_SECRET: 'bench-secret-bench-secret-bench-secret-0001' };
-    const one = await startRemote(backend.url, { env: { ...common, ...shared.env, ...secret } });
+    const one = await startRemote(backend.url, { env: { ...shared.env, ...secret } });
     started.push(one);
-    const two = await startRemote(backend.url, { env: { ...common, ...shared.env, ...secret } });
+    const two = await startRemote(backend.url, { env: { ...shared.env, ...secret } });
     started.push(two);
-    // 2025 sessions on one replica (they are not shared across replicas in this build).
-    const sessionsEmbedded = await startRemote(backend.url);
-    started.push(sessionsEmbedded);
-    const sessionsShared = await startRemote(backend.url, { env: { ...shared.env, ...secret } });
-    started.push(sessionsShared);
     proxies.embedded = await startProxy([embedded], query);
     proxies.shared1 = await startProxy([one], query);
     proxies.shared2 = await startProxy([one, two], query);
-    proxies.sessionsEmbedded = await startProxy([sessionsEmbedded], query);
-    proxies.sessionsShared1 = await startProxy([sessionsShared], query);
     for (const p of Object.values(proxies)) await checkWithSdkClients(p.url, KEY_SCOPED);
     const plan = {
       [MODERN]: ['embedded', 'shared1', 'shared2'],
-      [LEGACY]: ['embedded', 'shared1', 'shared2', 'sessionsEmbedded', 'sessionsShared1'],
+      [LEGACY]: ['embedded', 'shared1', 'shared2'],
     };
     const slice = async (name, era, warmupMs = load.warmupMs) => {
       const p = proxies[name];
@@ -155,7 +146,7 @@ export async function benchCluster(backend, { rounds, load, query, direct, log }
         warmupMs,
         era,
         apiKey: KEY_SCOPED,
-        stateless: !name.startsWith('sessions'),
+        stateless: false,
       });
       const spent = p.replicas.reduce((sum, r, i) => sum + cpuMs(r.pid) - before[i], 0);
       result.cpuMsPerCall = Math.round((spent / result.completed) * 1000) / 1000;
@@ -211,7 +202,7 @@ const ratios = (raw, era, over, under) =>
   raw.map((r) => round(r[era][over].perSecond / r[era][under].perSecond, 3));
 
 function summarize(raw, load) {
-  const out = { ...load, rounds: raw.length, stateless2025: true, raw };
+  const out = { ...load, rounds: raw.length, sessions2025: true, raw };
   for (const era of [MODERN, LEGACY]) {
     const sharedRatios = ratios(raw, era, 'shared1', 'embedded');
     const scaleRatios = ratios(raw, era, 'shared2', 'shared1');
@@ -227,13 +218,5 @@ function summarize(raw, load) {
       scaleRatios,
     };
   }
-  // 2025 sessions, one replica each: embedded, and on PostgreSQL and Redis.
-  const sessionRatios = ratios(raw, LEGACY, 'sessionsShared1', 'sessionsEmbedded');
-  out.sessions2025 = {
-    embedded: figure(raw, LEGACY, 'sessionsEmbedded'),
-    shared1: figure(raw, LEGACY, 'sessionsShared1'),
-    sharedRatio: median(sessionRatios),
-    sharedRatios: sessionRatios,
-  };
   return out;
 }

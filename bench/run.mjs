@@ -459,7 +459,7 @@ function table(res) {
     const fig = (f) => `${f.perSecond}/s, +${f.addedP50Ms} ms p50, ${f.cpuMsPerCall} ms CPU`;
     for (const era of [MODERN, LEGACY]) {
       const e = k[era];
-      const short = era === LEGACY ? '2025 (stateless)' : '2026';
+      const short = era === LEGACY ? '2025 sessions' : '2026';
       add(
         `cluster ${short}: 1 replica on PostgreSQL+Redis, via proxy`,
         `${fig(e.shared1)} (${e.sharedRatio}×)`,
@@ -477,15 +477,6 @@ function table(res) {
       );
       add('  ratio per round', e.scaleRatios.join(', '));
     }
-    const ss = k.sessions2025;
-    add(
-      'cluster 2025 sessions: 1 replica on PostgreSQL+Redis, via proxy',
-      `${fig(ss.shared1)} (${ss.sharedRatio}×)`,
-      `embedded 1 replica ${fig(ss.embedded)}`,
-      `≥ ${T.sharedStateRatio}× embedded`,
-      ss.sharedRatio >= T.sharedStateRatio,
-    );
-    add('  ratio per round', ss.sharedRatios.join(', '));
   }
   const c = res.coldStart;
   if (c) {

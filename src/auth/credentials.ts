@@ -5,6 +5,8 @@
  * grant (Redis) makes that one refresh across all of them: whoever waited on the lock reads the
  * winner's sealed credential instead of spending the refresh token a second time.
  */
+
+import { CredentialError } from './credential-error.js';
 import { SealError, type Sealer } from './crypto.js';
 import type { AuthStore } from './store.js';
 import { type UpstreamOAuth, UpstreamRefusedError, type UpstreamTokens } from './upstream.js';
@@ -18,9 +20,6 @@ export interface OAuthCredential {
 }
 
 export type UpstreamCredential = { readonly kind: 'api_key'; readonly key: string } | OAuthCredential;
-
-/** Shown to the model (via a JSON-RPC error) when the grant can no longer reach graph8. */
-export class CredentialError extends Error {}
 
 export interface VaultLogger {
   info(obj: object, msg: string): void;
@@ -171,7 +170,7 @@ export class CredentialVault {
         throw new CredentialError('Your graph8 sign-in ended. Reconnect the MCP server to sign in again.');
       }
       this.logger.warn({ grant: grantId, err: String(error) }, 'could not refresh the upstream graph8 token');
-      throw new CredentialError('graph8 sign-in could not be refreshed right now; try again shortly.');
+      throw new CredentialError('graph8 sign-in could not be refreshed right now; try again shortly.', true);
     }
   }
 

@@ -14,7 +14,7 @@ import { buildServer } from '../mcp/server.js';
 import { toolHost } from '../mcp/tool-host.js';
 import { StartupError } from '../platform/errors.js';
 import { USER_AGENT, VERSION } from '../platform/version.js';
-import { dbPathOf, loadSandbox, sandboxOptions, sandboxSettings } from './sandbox.js';
+import { dbPathOf, sandboxOptions, sandboxSettings, startLocalSandbox } from './sandbox.js';
 
 /** The demo takes the sandbox's `--port` and `--db` (and their G8_SANDBOX_* variables). */
 function parseArgs(argv: readonly string[]) {
@@ -86,11 +86,10 @@ async function selfCheck(apiUrl: string, apiKey: string): Promise<string> {
 export async function runDemo(argv: readonly string[]): Promise<void> {
   const opts = parseArgs(argv);
   mkdirSync(resolve(opts.dbPath, '..'), { recursive: true });
-  const { startSandbox } = await loadSandbox();
   // The sandbox logs a line per request: into a file, so the banner below stays on screen.
   const logPath = resolve(opts.dbPath, '..', 'sandbox.log');
   const logFile = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
-  const sandbox = await startSandbox({
+  const sandbox = await startLocalSandbox({
     port: opts.port,
     dbPath: opts.dbPath,
     ...sandboxOptions(opts.settings),

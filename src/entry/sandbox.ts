@@ -34,6 +34,21 @@ export async function loadSandbox(): Promise<SandboxPackage> {
   }
 }
 
+/**
+ * Starts the sandbox; its own start-up refusals (a port in use, a database without its demo org)
+ * become the server's StartupError: one line, exit 1.
+ */
+export async function startLocalSandbox(
+  options: Parameters<SandboxPackage['startSandbox']>[0],
+): ReturnType<SandboxPackage['startSandbox']> {
+  const pkg = await loadSandbox();
+  try {
+    return await pkg.startSandbox(options);
+  } catch (error) {
+    throw error instanceof pkg.SandboxStartError ? new StartupError(error.message) : error;
+  }
+}
+
 /** What startSandbox takes of the settings besides where it listens and its file. */
 export function sandboxOptions(
   s: Pick<
@@ -78,12 +93,12 @@ export async function runSandboxCli(argv: readonly string[]): Promise<void> {
     return;
   }
   const dbPath = dbPathOf(settings.sandboxDb);
-  const { readDemoKey, startSandbox } = await loadSandbox();
   if (settings.sandboxPrintKey) {
+    const { readDemoKey } = await loadSandbox();
     process.stdout.write(`${readDemoKey(dbPath)}\n`);
     return;
   }
-  const sandbox = await startSandbox({
+  const sandbox = await startLocalSandbox({
     port: settings.sandboxPort,
     host: settings.sandboxHost,
     dbPath,

@@ -5,6 +5,7 @@
  */
 import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
 import type { ApiClient } from '../api/client.js';
+import { CredentialError } from '../auth/credential-error.js';
 import { schemaKey } from '../catalogue/definition.js';
 import type { ExposedTool } from '../catalogue/select.js';
 import { type ProgressUpdate, unwrapArguments } from '../catalogue/types.js';
@@ -222,7 +223,15 @@ async function send(
   data: Record<string, unknown>,
   opts: { idempotencyKey?: string; detached?: boolean } = {},
 ): Promise<CallToolResult> {
-  const credential = await call.credential();
+  let credential: string;
+  try {
+    credential = await call.credential();
+  } catch (error) {
+    // The user's sign-in, not the model's call: a tool error that says what to do (sign in again).
+    if (!(error instanceof CredentialError)) throw error;
+    const code = error.transient ? 'connection_failed' : 'authentication_failed';
+    return toolErrorResult(code, error.message, { values: { tool: call.tool.name } });
+  }
   const { tasks, tool, ctx } = call;
   // A dry run starts nothing: it is answered at once.
   if (ctx.task && tasks?.supports(tool) && !isDryRun(data))

@@ -7,8 +7,8 @@
  * test/e2e/approval-browser.test.ts, covers how a person sees it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertKey, tokenHash } from '../../packages/sandbox/src/kernel/keys.js';
 import type { RemoteServer } from '../../src/remote/server.js';
-import { insertKey, tokenHash } from '../../src/sandbox/kernel/keys.js';
 import { type Engines, freshEngines } from '../helpers/engines.js';
 import { tokensViaApiKey } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';

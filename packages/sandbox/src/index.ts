@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { migrate, openDb } from './db.js';
-import { StartupError } from './errors.js';
+import { SandboxStartError } from './errors.js';
 import { createApp } from './http/app.js';
 import { tokenHash } from './kernel/keys.js';
 import type { ScopeMode } from './kernel/pipeline.js';
@@ -21,7 +21,7 @@ import { ensureLocalClient, type LocalClient } from './oauth/clients.js';
 import type { OAuthOptions } from './oauth/routes.js';
 import { seedIfEmpty } from './seed.js';
 
-export { StartupError } from './errors.js';
+export { SandboxStartError } from './errors.js';
 export type { ScopeMode } from './kernel/pipeline.js';
 export type { RateLimitConfig } from './kernel/rate-limit.js';
 export type { Db } from './module.js';
@@ -63,7 +63,7 @@ export interface SandboxHandle {
 function ensureDemoKey(db: Db, log: (line: string) => void): string {
   const token = getMeta(db, 'demo_key');
   const orgId = getMeta(db, 'demo_org_id');
-  if (!orgId) throw new StartupError('sandbox database has no demo org; delete the file to reseed');
+  if (!orgId) throw new SandboxStartError('sandbox database has no demo org; delete the file to reseed');
   const nowSec = Math.floor(Date.now() / 1000);
   const alive =
     token !== undefined &&
@@ -82,7 +82,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new StartupError(`port ${port} on ${host} is already in use (try --port 0 or another port)`)
+          ? new SandboxStartError(`port ${port} on ${host} is already in use (try --port 0 or another port)`)
           : error,
       );
     };
@@ -133,17 +133,21 @@ const DEFAULT_RATE_LIMIT: RateLimitConfig = { perSecond: 50, perMinute: 1000 };
 function checkedRateLimit(given: RateLimitConfig | undefined): RateLimitConfig {
   if (given === undefined) return DEFAULT_RATE_LIMIT;
   if (!(Number.isInteger(given.perSecond) && given.perSecond >= 1)) {
-    throw new StartupError(`rateLimit.perSecond must be an integer of at least 1 (got ${given.perSecond})`);
+    throw new SandboxStartError(
+      `rateLimit.perSecond must be an integer of at least 1 (got ${given.perSecond})`,
+    );
   }
   if (!(Number.isInteger(given.perMinute) && given.perMinute >= 1)) {
-    throw new StartupError(`rateLimit.perMinute must be an integer of at least 1 (got ${given.perMinute})`);
+    throw new SandboxStartError(
+      `rateLimit.perMinute must be an integer of at least 1 (got ${given.perMinute})`,
+    );
   }
   return given;
 }
 
 function checkedScopeMode(given: ScopeMode | undefined): ScopeMode {
   if (given === undefined || given === 'enforce' || given === 'soak') return given ?? 'enforce';
-  throw new StartupError(`scopeMode must be enforce or soak (got "${String(given)}")`);
+  throw new SandboxStartError(`scopeMode must be enforce or soak (got "${String(given)}")`);
 }
 
 /**
