@@ -3,6 +3,8 @@
  * outcome, client, a time range (`from`/`since`, `to`/`until`: an ISO date or time, or a span
  * back from now such as `30m`, `24h`, `7d`), and the page. A bad value is an error naming it.
  */
+
+import { UsageError } from '../platform/errors.js';
 import { CALL_OUTCOMES, type CallOutcome } from './outcomes.js';
 
 export interface AuditQuery {
@@ -15,7 +17,7 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
-export class QueryValueError extends Error {}
+export class QueryValueError extends UsageError {}
 
 export const MAX_LIMIT = 200;
 const SPAN = /^(\d{1,5})([mhd])$/;

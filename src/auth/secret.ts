@@ -22,10 +22,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../platform/errors.js';
 
 export const SECRET_FILE = 'mcp-secret';
 
-export class SecretError extends Error {}
+export class SecretError extends ConfigError {}
 
 const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
 

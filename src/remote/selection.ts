@@ -17,8 +17,9 @@ import {
 } from '../catalogue/select.js';
 import type { Mode } from '../catalogue/types.js';
 import type { ReadOnlyBy } from '../mcp/unavailable.js';
+import { UsageError } from '../platform/errors.js';
 
-export class QueryError extends Error {}
+export class QueryError extends UsageError {}
 
 /** What a session exposes; shared (frozen) by every session with the same query. */
 export interface Selected {

@@ -23,9 +23,10 @@ import { chmodSync, closeSync, openSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database as WasmDatabase, Statement as WasmStatement } from 'node-sqlite3-wasm';
 import { ensureDataDir } from '../auth/secret.js';
+import { StartupError } from '../platform/errors.js';
 import { claimOwner, clearStaleLock, releaseOwner } from './sqlite-owner.js';
 
-export class StoreUnavailableError extends Error {}
+export class StoreUnavailableError extends StartupError {}
 
 export type SqlValue = string | number | bigint | boolean | null;
 /** Positional values, or one object of named values (`@name` in the SQL, `name` in the object). */
