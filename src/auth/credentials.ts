@@ -8,6 +8,7 @@
 
 import { CredentialError } from './credential-error.js';
 import { SealError, type Sealer } from './crypto.js';
+import { RecentChecks } from './recent-checks.js';
 import type { AuthStore } from './store.js';
 import { type UpstreamOAuth, UpstreamRefusedError, type UpstreamTokens } from './upstream.js';
 
@@ -44,8 +45,13 @@ export interface GrantLocks {
 
 const inProcess: GrantLocks = { run: (_name, fn) => fn() };
 
+/** A grant's credential as the store holds it (sealed) and opened. */
+type Read = { readonly sealed: string; readonly cred: UpstreamCredential; readonly newest: boolean };
+
 export class CredentialVault {
   readonly #inflight = new Map<string, Promise<string>>();
+  /** Upstream bearers resolved in the last minute: they serve while the store cannot answer. */
+  readonly #recent = new RecentChecks<string>();
 
   constructor(
     private readonly store: AuthStore,
@@ -88,7 +94,27 @@ export class CredentialVault {
   }
 
   async #resolve(grantId: string): Promise<string> {
-    const read = await this.#read(grantId);
+    let read: Read;
+    try {
+      read = await this.#read(grantId);
+    } catch (error) {
+      if (error instanceof CredentialError) throw error;
+      // The store does not answer: a credential resolved here lately still serves; else, later.
+      const recent = this.#recent.recall(grantId);
+      if (recent !== undefined) return recent;
+      throw new CredentialError('graph8 sign-ins cannot be read right now; try again shortly.', true);
+    }
+    const bearer = await this.#fromRead(grantId, read);
+    this.#recent.remember(grantId, bearer, this.#expiryOf(read.cred));
+    return bearer;
+  }
+
+  /** When an upstream credential stops being usable as it is (epoch ms); API keys do not expire. */
+  #expiryOf(cred: UpstreamCredential): number {
+    return cred.kind === 'oauth' && cred.expiresAt !== undefined ? cred.expiresAt : Number.POSITIVE_INFINITY;
+  }
+
+  async #fromRead(grantId: string, read: Read): Promise<string> {
     // Sealed with an older secret of the ring: sealed again with the newest, once.
     if (!read.newest) await this.#reseal(grantId, read.sealed, read.cred);
     const ready = this.#ready(read.cred);
@@ -101,7 +127,7 @@ export class CredentialVault {
   }
 
   /** The live grant's credential as sealed and opened. */
-  async #read(grantId: string): Promise<{ sealed: string; cred: UpstreamCredential; newest: boolean }> {
+  async #read(grantId: string): Promise<Read> {
     const grant = await this.store.getGrant(grantId);
     if (!grant || grant.revokedAt !== null) {
       throw new CredentialError(

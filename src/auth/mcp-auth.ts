@@ -15,6 +15,7 @@ import { type ApiKeyVerifier, looksLikeApiKey } from './api-keys.js';
 import type { CredentialVault } from './credentials.js';
 import { sha256Hex } from './crypto.js';
 import { InvalidTokenError } from './errors.js';
+import { RecentChecks } from './recent-checks.js';
 import { type FailureCounter, FailureThrottle, failureBuckets } from './throttle.js';
 import type { TokenService } from './tokens.js';
 
@@ -46,6 +47,7 @@ export interface McpAuthOptions {
   readonly failuresPerMinute?: number;
   /** Where failures are counted (shared by every replica on Redis); else in this process. */
   readonly throttle?: (limit: number, windowMs: number) => FailureCounter;
+  readonly logger?: { warn(obj: object, msg: string): void };
 }
 
 /** What a client is told to wait when the token store does not answer. */
@@ -82,6 +84,9 @@ function briefly(lookup: () => Promise<string>): () => Promise<string> {
 
 export class McpAuthenticator {
   readonly #throttle: FailureCounter;
+  /** Access tokens this replica verified in the last minute, by hash: served while the store is down. */
+  readonly #checked = new RecentChecks<{ readonly grantId: string; readonly scopes: string[] }>();
+  #outageLogged = false;
 
   constructor(private readonly opts: McpAuthOptions) {
     const limit = opts.failuresPerMinute ?? 0;
@@ -136,20 +141,40 @@ export class McpAuthenticator {
         'A JWT is not accepted here: sign in with OAuth or send a graph8 API key',
       );
     }
+    const tokenHash = sha256Hex(token);
+    const principal = (grantId: string, scopes: string[]): AuthOutcome => ({
+      ok: true,
+      principal: {
+        kind: 'oauth',
+        owner: `grant:${grantId}`,
+        scopes,
+        credential: briefly(() => this.opts.vault.forGrant(grantId)),
+      },
+    });
     try {
       const info = await this.opts.tokens.verify(token);
       const grantId = String(info.extra?.grantId);
-      return {
-        ok: true,
-        principal: {
-          kind: 'oauth',
-          owner: `grant:${grantId}`,
-          scopes: info.scopes,
-          credential: briefly(() => this.opts.vault.forGrant(grantId)),
-        },
-      };
+      this.#checked.remember(
+        tokenHash,
+        { grantId, scopes: info.scopes },
+        (info.expiresAt ?? Infinity) * 1000,
+      );
+      this.#outageLogged = false;
+      return principal(grantId, info.scopes);
     } catch (error) {
       if (error instanceof InvalidTokenError) return this.#fail(401, 'invalid_token', error.message);
+      // A token this replica checked within the last minute keeps working through the outage.
+      const recent = this.#checked.recall(tokenHash);
+      if (recent) {
+        if (!this.#outageLogged) {
+          this.#outageLogged = true;
+          this.opts.logger?.warn(
+            { err: error },
+            'the token store does not answer: serving access tokens checked here in the last minute',
+          );
+        }
+        return principal(recent.grantId, recent.scopes);
+      }
       // The store did not answer (PostgreSQL unreachable): the token may well be good, so the
       // client is told to retry, not to sign in again.
       return this.#retryLater(

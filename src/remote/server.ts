@@ -255,6 +255,7 @@ export async function startRemoteServer(
     resourceMetadataUrl: new URL('/.well-known/oauth-protected-resource/mcp', settings.publicUrl).href,
     scopes: SUPPORTED_SCOPES,
     failuresPerMinute: config.authFailuresPerMin,
+    logger,
     ...(hooks.throttle ? { throttle: hooks.throttle } : {}),
   });
   const serverLogger = logger.child({ component: 'mcp' });

@@ -62,6 +62,20 @@ async function replay(store: RedisEventStore, after: string) {
 }
 
 describe('the Redis event store', () => {
+  it('keeps no priming event: its id names the stream before any entry, and resuming from it replays all', async () => {
+    const a = new RedisEventStore(one, 'sess-priming');
+    const b = new RedisEventStore(two, 'sess-priming');
+    const priming = await a.storeEvent('req-p', {} as JSONRPCMessage);
+    expect(priming).toBe('req-p_0-1');
+    // Nothing written yet, and still a stream another replica recognises (its answer is coming).
+    expect(await one.exists('ev:sess-priming:req-p')).toBe(0);
+    expect(await b.getStreamIdForEventId(priming)).toBe('req-p');
+    expect((await replay(b, priming)).got).toEqual([]);
+    const ids = [await a.storeEvent('req-p', note(1)), await a.storeEvent('req-p', note(2))];
+    const again = await replay(b, priming);
+    expect(again.got.map((g) => g.id)).toEqual(ids);
+  });
+
   it('replays on another replica exactly the events after the one named, in order', async () => {
     const a = new RedisEventStore(one, 'session-1');
     const b = new RedisEventStore(two, 'session-1');

@@ -1,8 +1,9 @@
 /**
  * Engines failing under a running server: its PostgreSQL and Redis connections pass through relays
- * the test cuts and restores (the real engines are shared and stay up). PostgreSQL cut: token
- * checks answer 503 with Retry-After (not 401: the token is fine), /readyz is 503, nothing
- * crashes, and all is well once it is back. Redis cut: /readyz says degraded, API-key callers are
+ * the test cuts and restores (the real engines are shared and stay up). PostgreSQL cut: a token
+ * this replica checked in the last minute keeps working, tool calls included; one it never
+ * checked answers 503 with Retry-After (not 401: it may be fine), as does a new sign-in; /readyz is
+ * 503, nothing crashes, and all is well once it is back. Redis cut: /readyz says degraded, API-key callers are
  * still served, the fallback is logged once; back to ready when Redis returns.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engines, freshEngines } from '../helpers/engines.js';
 import { initialize, type Tokens, tokensViaApiKey } from '../helpers/http-consent.js';
 import { type Stack, startStack } from '../helpers/http-stack.js';
+import { envelope } from '../helpers/modern-raw.js';
 import { mintSandboxKey } from '../helpers/sandbox.js';
 import { type TcpCut, tcpCut } from '../helpers/tcp-cut.js';
 
@@ -19,6 +21,8 @@ let redis: TcpCut;
 let stack: Stack;
 let base: string;
 let tokens: Tokens;
+/** Issued, never used on /mcp: this replica has not checked it. */
+let unchecked: Tokens;
 
 beforeAll(async () => {
   engines = await freshEngines();
@@ -34,6 +38,7 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${stack.remote.port}`;
   tokens = await tokensViaApiKey(stack.remote.publicUrl, stack.sandbox.demoKey);
+  unchecked = await tokensViaApiKey(stack.remote.publicUrl, stack.sandbox.demoKey);
 });
 
 afterAll(async () => {
@@ -59,14 +64,52 @@ async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<b
 }
 
 describe('PostgreSQL unreachable mid-run', () => {
-  it('token checks answer 503 + Retry-After, /readyz 503; once it is back, the same token works', async () => {
+  it('tokens checked here keep working (tool calls too); others and new sign-ins get 503 + Retry-After; /readyz 503; all well after', async () => {
     const bearer = { authorization: `Bearer ${tokens.access_token}` };
+    // A 2026-07-28 tools/call, as the SDK v2 client sends it, with the bearer token.
+    const call = async (headers: Record<string, string>) => {
+      const res = await fetch(stack.remote.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/call',
+          'mcp-name': 'g8_search_contacts',
+          ...headers,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'g8_search_contacts', arguments: { limit: 1 }, _meta: envelope() },
+        }),
+      });
+      return { status: res.status, body: await res.text() };
+    };
     expect((await initialize(stack.remote.url, bearer)).status).toBe(200);
+    const before = await call(bearer);
+    expect(before.status).toBe(200);
     pg.cut();
-    const refused = await initialize(stack.remote.url, bearer);
+    // Checked in the last minute on this replica: served, the tool call reaches graph8.
+    expect((await initialize(stack.remote.url, bearer)).status).toBe(200);
+    const during = await call(bearer);
+    expect(during.status).toBe(200);
+    expect(during.body).toContain('"structuredContent"');
+    expect(during.body).not.toContain('"isError":true');
+    expect(stack.logs()).toContain('serving access tokens checked here in the last minute');
+    // Never checked here: the store must answer, and cannot.
+    const refused = await initialize(stack.remote.url, { authorization: `Bearer ${unchecked.access_token}` });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(await refused.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    // A new sign-in needs the store: refused with a clear error, nothing half-written.
+    const register = await fetch(`${base}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'during the outage', redirect_uris: ['http://127.0.0.1:9/cb'] }),
+    });
+    expect(register.status).toBeGreaterThanOrEqual(500);
     expect(await ready()).toEqual({
       status: 503,
       body: { status: 'unavailable', engines: { postgres: 'unavailable', redis: 'ok' } },

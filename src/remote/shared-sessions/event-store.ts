@@ -9,7 +9,10 @@
  *   `<ms>-<n>` shape), so a session this replica holds carries on: its client can still resume
  *   here, just not elsewhere until Redis answers. After a failure Redis is not asked again for
  *   LOCAL_MS, so a Redis that hangs (rather than refuses) costs one command timeout, not one per event;
- * - `mute()`: while a rebuilt session is primed with its client's `initialize`, nothing is kept.
+ * - `mute()`: while a rebuilt session is primed with its client's `initialize`, nothing is kept;
+ * - a stream's priming event (the SDK's empty first event, there only to give the client an id to
+ *   resume from) is not written: it gets the id before any entry (`0-1`), so resuming from it
+ *   replays the whole stream. That halves the Redis writes of a tool call answered on SSE.
  */
 import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
@@ -20,6 +23,8 @@ export const KEEP_MS = 10 * 60_000;
 /** A Redis stream entry id (`<ms>-<seq>`), as opposed to the memory store's counter. */
 const ENTRY = /^\d+-\d+$/;
 const LOCAL_MS = 5_000;
+/** The id of a priming event: before every entry Redis can give (`XRANGE (0-1 +` is all of them). */
+const BEFORE_ALL = '0-1';
 
 function split(eventId: string): { stream: string; entry: string } | undefined {
   const at = eventId.lastIndexOf('_');
@@ -50,6 +55,8 @@ export class RedisEventStore implements EventStore {
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     if (this.#muted) return `${streamId}_0-0`;
+    // The SDK's priming event carries no message: nothing to keep, only a place to resume from.
+    if (Object.keys(message).length === 0) return `${streamId}_${BEFORE_ALL}`;
     if (Date.now() < this.#localUntil || this.#redis.status !== 'ready') {
       return this.#local.storeEvent(streamId, message);
     }
@@ -73,6 +80,8 @@ export class RedisEventStore implements EventStore {
     const parts = split(eventId);
     if (!parts) return undefined;
     if (!ENTRY.test(parts.entry)) return this.#local.getStreamIdForEventId(eventId);
+    // A priming id names a stream that may have no entry yet (its answer is still coming).
+    if (parts.entry === BEFORE_ALL) return parts.stream;
     return (await this.#redis.exists(this.#key(parts.stream))) ? parts.stream : undefined;
   }
 
