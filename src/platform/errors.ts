@@ -19,6 +19,7 @@ export class G8Error extends Error {
 
   /** `instanceof G8Error` by brand; subclasses keep the ordinary prototype check. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked of (a subclass or G8Error).
     if (this !== G8Error) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
   }
