@@ -113,8 +113,9 @@ export class SharedSessionTransport implements Transport {
   }
 
   async handleRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    flushEventStreams(res);
     if (req.method === 'GET') {
+      // Only a GET stream may have nothing to say for a while; a POST's answer follows its headers.
+      flushEventStreams(res);
       this.#gets += 1;
       this.#opts.holdGet(true);
       res.once('close', () => {
