@@ -14,8 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import { getRequestListener } from '@hono/node-server';
 import {
+  type AuthInfo,
   isJSONRPCErrorResponse,
   isJSONRPCRequest,
   isJSONRPCResultResponse,
@@ -52,28 +53,10 @@ const isResponse = (m: JSONRPCMessage) => isJSONRPCResultResponse(m) || isJSONRP
 /** Told to clients in the priming event: how soon to come back after a stream ends early. */
 const RETRY_MS = 1000;
 
-/**
- * Sends an SSE response's headers at once, as the SDK's Node transport does (through
- * @hono/node-server): the SDK's toNodeHandler leaves them to the first event, so a GET stream with
- * nothing to say yet would keep its client waiting for the keep-alive (15 s).
- */
-function flushEventStreams(res: ServerResponse): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    const written = writeHead.apply(this, args);
-    const headers = args.find((a) => typeof a === 'object' && a !== null && !Array.isArray(a)) as
-      | Record<string, unknown>
-      | undefined;
-    if (String(headers?.['content-type'] ?? '').includes('text/event-stream')) this.flushHeaders();
-    return written;
-  } as ServerResponse['writeHead'];
-}
-
 export class SharedSessionTransport implements Transport {
   /** This copy of the session, in the ids of the questions it asks. */
   readonly tag = randomBytes(6).toString('base64url');
   readonly #web: WebStandardStreamableHTTPServerTransport;
-  readonly #serve: ReturnType<typeof toNodeHandler>;
   readonly #opts: SharedTransportOptions;
   /** Open GET streams here: where a message with no request to ride on can go. */
   #gets = 0;
@@ -91,7 +74,6 @@ export class SharedSessionTransport implements Transport {
       onsessionclosed: opts.onsessionclosed,
       ...(opts.onsessioninitialized ? { onsessioninitialized: opts.onsessioninitialized } : {}),
     });
-    this.#serve = toNodeHandler({ fetch: (request, ctx) => this.#web.handleRequest(request, ctx) });
   }
 
   get sessionId(): string | undefined {
@@ -114,8 +96,6 @@ export class SharedSessionTransport implements Transport {
 
   async handleRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     if (req.method === 'GET') {
-      // Only a GET stream may have nothing to say for a while; a POST's answer follows its headers.
-      flushEventStreams(res);
       this.#gets += 1;
       this.#opts.holdGet(true);
       res.once('close', () => {
@@ -123,7 +103,14 @@ export class SharedSessionTransport implements Transport {
         if (this.#gets === 0) this.#opts.holdGet(false);
       });
     }
-    await this.#serve(req, res, body);
+    // The Node ↔ web conversion the SDK's own Node transport uses (@hono/node-server): cheaper per
+    // request than the SDK's toNodeHandler (measured), and it sends SSE headers at once, so a GET
+    // stream with nothing to say yet does not keep its client waiting for the first keep-alive.
+    const authInfo = (req as IncomingMessage & { auth?: AuthInfo }).auth;
+    await getRequestListener(
+      (request) => this.#web.handleRequest(request, { parsedBody: body, ...(authInfo ? { authInfo } : {}) }),
+      { overrideGlobalObjects: false },
+    )(req, res);
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
