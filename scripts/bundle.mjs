@@ -16,13 +16,13 @@ const root = new URL('..', import.meta.url);
 const UNBUNDLED = {
   './http.js': '../src/entry/http.js',
   './demo.js': '../src/entry/demo.js',
-  '../stores/migrate-state.js': '../src/stores/migrate-state.js',
+  './migrate-state.js': '../src/entry/migrate-state.js',
 };
 
 const unbundledBranches = {
   name: 'unbundled-branches',
   setup(b) {
-    b.onResolve({ filter: /^\.{1,2}\/(http|demo|stores\/migrate-state)\.js$/ }, (args) =>
+    b.onResolve({ filter: /^\.{1,2}\/(http|demo|migrate-state)\.js$/ }, (args) =>
       args.importer.endsWith('/src/entry/main.ts')
         ? { path: UNBUNDLED[args.path], external: true }
         : undefined,

@@ -141,7 +141,8 @@ export class McpAuthenticator {
         'A JWT is not accepted here: sign in with OAuth or send a graph8 API key',
       );
     }
-    const tokenHash = sha256Hex(token);
+    // The memo of key hashes serves tokens too: hashing on every request costs more than a lookup.
+    const tokenHash = this.#hashOf(token);
     const principal = (grantId: string, scopes: string[]): AuthOutcome => ({
       ok: true,
       principal: {

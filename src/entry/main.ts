@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (first === 'migrate-state') {
-    const { runMigrateState } = await import('../stores/migrate-state.js');
+    const { runMigrateState } = await import('./migrate-state.js');
     await runMigrateState(rest);
     return;
   }

@@ -106,16 +106,3 @@ export async function migrateState(
     await pool.end();
   }
 }
-
-/** The command: settings from the environment and `--data-dir`; one summary line on stdout. */
-export async function runMigrateState(argv: readonly string[]): Promise<void> {
-  const [{ loadConfig }, { createLogger }] = await Promise.all([
-    import('../config/load.js'),
-    import('../platform/log.js'),
-  ]);
-  const config = loadConfig(process.env, argv);
-  const report = await migrateState(config, createLogger(config.logLevel));
-  process.stdout.write(
-    `Copied into PostgreSQL: ${report.clients} clients, ${report.grants} grants, ${report.tokens} tokens (rows already there were left as they were).\n`,
-  );
-}

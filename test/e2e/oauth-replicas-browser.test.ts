@@ -97,13 +97,11 @@ describe.skipIf(SKIP)('remote mode on two replicas: OAuth sign-in in the browser
 
       // Refresh on B: new tokens, which A accepts.
       const clientId = provider.clientInformation()?.client_id as string;
+      const refresh = (token: string) =>
+        tokenRequest(cluster.url, { grant_type: 'refresh_token', refresh_token: token, client_id: clientId });
       const first = provider.tokens();
       pin('/token', 1);
-      const refreshed = await tokenRequest(cluster.url, {
-        grant_type: 'refresh_token',
-        refresh_token: first?.refresh_token as string,
-        client_id: clientId,
-      });
+      const refreshed = await refresh(first?.refresh_token as string);
       expect(refreshed.status).toBe(200);
       const second = (await refreshed.json()) as { access_token: string; refresh_token: string };
       expect(second.refresh_token).not.toBe(first?.refresh_token);
@@ -116,11 +114,7 @@ describe.skipIf(SKIP)('remote mode on two replicas: OAuth sign-in in the browser
 
       // The old refresh token replayed on A: refused, and the grant ends on both replicas.
       pin('/token', 0);
-      const reuse = await tokenRequest(cluster.url, {
-        grant_type: 'refresh_token',
-        refresh_token: first?.refresh_token as string,
-        client_id: clientId,
-      });
+      const reuse = await refresh(first?.refresh_token as string);
       expect(reuse.status).toBe(400);
       expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
       for (const replica of [0, 1]) {
@@ -129,12 +123,7 @@ describe.skipIf(SKIP)('remote mode on two replicas: OAuth sign-in in the browser
           (await initialize(cluster.url, { authorization: `Bearer ${second.access_token}` })).status,
         ).toBe(401);
         pin('/token', replica);
-        const dead = await tokenRequest(cluster.url, {
-          grant_type: 'refresh_token',
-          refresh_token: second.refresh_token,
-          client_id: clientId,
-        });
-        expect(dead.status).toBe(400);
+        expect((await refresh(second.refresh_token)).status).toBe(400);
       }
       pin('/', undefined);
       // No replica logged a token or the code.

@@ -7,16 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteServer } from '../../src/remote/server.js';
 import type { Stack } from '../helpers/http-stack.js';
+import { type Replicas, startReplicas } from '../helpers/replicas.js';
 import { emailReply } from '../helpers/sandbox-picks.js';
-import { startTwoReplicas, type TwoReplicas } from '../helpers/two-replicas.js';
 
-let replicas: TwoReplicas;
+let replicas: Replicas;
 let stack: Stack;
 let a: RemoteServer;
 let b: RemoteServer;
 
 beforeAll(async () => {
-  replicas = await startTwoReplicas({ G8_HTTP_JSON_RESPONSE: 'true', G8_DISCOVERY: 'off' });
+  replicas = await startReplicas({ G8_HTTP_JSON_RESPONSE: 'true', G8_DISCOVERY: 'off' });
   ({ stack, a, b } = replicas);
 });
 

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteServer } from '../../src/remote/server.js';
 import type { Engines } from '../helpers/engines.js';
 import type { Stack } from '../helpers/http-stack.js';
+import { type Replicas, startReplicas } from '../helpers/replicas.js';
 import { mintSandboxKey } from '../helpers/sandbox.js';
 import { type TcpCut, tcpCut } from '../helpers/tcp-cut.js';
-import { startTwoReplicas, type TwoReplicas } from '../helpers/two-replicas.js';
 
-let replicas: TwoReplicas;
+let replicas: Replicas;
 let engines: Engines;
 let redis: TcpCut;
 let stack: Stack;
@@ -28,7 +28,7 @@ const CAP = 2;
 
 beforeAll(async () => {
   redis = await tcpCut(6379);
-  replicas = await startTwoReplicas({
+  replicas = await startReplicas({
     G8_REDIS_URL: `redis://127.0.0.1:${redis.port}`,
     G8_SESSION_IDLE_SEC: String(IDLE_SEC),
     G8_MAX_SESSIONS_PER_OWNER: String(CAP),
