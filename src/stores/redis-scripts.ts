@@ -48,21 +48,26 @@ return 1`;
 
 /**
  * The per-principal token bucket (src/ops/limits.ts), shared: KEYS[1] a hash {tokens, at}. ARGV:
- * burst, tokens per ms, key lifetime ms → 0 when a call is admitted (a token taken), else ms until
- * one is back. A refusal changes nothing, as in the local bucket.
+ * burst, tokens per ms, key lifetime ms, tokens wanted → {tokens taken, ms until one is back}. It
+ * takes the tokens wanted only while at least half the burst would stay after (a lease: the caller
+ * spends them without asking again), else one; none when not even one is there. A refusal changes
+ * nothing, as in the local bucket.
  */
 const BUCKET_TAKE = `
 ${NOW}
 local burst = tonumber(ARGV[1])
 local per = tonumber(ARGV[2])
+local want = tonumber(ARGV[4])
 local held = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(held[1]) or burst
 local at = tonumber(held[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) * per)
-if tokens < 1 then return math.max(1, math.ceil((1 - tokens) / per)) end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'at', now)
+if tokens < 1 then return {0, math.max(1, math.ceil((1 - tokens) / per))} end
+local take = 1
+if want > 1 and tokens - want >= burst / 2 then take = want end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - take), 'at', now)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 0`;
+return {take, 0}`;
 
 /** Deletes a lock only if this holder still has it. KEYS[1] lock, ARGV[1] holder's token. */
 const UNLOCK = `
@@ -81,7 +86,13 @@ export interface Scripts {
   ): Promise<number>;
   paceRelease(second: string, minute: string, id: string, secondMs: number, minuteMs: number): Promise<void>;
   unlock(key: string, token: string): Promise<void>;
-  bucketTake(key: string, burst: number, perMs: number, lifetimeMs: number): Promise<number>;
+  bucketTake(
+    key: string,
+    burst: number,
+    perMs: number,
+    lifetimeMs: number,
+    want: number,
+  ): Promise<{ taken: number; waitMs: number }>;
 }
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;
@@ -107,7 +118,12 @@ export function scripts(redis: Redis): Scripts {
     unlock: async (key, token) => {
       await unlock(key, token);
     },
-    bucketTake: async (key, burst, perMs, lifetimeMs) =>
-      Number(await bucketTake(key, burst, String(perMs), Math.ceil(lifetimeMs))),
+    bucketTake: async (key, burst, perMs, lifetimeMs, want) => {
+      const [taken, waitMs] = (await bucketTake(key, burst, String(perMs), Math.ceil(lifetimeMs), want)) as [
+        number,
+        number,
+      ];
+      return { taken, waitMs };
+    },
   };
 }

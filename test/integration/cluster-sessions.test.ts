@@ -274,10 +274,10 @@ describe('a 2025-era session across two replicas', () => {
     const stream = ids[0]?.slice(0, ids[0].lastIndexOf('_')) as string;
     // The priming event (empty, only an id to resume from) is not kept: its id precedes every entry.
     expect(ids[0]).toBe(`${stream}_0-1`);
-    const kept = await engines
-      .redis()
-      .xrange(`${engines.redisPrefix}ev:${transport.sessionId}:${stream}`, '-', '+');
-    expect(ids.slice(1)).toEqual(kept.map(([entry]) => `${stream}_${entry}`));
+    // The session's events are one Redis stream; each entry names its SSE stream.
+    const kept = await engines.redis().xrange(`${engines.redisPrefix}ev:${transport.sessionId}`, '-', '+');
+    const ofStream = kept.filter(([, fields]) => fields[fields.indexOf('s') + 1] === stream);
+    expect(ids.slice(1)).toEqual(ofStream.map(([entry]) => `${stream}_${entry}`));
     const progress = seen
       .filter((e) => e.data?.method === 'notifications/progress')
       .map((e) => e.data?.params.progress);

@@ -171,6 +171,57 @@ describe('per-principal call limits on Redis', () => {
     expect((await (limits[0] as SharedCallLimits).admit('key:one-principal')).ok).toBe(false);
   });
 
+  // 6000 a minute: a burst of 600, leases of 32 (a sixteenth of the burst, at most 32), 100 back a second.
+  const busy = { callsPerMinute: 6000, maxInflight: 0 };
+  const tokensIn = async (redis: Redis, principal: string) =>
+    Number(await redis.hget(`calls:${principal}`, 'tokens'));
+
+  it('a busy principal takes a lease of 32 and spends it here: Redis is asked once per 32 calls', async () => {
+    const a = await replica();
+    const limits = new SharedCallLimits(a.redis, a.fallbacks, busy);
+    expect((await limits.admit('key:lease')).ok).toBe(true);
+    const first = await a.redis.hget('calls:key:lease', 'tokens');
+    expect(Number(first)).toBeGreaterThanOrEqual(600 - 32);
+    expect(Number(first)).toBeLessThan(600 - 31);
+    for (let i = 0; i < 31; i++) expect((await limits.admit('key:lease')).ok).toBe(true);
+    // Spent from the lease: the shared bucket was not touched.
+    expect(await a.redis.hget('calls:key:lease', 'tokens')).toBe(first);
+    expect((await limits.admit('key:lease')).ok).toBe(true);
+    expect(await tokensIn(a.redis, 'key:lease')).toBeLessThan(Number(first) - 31 + 10);
+  });
+
+  it('near the limit (the bucket under half full) tokens go one at a time', async () => {
+    const a = await replica();
+    const limits = new SharedCallLimits(a.redis, a.fallbacks, busy);
+    const [seconds, micros] = await a.redis.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    await a.redis.hset('calls:key:scarce', 'tokens', '310', 'at', String(now));
+    await a.redis.pexpire('calls:key:scarce', 60_000);
+    expect((await limits.admit('key:scarce')).ok).toBe(true);
+    const after = await tokensIn(a.redis, 'key:scarce');
+    // One token (plus at most a second's refill), not a lease that would leave it under half.
+    expect(after).toBeGreaterThanOrEqual(309);
+    expect(after).toBeLessThan(309 + 100);
+    expect(after).toBeGreaterThan(300 - 32 + 10);
+    expect((await limits.admit('key:scarce')).ok).toBe(true);
+    expect(await tokensIn(a.redis, 'key:scarce')).not.toBe(after);
+  });
+
+  it('two replicas, 3x the burst at once: never more than the bucket gives out, and at most a lease per replica stranded', async () => {
+    const [a, b] = [await replica(), await replica()];
+    const limits = [
+      new SharedCallLimits(a.redis, a.fallbacks, busy),
+      new SharedCallLimits(b.redis, b.fallbacks, busy),
+    ];
+    const started = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 1800 }, (_, i) => (limits[i % 2] as SharedCallLimits).admit('key:burst')),
+    );
+    const refill = Math.ceil(((Date.now() - started) * 100) / 1000);
+    expect(admitted(answers)).toBeLessThanOrEqual(600 + refill);
+    expect(admitted(answers)).toBeGreaterThanOrEqual(600 - 2 * 31);
+  });
+
   it('keeps the in-flight cap per replica: each replica admits its own two', async () => {
     const [a, b] = [await replica(), await replica()];
     const wide = { callsPerMinute: 6000, maxInflight: 2 };

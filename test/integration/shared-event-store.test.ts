@@ -1,7 +1,8 @@
 /**
  * The Redis event store of shared 2025-era sessions (src/remote/shared-sessions/event-store.ts) on the
  * real Redis, two stores on two connections standing for two replicas: an event kept by one is
- * replayed by the other, exactly the events after the one named, in order; ids of one session are
+ * replayed by the other, exactly the events of its stream after the one named, in order (a session's
+ * streams share one Redis key); ids of one session are
  * useless to another; nothing is kept while muted; and with Redis cut, events go to the replica's
  * own memory and are still replayed there.
  */
@@ -68,7 +69,7 @@ describe('the Redis event store', () => {
     const priming = await a.storeEvent('req-p', {} as JSONRPCMessage);
     expect(priming).toBe('req-p_0-1');
     // Nothing written yet, and still a stream another replica recognises (its answer is coming).
-    expect(await one.exists('ev:sess-priming:req-p')).toBe(0);
+    expect(await one.exists('ev:sess-priming')).toBe(0);
     expect(await b.getStreamIdForEventId(priming)).toBe('req-p');
     expect((await replay(b, priming)).got).toEqual([]);
     const ids = [await a.storeEvent('req-p', note(1)), await a.storeEvent('req-p', note(2))];
@@ -92,6 +93,23 @@ describe('the Redis event store', () => {
     expect((await replay(b, ids[4] as string)).got).toEqual([]);
   });
 
+  it("replays only the named stream's events, past pages of the session's other streams", async () => {
+    const a = new RedisEventStore(one, 'session-6');
+    const b = new RedisEventStore(two, 'session-6');
+    const first = await a.storeEvent('call-1', note(1));
+    // More than one XRANGE page (500) of another stream's events in between.
+    const others = await Promise.all(
+      Array.from({ length: 620 }, (_, n) => b.storeEvent('_GET_stream', note(n))),
+    );
+    const last = await a.storeEvent('call-1', note(2));
+    expect(new Set(others).size).toBe(620);
+    expect((await replay(b, first)).got.map((g) => g.id)).toEqual([last]);
+    const gets = await replay(a, others[99] as string);
+    expect(gets.stream).toBe('_GET_stream');
+    expect(gets.got.map((g) => g.id)).toEqual(others.slice(100));
+    expect(await one.xlen('ev:session-6')).toBe(622);
+  });
+
   it("another session's store knows nothing of these ids", async () => {
     const a = new RedisEventStore(one, 'session-2');
     const id = await a.storeEvent('_GET_stream', note(1));
@@ -106,9 +124,9 @@ describe('the Redis event store', () => {
     a.mute(true);
     await a.storeEvent('s', note(1));
     a.mute(false);
-    expect(await one.exists('ev:session-4:s')).toBe(0);
+    expect(await one.exists('ev:session-4')).toBe(0);
     const kept = await a.storeEvent('s', note(2));
-    expect(await one.pttl('ev:session-4:s')).toBeGreaterThan(60_000);
+    expect(await one.pttl('ev:session-4')).toBeGreaterThan(60_000);
     expect(await a.getStreamIdForEventId(kept)).toBe('s');
   });
 

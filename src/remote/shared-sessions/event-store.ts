@@ -1,10 +1,16 @@
 /**
  * The SSE event store of a shared 2025-era session (the SDK's EventStore), in Redis, so a client
  * that lost a stream reconnects with Last-Event-ID to ANY replica and gets what it missed:
- * - one Redis stream per SSE stream (`ev:<session>:<stream>`), capped at PER_STREAM events and kept
- *   KEEP_MS after its last event: bounded in size and time;
- * - an event's id is `<stream>_<entry id>`; Redis orders entry ids, so a replay is "every entry
- *   after this one" (XRANGE with an exclusive start): nothing lost, nothing repeated;
+ * - one Redis stream per session (`ev:<session>`), each entry one event with the SSE stream it
+ *   belongs to (`s`) and its message (`m`); entries older than KEEP_MS are trimmed as new ones come
+ *   (XADD MINID), and the key expires KEEP_MS after the session's last event: bounded in time;
+ * - an event's id is `<stream>_<entry id>`; Redis orders entry ids, so a replay is "every entry of
+ *   that stream after this one" (XRANGE with an exclusive start, filtered): nothing lost, nothing
+ *   repeated;
+ * - one key per session, not per SSE stream: a tool call answered on SSE is its own stream, and a
+ *   key per call would need its own expiry set with every event. With one key, an event is one
+ *   XADD, and the key's expiry is pushed back only every REFRESH_MS (measured: a call's events cost
+ *   one Redis command instead of three);
  * - when Redis does not answer, events go to this replica's own memory store (ids without the
  *   `<ms>-<n>` shape), so a session this replica holds carries on: its client can still resume
  *   here, just not elsewhere until Redis answers. After a failure Redis is not asked again for
@@ -12,14 +18,17 @@
  * - `mute()`: while a rebuilt session is primed with its client's `initialize`, nothing is kept;
  * - a stream's priming event (the SDK's empty first event, there only to give the client an id to
  *   resume from) is not written: it gets the id before any entry (`0-1`), so resuming from it
- *   replays the whole stream. That halves the Redis writes of a tool call answered on SSE.
+ *   replays all of its stream.
  */
 import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
 import { MemoryEventStore } from '../event-store.js';
 
-const PER_STREAM = 200;
 export const KEEP_MS = 10 * 60_000;
+/** How often a session's key gets its expiry pushed back to KEEP_MS (a tenth of it: ≥ 9 min kept). */
+const REFRESH_MS = KEEP_MS / 10;
+/** Entries read per XRANGE while replaying (a session's other streams are read and skipped). */
+const PAGE = 500;
 /** A Redis stream entry id (`<ms>-<seq>`), as opposed to the memory store's counter. */
 const ENTRY = /^\d+-\d+$/;
 const LOCAL_MS = 5_000;
@@ -32,21 +41,25 @@ function split(eventId: string): { stream: string; entry: string } | undefined {
   return { stream: eventId.slice(0, at), entry: eventId.slice(at + 1) };
 }
 
+/** A field of a stream entry (Redis gives them as [name, value, name, value, …]). */
+function field(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
 export class RedisEventStore implements EventStore {
   readonly #redis: Redis;
-  readonly #session: string;
   readonly #local = new MemoryEventStore();
+  readonly #key: string;
   #muted = false;
+  /** When this replica last pushed the key's expiry back (0: not yet). */
+  #refreshedAt = 0;
   /** Until when events go to memory without asking Redis (after a failure). */
   #localUntil = 0;
 
   constructor(redis: Redis, sessionId: string) {
     this.#redis = redis;
-    this.#session = sessionId;
-  }
-
-  #key(stream: string): string {
-    return `ev:${this.#session}:${stream}`;
+    this.#key = `ev:${sessionId}`;
   }
 
   mute(on: boolean): void {
@@ -60,17 +73,25 @@ export class RedisEventStore implements EventStore {
     if (Date.now() < this.#localUntil || this.#redis.status !== 'ready') {
       return this.#local.storeEvent(streamId, message);
     }
-    const key = this.#key(streamId);
+    const now = Date.now();
+    const add = ['MINID', '~', `${now - KEEP_MS}`, '*', 's', streamId, 'm', JSON.stringify(message)];
     try {
-      const [[error, entry] = [null, null]] =
-        // One round trip; not MULTI: Redis would not undo the XADD if PEXPIRE failed anyway, and
-        // the two extra commands cost measurably per event.
-        (await this.#redis
-          .pipeline()
-          .xadd(key, 'MAXLEN', '~', PER_STREAM, '*', 'm', JSON.stringify(message))
-          .pexpire(key, KEEP_MS)
-          .exec()) ?? [];
-      if (error || typeof entry !== 'string') throw error ?? new Error('no entry id');
+      let entry: unknown;
+      if (now - this.#refreshedAt < REFRESH_MS) {
+        entry = await this.#redis.xadd(this.#key, ...(add as ['MINID', '~', string, '*', ...string[]]));
+      } else {
+        // One round trip; not MULTI: Redis would not undo the XADD if PEXPIRE failed anyway.
+        const [[error, added] = [null, null]] =
+          (await this.#redis
+            .pipeline()
+            .xadd(this.#key, ...(add as ['MINID', '~', string, '*', ...string[]]))
+            .pexpire(this.#key, KEEP_MS)
+            .exec()) ?? [];
+        if (error) throw error;
+        entry = added;
+        this.#refreshedAt = now;
+      }
+      if (typeof entry !== 'string') throw new Error('no entry id');
       return `${streamId}_${entry}`;
     } catch {
       this.#localUntil = Date.now() + LOCAL_MS;
@@ -84,7 +105,7 @@ export class RedisEventStore implements EventStore {
     if (!ENTRY.test(parts.entry)) return this.#local.getStreamIdForEventId(eventId);
     // A priming id names a stream that may have no entry yet (its answer is still coming).
     if (parts.entry === BEFORE_ALL) return parts.stream;
-    return (await this.#redis.exists(this.#key(parts.stream))) ? parts.stream : undefined;
+    return (await this.#redis.exists(this.#key)) ? parts.stream : undefined;
   }
 
   async replayEventsAfter(
@@ -94,11 +115,16 @@ export class RedisEventStore implements EventStore {
     const parts = split(lastEventId);
     if (!parts) return '';
     if (!ENTRY.test(parts.entry)) return this.#local.replayEventsAfter(lastEventId, { send });
-    const entries = await this.#redis.xrange(this.#key(parts.stream), `(${parts.entry}`, '+');
-    for (const [entry, fields] of entries) {
-      const text = fields[fields.indexOf('m') + 1];
-      if (text === undefined) continue;
-      await send(`${parts.stream}_${entry}`, JSON.parse(text) as JSONRPCMessage);
+    let after = parts.entry;
+    for (;;) {
+      const entries = await this.#redis.xrange(this.#key, `(${after}`, '+', 'COUNT', PAGE);
+      for (const [entry, fields] of entries) {
+        after = entry;
+        if (field(fields, 's') !== parts.stream) continue;
+        const text = field(fields, 'm');
+        if (text !== undefined) await send(`${parts.stream}_${entry}`, JSON.parse(text) as JSONRPCMessage);
+      }
+      if (entries.length < PAGE) break;
     }
     return parts.stream;
   }
