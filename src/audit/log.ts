@@ -1,9 +1,15 @@
 /**
  * The batched writer between the call path and the store. `record` only queues (the call's
  * answer never waits for the disk); a timer writes the queue in batches, one transaction each.
- * Who the caller is (org, key id, user: GET /me, shared and cached by identity.ts) is resolved
- * here, at write time, not on the request's path. `close` writes everything still queued: a
- * clean shutdown (SIGTERM) loses nothing.
+ * Who the caller is (org, key id, user: GET /me, shared and cached by identity.ts) is asked for
+ * when the record is queued and awaited at write time, never on the request's path. `close`
+ * writes everything still queued: a clean shutdown (SIGTERM) loses nothing.
+ *
+ * A queued record is already what will be written (strings and numbers, the arguments summarised
+ * and hashed) plus the pending answer of who: it keeps nothing of its request alive. Records wait
+ * up to `flushMs`, long enough under load to survive a few young-generation GCs; a record holding
+ * the call's arguments and its request's closures made V8 promote them all (measured with the
+ * HTTP bench).
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditedCall } from '../mcp/call-audit.js';
@@ -37,10 +43,39 @@ export interface AuditLogOptions {
   readonly whoTimeoutMs?: number;
 }
 
+type WhoFields = 'orgId' | 'principal' | 'principalKind' | 'keyId' | 'user';
+
 interface Queued {
-  readonly id: string;
-  readonly call: AuditedCall;
-  readonly who: () => Promise<Who>;
+  readonly fields: Omit<AuditRecord, WhoFields>;
+  readonly who: Promise<Who | undefined>;
+}
+
+function ask(who: () => Promise<Who>): Promise<Who | undefined> {
+  try {
+    return who().catch(() => undefined);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+}
+
+function fieldsOf(call: AuditedCall): Omit<AuditRecord, WhoFields> {
+  return {
+    id: randomUUID(),
+    at: call.at,
+    kind: call.kind,
+    clientName: call.client?.name?.slice(0, 100) ?? null,
+    clientVersion: call.client?.version?.slice(0, 50) ?? null,
+    tool: call.tool,
+    tier: call.tier,
+    argsSummary: summarizeArgs(call.args),
+    argsSha256: argsSha256(call.args),
+    outcome: call.outcome,
+    httpStatus: call.status ? call.status : null,
+    requestId: call.requestId ?? null,
+    durationMs: call.durationMs,
+    approval: call.approval,
+    taskId: call.taskId ?? null,
+  };
 }
 
 /** A failed write is retried after this long (the store may be out of space or locked). */
@@ -121,7 +156,7 @@ export class AuditLog {
       this.#queue.shift();
       this.#logger.warn({ queued: this.#queue.length }, 'audit queue full: the oldest record was dropped');
     }
-    this.#queue.push({ id: randomUUID(), call, who });
+    this.#queue.push({ fields: fieldsOf(call), who: ask(who) });
     this.#schedule(this.#flushMs);
   }
 
@@ -170,29 +205,14 @@ export class AuditLog {
   }
 
   async #toRecord(q: Queued, late: Promise<undefined>): Promise<AuditRecord> {
-    const { call } = q;
-    const who = await Promise.race([q.who().catch(() => undefined), late]);
+    const who = await Promise.race([q.who, late]);
     return {
-      id: q.id,
-      at: call.at,
-      kind: call.kind,
+      ...q.fields,
       orgId: who?.orgId ?? null,
       principal: who?.principal ?? 'unknown',
       principalKind: who?.principalKind ?? 'api_key',
       keyId: who?.keyId ?? null,
       user: who?.user ?? null,
-      clientName: call.client?.name?.slice(0, 100) ?? null,
-      clientVersion: call.client?.version?.slice(0, 50) ?? null,
-      tool: call.tool,
-      tier: call.tier,
-      argsSummary: summarizeArgs(call.args),
-      argsSha256: argsSha256(call.args),
-      outcome: call.outcome,
-      httpStatus: call.status ? call.status : null,
-      requestId: call.requestId ?? null,
-      durationMs: call.durationMs,
-      approval: call.approval,
-      taskId: call.taskId ?? null,
     };
   }
 
