@@ -8,6 +8,7 @@
  */
 import type { ApiClient } from '../api/client.js';
 import { ApiError, ConnectionError, TimeoutError } from '../api/errors.js';
+import { rememberIdentity } from '../runtime/identity.js';
 import { sha256Hex } from './crypto.js';
 
 export interface KeyIdentity {
@@ -81,6 +82,7 @@ export class ApiKeyVerifier {
   async describe(credential: string): Promise<KeyCheck> {
     try {
       const res = await this.#api.request({ method: 'GET', path: '/me', retry: 'safe' }, credential);
+      rememberIdentity(credential, res.data);
       return { ok: true, identity: identityFrom(res.data) };
     } catch (error) {
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {

@@ -44,6 +44,21 @@ function credentialKey(credential: string): string {
   return lastKey;
 }
 
+function share(key: string, data: unknown): Identity {
+  const identity = identityFromData(data);
+  if (shared.size >= SHARED_MAX) shared.delete(shared.keys().next().value as string);
+  shared.set(key, { until: Date.now() + SHARED_TTL_MS, identity });
+  return identity;
+}
+
+/**
+ * A GET /me answer read elsewhere for this credential (remote mode's API-key check), shared as if
+ * read here: the audit's record of the call and the tool list then read no /me of their own.
+ */
+export function rememberIdentity(credential: string, data: unknown): void {
+  share(credentialKey(credential), data);
+}
+
 /** The identity in a GET /me answer's `data`: scopes kept only if strings; no scopes means unrestricted. */
 export function identityFromData(value: unknown): Identity {
   const data = (value ?? {}) as Partial<Identity>;
@@ -72,10 +87,7 @@ export function identityReader(
       const hit = shared.get(key);
       if (hit && hit.until > Date.now()) return { ok: true, identity: hit.identity };
       const res = await api.request({ method: 'GET', path: '/me', retry: 'safe' }, secret);
-      const identity = identityFromData(res.data);
-      if (shared.size >= SHARED_MAX) shared.delete(shared.keys().next().value as string);
-      shared.set(key, { until: Date.now() + SHARED_TTL_MS, identity });
-      return { ok: true, identity };
+      return { ok: true, identity: share(key, res.data) };
     } catch (error) {
       failedAt = Date.now();
       const err =

@@ -172,6 +172,7 @@ describe('API keys for headless clients (the non-OAuth path)', () => {
 
   it('X-API-Key: g8_… works the same, and the key is checked with GET /me once per cache window', async () => {
     // Scope filtering off: it reads GET /me itself, once per session, and would blur the count.
+    // The audit names who made each call from the key check's answer: no GET /me of its own.
     const remote = await stack.restart({ G8_SCOPE_FILTER: 'off' });
     const fresh = await mintKey('x-api-key test');
     const meCalls = () =>
