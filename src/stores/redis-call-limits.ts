@@ -88,23 +88,26 @@ export class SharedCallLimits implements CallAdmission {
 
   /** Asks for a lease for this call and the principal's next ones here. */
   async #lead(principal: string): Promise<Admission> {
-    let leased: (value: boolean) => void = () => {};
+    let settle: (leased: boolean) => void = () => {};
     this.#trips.set(
       principal,
       new Promise((resolve) => {
-        leased = resolve;
+        settle = resolve;
       }),
     );
+    let leased = false;
     try {
-      const admission = await this.#ask(principal, this.#want, leased);
-      return admission;
+      return await this.#ask(principal, this.#want, () => {
+        leased = true;
+      });
     } finally {
+      // Gone from the map before anyone waiting wakes: one of them may lead the next trip.
       this.#trips.delete(principal);
-      leased(false);
+      settle(leased);
     }
   }
 
-  async #ask(principal: string, want: number, leased?: (value: boolean) => void): Promise<Admission> {
+  async #ask(principal: string, want: number, onLease?: () => void): Promise<Admission> {
     const { burst, perMs } = this.#localRate;
     try {
       // The bucket is forgotten once it would be full again anyway.
@@ -121,7 +124,7 @@ export class SharedCallLimits implements CallAdmission {
       }
       if (taken > 1) {
         this.#keep(principal, taken - 1, now);
-        leased?.(true);
+        onLease?.();
       }
       return ADMITTED;
     } catch (error) {

@@ -190,6 +190,32 @@ describe('per-principal call limits on Redis', () => {
     expect(await tokensIn(a.redis, 'key:lease')).toBeLessThan(Number(first) - 31 + 10);
   });
 
+  it('100 calls at once on one replica wait for the lease on its way: at most one lease is left unspent', async () => {
+    const a = await replica();
+    // Every command this replica sends to Redis, by name.
+    const sent: string[] = [];
+    const send = a.redis.sendCommand.bind(a.redis);
+    a.redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+      sent.push(command.name);
+      return (send as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as typeof a.redis.sendCommand;
+    const limits = new SharedCallLimits(a.redis, a.fallbacks, busy);
+    const answers = await Promise.all(Array.from({ length: 100 }, () => limits.admit('key:wave')));
+    expect(admitted(answers)).toBe(100);
+    // About one trip per 32 calls (a call per trip would be 100).
+    const trips = sent.filter((name) => name === 'evalsha').length;
+    expect(trips).toBeGreaterThanOrEqual(4);
+    expect(trips).toBeLessThanOrEqual(8);
+    const [seconds, micros] = await a.redis.time();
+    const at = Number(await a.redis.hget('calls:key:wave', 'at'));
+    const refill = Math.ceil(((Number(seconds) * 1000 + Number(micros) / 1000 - at) * 100) / 1000) + 1;
+    // Taken from the shared bucket: the 100 calls and at most one lease's 31 spare (each call
+    // leasing its own would have taken about half the bucket).
+    const taken = 600 - (await tokensIn(a.redis, 'key:wave'));
+    expect(taken).toBeGreaterThanOrEqual(100 - refill);
+    expect(taken).toBeLessThanOrEqual(100 + 31);
+  });
+
   it('near the limit (the bucket under half full) tokens go one at a time', async () => {
     const a = await replica();
     const limits = new SharedCallLimits(a.redis, a.fallbacks, busy);
