@@ -110,6 +110,19 @@ describe('the Redis event store', () => {
     expect(await one.xlen('ev:session-6')).toBe(622);
   });
 
+  it('trims entries older than ten minutes by Redis’s clock as new ones come', async () => {
+    const a = new RedisEventStore(one, 'session-7');
+    // 150 ancient entries (ids from 1970), more than one of Redis's stream nodes (100 entries).
+    for (let n = 0; n < 150; n++) await one.xadd('ev:session-7', `1000-${n}`, 's', 'old', 'm', '{}');
+    const ids = [await a.storeEvent('s', note(1))];
+    // The first write knows Redis's time only from its own entry id; the next one trims.
+    expect(await one.xlen('ev:session-7')).toBe(151);
+    ids.push(await a.storeEvent('s', note(2)));
+    // The first node (100 ancient entries) is gone; the rest shares a node with the new entries.
+    expect(await one.xlen('ev:session-7')).toBeLessThanOrEqual(52);
+    expect((await replay(a, 's_0-1')).got.map((g) => g.id)).toEqual(ids);
+  });
+
   it("another session's store knows nothing of these ids", async () => {
     const a = new RedisEventStore(one, 'session-2');
     const id = await a.storeEvent('_GET_stream', note(1));

@@ -54,6 +54,8 @@ export class RedisEventStore implements EventStore {
   #muted = false;
   /** When this replica last pushed the key's expiry back (0: not yet). */
   #refreshedAt = 0;
+  /** Redis's time (ms) of the last entry this store added: where trimming is reckoned from. */
+  #lastEntryMs = 0;
   /** Until when events go to memory without asking Redis (after a failure). */
   #localUntil = 0;
 
@@ -74,17 +76,18 @@ export class RedisEventStore implements EventStore {
       return this.#local.storeEvent(streamId, message);
     }
     const now = Date.now();
-    const add = ['MINID', '~', `${now - KEEP_MS}`, '*', 's', streamId, 'm', JSON.stringify(message)];
+    const trim = this.#lastEntryMs ? ['MINID', '~', `${this.#lastEntryMs - KEEP_MS}`] : [];
+    const add = [...trim, '*', 's', streamId, 'm', JSON.stringify(message)];
     try {
       let entry: unknown;
       if (now - this.#refreshedAt < REFRESH_MS) {
-        entry = await this.#redis.xadd(this.#key, ...(add as ['MINID', '~', string, '*', ...string[]]));
+        entry = await this.#redis.xadd(this.#key, ...(add as ['*', ...string[]]));
       } else {
         // One round trip; not MULTI: Redis would not undo the XADD if PEXPIRE failed anyway.
         const [[error, added] = [null, null]] =
           (await this.#redis
             .pipeline()
-            .xadd(this.#key, ...(add as ['MINID', '~', string, '*', ...string[]]))
+            .xadd(this.#key, ...(add as ['*', ...string[]]))
             .pexpire(this.#key, KEEP_MS)
             .exec()) ?? [];
         if (error) throw error;
@@ -92,6 +95,7 @@ export class RedisEventStore implements EventStore {
         this.#refreshedAt = now;
       }
       if (typeof entry !== 'string') throw new Error('no entry id');
+      this.#lastEntryMs = Number.parseInt(entry, 10);
       return `${streamId}_${entry}`;
     } catch {
       this.#localUntil = Date.now() + LOCAL_MS;
