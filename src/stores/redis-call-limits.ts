@@ -5,8 +5,9 @@
  *
  * While a principal's shared bucket is more than half full, a replica takes a lease of up to LEASE
  * tokens at once (a sixteenth of the burst at most) and spends them here, for LEASE_MS at most: a
- * busy principal's calls then ask Redis once per lease instead of once per call (measured: a
- * per-call round trip cost 2025-era sessions ~5% of a replica's throughput). It admits nothing the
+ * busy principal's calls then ask Redis once per lease instead of once per call (a per-call trip
+ * was one of the two that kept 2025-era sessions on shared engines under 0.75x of an embedded
+ * replica: README, "Across replicas"). It admits nothing the
  * bucket did not give out; near the limit (the bucket under half full) tokens go one at a time, so
  * the refusals are as exact as without leases. A lease's tokens are spent at most LEASE_MS after
  * they left the bucket, so a window can see at most LEASE_MS worth of the rate more than the bucket
@@ -14,9 +15,8 @@
  * principal's other calls here wait for it (one trip to Redis, not one per call); a lease that
  * came without tokens to spare sends them to Redis one token each.
  *
- * The in-flight cap stays per replica: it guards this
- * process's own memory and sockets, and a count held in Redis would outlive a replica that died
- * with calls in flight. While Redis cannot answer, this replica's own bucket admits (logged once).
+ * The in-flight cap stays per replica: it guards this process's own memory and sockets, and a count
+ * held in Redis would outlive a replica that died with calls in flight. While Redis cannot answer, this replica's own bucket admits (logged once).
  */
 import type { Redis } from 'ioredis';
 import {
