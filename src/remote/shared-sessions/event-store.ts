@@ -76,24 +76,20 @@ export class RedisEventStore implements EventStore {
       return this.#local.storeEvent(streamId, message);
     }
     const now = Date.now();
-    const trim = this.#lastEntryMs ? ['MINID', '~', `${this.#lastEntryMs - KEEP_MS}`] : [];
-    const add = [...trim, '*', 's', streamId, 'm', JSON.stringify(message)];
+    const fields = ['s', streamId, 'm', JSON.stringify(message)];
     try {
-      let entry: unknown;
-      if (now - this.#refreshedAt < REFRESH_MS) {
-        entry = await this.#redis.xadd(this.#key, ...(add as ['*', ...string[]]));
-      } else {
-        // One round trip; not MULTI: Redis would not undo the XADD if PEXPIRE failed anyway.
-        const [[error, added] = [null, null]] =
-          (await this.#redis
-            .pipeline()
-            .xadd(this.#key, ...(add as ['*', ...string[]]))
-            .pexpire(this.#key, KEEP_MS)
-            .exec()) ?? [];
-        if (error) throw error;
-        entry = added;
+      const adding = this.#lastEntryMs
+        ? this.#redis.xadd(this.#key, 'MINID', '~', this.#lastEntryMs - KEEP_MS, '*', ...fields)
+        : this.#redis.xadd(this.#key, '*', ...fields);
+      if (now - this.#refreshedAt >= REFRESH_MS) {
+        // After the XADD on the same connection (so the key exists), and in the same write when
+        // the connection auto-pipelines; a failure only means the next event tries again.
         this.#refreshedAt = now;
+        this.#redis.pexpire(this.#key, KEEP_MS).catch(() => {
+          this.#refreshedAt = 0;
+        });
       }
+      const entry = await adding;
       if (typeof entry !== 'string') throw new Error('no entry id');
       this.#lastEntryMs = Number.parseInt(entry, 10);
       return `${streamId}_${entry}`;
